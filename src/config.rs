@@ -1,0 +1,127 @@
+//! `casebook.yaml`: typed site configuration.
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml::YamlDoc;
+use serde::{Deserialize, Serialize};
+
+/// Site configuration, read from `casebook.yaml` at the knowledge-base root.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in the header and in `<title>`.
+    pub title: String,
+    /// One sentence describing the site (meta description of the home page).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Absolute URL the site is deployed under, e.g. `https://example.org/kb/`.
+    /// Its path (`/kb/`) prefixes every internal link.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// Language of the content, as a BCP 47 tag (`<html lang>`).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Theme name: templates come from `themes/<theme>/templates/`, then
+    /// the embedded default theme; the site's `templates/` overrides both.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Markdown options.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Prefix for "edit this page" links; the source path is appended
+    /// (e.g. `https://github.com/org/kb/edit/main/`).
+    #[serde(default)]
+    pub edit_url: Option<String>,
+}
+
+/// Options of the Markdown renderer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML in Markdown through instead of escaping it.
+    #[serde(default)]
+    pub allow_html: bool,
+}
+
+fn default_base_url() -> String {
+    "http://127.0.0.1:1111/".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+impl Config {
+    /// Parses configuration text; `file` names it in diagnostics.
+    pub fn parse(file: &str, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let doc = YamlDoc::parse(file, text, text, 0).map_err(|d| vec![d])?;
+        let mut config: Config = doc.deserialize()?;
+        let problem = if !(config.base_url.starts_with("http://")
+            || config.base_url.starts_with("https://"))
+        {
+            Some("`base_url` must be an absolute http(s) URL")
+        } else if !is_slug(&config.theme) {
+            Some("`theme` must be a folder name (lowercase letters, digits, `-`)")
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            return Err(vec![doc.error(
+                doc.span(if msg.contains("theme") {
+                    "theme"
+                } else {
+                    "base_url"
+                }),
+                msg,
+            )]);
+        }
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        Ok(config)
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".into(),
+        }
+    }
+
+    /// `base_url` without its trailing slash, for absolute URLs.
+    pub fn origin_and_base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+/// Lowercase ASCII letters, digits and `-`, not starting or ending with `-`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let c = Config::parse("casebook.yaml", "title: T\nbase_url: https://x.org/kb\n").unwrap();
+        assert_eq!(c.base_path(), "/kb/");
+        assert_eq!(c.base_url, "https://x.org/kb/");
+    }
+
+    #[test]
+    fn unknown_config_key_is_an_error() {
+        let e = Config::parse("casebook.yaml", "title: T\nbase_ulr: x\n").unwrap_err();
+        assert_eq!(e[0].span.line, 2);
+        assert_eq!(e[0].help.as_deref(), Some("did you mean `base_url`?"));
+    }
+}

@@ -1,0 +1,186 @@
+//! Problems found in a knowledge base, each pointing at `file:line:col`.
+//!
+//! Every stage of the pipeline reports through [`Diagnostic`]; they are
+//! collected and printed together so an editor sees all mistakes at once.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a source file, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    /// Path relative to the knowledge-base root, with `/` separators.
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Span {
+    pub fn new(file: impl Into<String>, line: usize, col: usize) -> Self {
+        Span {
+            file: file.into(),
+            line: line.max(1),
+            col: col.max(1),
+        }
+    }
+}
+
+/// One problem with its location, message and an optional hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    #[serde(flatten)]
+    pub span: Span,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The text of the line the span points at, for display.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            span,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Attaches the source line from the full text of the file.
+    pub fn with_source(mut self, text: &str) -> Self {
+        self.source_line = text
+            .lines()
+            .nth(self.span.line - 1)
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// Renders the diagnostic the way compilers do: location, message, the
+    /// source line with a caret under the column, and the hint.
+    pub fn render(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let Span { file, line, col } = &self.span;
+        let mut out = format!("{file}:{line}:{col}: {kind}: {}\n", self.message);
+        if let Some(src) = &self.source_line {
+            let gutter = line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let caret_pad: String = src
+                .chars()
+                .take(col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{line} | {src}");
+            let _ = writeln!(out, "{pad} | {caret_pad}^");
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// A bag of diagnostics collected across the pipeline.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Sorted by file and position, so output is stable.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| a.span.cmp(&b.span));
+        self.items.dedup();
+        self.items
+    }
+}
+
+/// The closest candidate to `name`, when it is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// A help text of the form "did you mean `x`?" when a near miss exists.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_are_suggested_and_far_ones_are_not() {
+        let keys = ["regulative", "normative", "cultural-cognitive"];
+        assert_eq!(
+            did_you_mean("cultural-cognitve", keys),
+            Some("cultural-cognitive")
+        );
+        assert_eq!(did_you_mean("economic", keys), None);
+    }
+
+    #[test]
+    fn render_puts_caret_under_column() {
+        let d = Diagnostic::error(Span::new("a.md", 2, 5), "bad")
+            .with_source("x\nabc def\n")
+            .with_help("fix it");
+        let text = d.render();
+        assert!(text.starts_with("a.md:2:5: error: bad\n"));
+        assert!(text.contains("2 | abc def\n  |     ^\n"), "{text}");
+        assert!(text.contains("= help: fix it"));
+    }
+}

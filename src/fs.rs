@@ -1,0 +1,116 @@
+//! The only place that touches the file system; every error names its path.
+
+use crate::diagnostics::{Diagnostic, Span};
+use std::path::{Path, PathBuf};
+
+/// Largest content file read, so a stray dump cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// An I/O failure with the path it concerns.
+#[derive(Debug)]
+pub struct IoError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for IoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for IoError {}
+
+pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IoError + '_ {
+    move |error| IoError {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// Reads a UTF-8 text file; a decoding error points at the bad byte.
+pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
+    let at = |line, col, msg: String| Diagnostic::error(Span::new(rel, line, col), msg);
+    let meta = std::fs::metadata(path).map_err(|e| at(1, 1, format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(at(1, 1, "not a regular file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(at(
+            1,
+            1,
+            format!("file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+        )
+        .with_help("split it into several files"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| at(1, 1, format!("cannot read: {e}")))?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(at(1, 1, "file is UTF-16 encoded".into()).with_help("save it as UTF-8"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, col) =
+            crate::model::line_col(std::str::from_utf8(&bytes[..valid]).unwrap_or(""), valid);
+        at(line, col, "invalid UTF-8 byte".into()).with_help("save the file as UTF-8")
+    })
+}
+
+/// Reads an optional file (`None` if it does not exist).
+pub fn read_optional(path: &Path, rel: &str) -> Result<Option<String>, Diagnostic> {
+    if path.exists() {
+        read_text(path, rel).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    std::fs::write(path, bytes).map_err(io_err(path))
+}
+
+pub fn copy(from: &Path, to: &Path) -> Result<(), IoError> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    std::fs::copy(from, to).map(|_| ()).map_err(io_err(from))
+}
+
+pub fn remove_dir_all(path: &Path) -> Result<(), IoError> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IoError {
+            path: path.into(),
+            error: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<(), IoError> {
+    std::fs::rename(from, to).map_err(io_err(from))
+}
+
+/// Files under `dir` (recursively, no symlinks), as paths relative to it.
+pub fn list_files(dir: &Path) -> Vec<String> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_str().map(String::from))
+                .collect::<Option<_>>()?;
+            (!parts.iter().any(|p| p.starts_with('.'))).then(|| parts.join("/"))
+        })
+        .collect()
+}

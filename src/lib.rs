@@ -1,0 +1,24 @@
+//! casebook: a static site generator for business-model evolution knowledge
+//! bases. The pipeline: config → load → model → links → markdown → render → output.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod fs;
+pub mod highlight;
+pub mod links;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pages;
+pub mod pipeline;
+pub mod render;
+pub mod serve;
+pub mod svg;
+pub mod theme;
+pub mod validate;
+pub mod views;
+pub mod yaml;
+
+pub use pipeline::{BuildOptions, run};

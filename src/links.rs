@@ -1,0 +1,306 @@
+//! Link resolution and the link graph.
+//!
+//! A wikilink target resolves, in order, to: a page whose path equals it; a
+//! page whose path ends with it at a `/` boundary; an entity alias; a
+//! glossary term. Two matches at one step, or none, is an error.
+
+use crate::load::slugify;
+use crate::model::{Kb, Kind, PageData, PageId};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What a link points at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Page(PageId),
+    Term(usize),
+}
+
+/// A resolved link with an optional `#fragment`.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub target: Target,
+    pub fragment: Option<String>,
+}
+
+/// Why a target did not resolve.
+#[derive(Debug)]
+pub struct Unresolved {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Lookup tables over the knowledge base, built once.
+pub struct Resolver<'kb> {
+    kb: &'kb Kb,
+    suffixes: HashMap<&'kb str, Vec<PageId>>,
+    aliases: HashMap<String, Vec<PageId>>,
+    terms: HashMap<String, Vec<usize>>,
+    assets: HashSet<String>,
+    base_path: String,
+}
+
+impl<'kb> Resolver<'kb> {
+    pub fn new(kb: &'kb Kb, assets: &[String]) -> Self {
+        let mut suffixes: HashMap<&str, Vec<PageId>> = HashMap::new();
+        let mut aliases: HashMap<String, Vec<PageId>> = HashMap::new();
+        for (id, page) in kb.pages.iter().enumerate() {
+            for (i, ch) in page.path.char_indices() {
+                if ch == '/' {
+                    suffixes.entry(&page.path[i + 1..]).or_default().push(id);
+                }
+            }
+            if let PageData::Entity(e) = &page.data {
+                for a in &e.aliases {
+                    aliases.entry(a.to_lowercase()).or_default().push(id);
+                }
+            }
+        }
+        let mut terms: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in kb.terms.iter().enumerate() {
+            for name in std::iter::once(&t.term).chain(&t.aliases) {
+                let list = terms.entry(name.to_lowercase()).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let assets = assets.iter().cloned().collect();
+        Resolver {
+            kb,
+            suffixes,
+            aliases,
+            terms,
+            assets,
+            base_path: kb.config.base_path(),
+        }
+    }
+
+    pub fn kb(&self) -> &'kb Kb {
+        self.kb
+    }
+
+    /// Content-relative paths of images and other files copied as they are.
+    pub fn assets(&self) -> &HashSet<String> {
+        &self.assets
+    }
+
+    /// Resolves a wikilink target (`slug`, `case/stage`, `term`, `x#h`).
+    pub fn wikilink(&self, raw: &str) -> Result<Resolved, Unresolved> {
+        let (target, fragment) = split_fragment(raw.trim());
+        let target = target.trim_matches('/');
+        let found = self.find(target)?;
+        Ok(Resolved {
+            target: found,
+            fragment,
+        })
+    }
+
+    fn find(&self, target: &str) -> Result<Target, Unresolved> {
+        if let Some(&id) = self.kb.by_path.get(target) {
+            return Ok(Target::Page(id));
+        }
+        let describe = |ids: &[PageId]| -> String {
+            ids.iter()
+                .map(|&i| format!("`{}`", self.kb.pages[i].path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let ambiguous = |ids: &[PageId]| Unresolved {
+            message: format!("link `{target}` is ambiguous: it matches {}", describe(ids)),
+            help: Some("write the longer path of the page you mean".into()),
+        };
+        match self.suffixes.get(target).map(Vec::as_slice) {
+            Some([id]) => return Ok(Target::Page(*id)),
+            Some(ids) if ids.len() > 1 => return Err(ambiguous(ids)),
+            _ => {}
+        }
+        let lower = target.to_lowercase();
+        match self.aliases.get(&lower).map(Vec::as_slice) {
+            Some([id]) => return Ok(Target::Page(*id)),
+            Some(ids) if ids.len() > 1 => return Err(ambiguous(ids)),
+            _ => {}
+        }
+        match self.terms.get(&lower).map(Vec::as_slice) {
+            Some([i]) => return Ok(Target::Term(*i)),
+            Some(list) if list.len() > 1 => {
+                return Err(Unresolved {
+                    message: format!("link `{target}` names several glossary terms"),
+                    help: Some("give each term distinct aliases".into()),
+                });
+            }
+            _ => {}
+        }
+        let names = self
+            .kb
+            .pages
+            .iter()
+            .flat_map(|p| [p.path.as_str(), p.slug.as_str()])
+            .chain(self.kb.terms.iter().map(|t| t.term.as_str()));
+        let help = crate::diagnostics::suggest(target, names)
+            .or_else(|| Some("link a page by its path under content/ (e.g. `entities/aliexpress`), its file name, an entity alias or a glossary term".into()));
+        Err(Unresolved {
+            message: format!("link to nothing: `{target}`"),
+            help,
+        })
+    }
+
+    /// Resolves a Markdown link to a `.md` file, relative to `from_file`
+    /// (content-relative path of the source) or to content/ with a leading `/`.
+    pub fn md_link(&self, from_file: &str, dest: &str) -> Result<Resolved, Unresolved> {
+        let (path, fragment) = split_fragment(dest);
+        let joined = if let Some(abs) = path.strip_prefix('/') {
+            abs.to_string()
+        } else {
+            let dir = from_file.rsplit_once('/').map_or("", |(d, _)| d);
+            format!("{dir}/{path}")
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in joined.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Err(Unresolved {
+                            message: format!("link `{dest}` leaves content/"),
+                            help: Some("link files inside content/ only".into()),
+                        });
+                    }
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut key = parts.join("/");
+        key = key.trim_end_matches(".md").to_string();
+        for suffix in ["/_index", "/index", "_index"] {
+            if let Some(k) = key.strip_suffix(suffix) {
+                key = k.to_string();
+            }
+        }
+        match self.kb.by_path.get(key.as_str()) {
+            Some(&id) => Ok(Resolved { target: Target::Page(id), fragment }),
+            None => Err(Unresolved {
+                message: format!("link to a missing file: `{dest}` (content/{key}.md)"),
+                help: crate::diagnostics::suggest(&key, self.kb.pages.iter().map(|p| p.path.as_str()))
+                    .or_else(|| Some("Markdown links to .md files are relative to the linking file; a leading `/` means content/".into())),
+            }),
+        }
+    }
+
+    /// Looks up an entity by slug (front-matter references).
+    pub fn entity(&self, slug: &str) -> Result<PageId, Unresolved> {
+        let path = format!("entities/{slug}");
+        match self.kb.by_path.get(path.as_str()) {
+            Some(&id) => Ok(id),
+            None => Err(Unresolved {
+                message: format!("unknown entity `{slug}`"),
+                help: crate::diagnostics::suggest(
+                    slug,
+                    self.kb.pages_of(Kind::Entity).map(|(_, p)| p.slug.as_str()),
+                )
+                .or_else(|| {
+                    Some(format!(
+                        "create content/entities/{slug}.md, or use an existing entity slug"
+                    ))
+                }),
+            }),
+        }
+    }
+
+    /// The URL of a resolved link, with the base path.
+    pub fn url(&self, r: &Resolved) -> String {
+        let base = match &r.target {
+            Target::Page(id) => self.page_url(*id),
+            Target::Term(i) => format!(
+                "{}glossary/#{}",
+                self.base_path,
+                term_anchor(&self.kb.terms[*i].term)
+            ),
+        };
+        match &r.fragment {
+            Some(f) if !base.contains('#') => format!("{base}#{f}"),
+            _ => base,
+        }
+    }
+
+    pub fn page_url(&self, id: PageId) -> String {
+        page_url(&self.base_path, &self.kb.pages[id].path)
+    }
+
+    /// Title to show for a link without a label.
+    pub fn title(&self, r: &Resolved) -> String {
+        match &r.target {
+            Target::Page(id) => self.kb.pages[*id].meta.title.clone(),
+            Target::Term(i) => self.kb.terms[*i].term.clone(),
+        }
+    }
+
+    /// One-line description for link previews.
+    pub fn summary(&self, r: &Resolved) -> Option<String> {
+        match &r.target {
+            Target::Page(id) => self.kb.pages[*id].meta.summary.clone(),
+            Target::Term(i) => Some(self.kb.terms[*i].definition.clone()),
+        }
+    }
+}
+
+/// URL of a page path under a base path (`/`, `/kb/`).
+pub fn page_url(base_path: &str, path: &str) -> String {
+    if path.is_empty() {
+        base_path.to_string()
+    } else {
+        format!("{base_path}{path}/")
+    }
+}
+
+pub fn term_anchor(term: &str) -> String {
+    format!("term-{}", slugify(term))
+}
+
+fn split_fragment(s: &str) -> (&str, Option<String>) {
+    match s.split_once('#') {
+        Some((t, f)) if !f.is_empty() => (t, Some(f.to_string())),
+        Some((t, _)) => (t, None),
+        None => (s, None),
+    }
+}
+
+/// Where a link was written, and what it says around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkSite {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    /// The front-matter field or a snippet of the sentence holding the link.
+    pub context: String,
+}
+
+/// The link graph: every resolved link between pages and terms.
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub edges: Vec<(PageId, Target, LinkSite)>,
+}
+
+impl Graph {
+    pub fn add(&mut self, from: PageId, to: Target, site: LinkSite) {
+        self.edges.push((from, to, site));
+    }
+
+    /// For every target, the pages linking to it (one entry per source page,
+    /// first site kept), sorted.
+    pub fn backlinks(&self) -> BTreeMap<Target, Vec<(PageId, LinkSite)>> {
+        let mut map: BTreeMap<Target, BTreeMap<PageId, LinkSite>> = BTreeMap::new();
+        for (from, to, site) in &self.edges {
+            if Target::Page(*from) == *to {
+                continue;
+            }
+            map.entry(to.clone())
+                .or_default()
+                .entry(*from)
+                .or_insert_with(|| site.clone());
+        }
+        map.into_iter()
+            .map(|(k, v)| (k, v.into_iter().collect()))
+            .collect()
+    }
+}

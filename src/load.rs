@@ -1,0 +1,491 @@
+//! Walks `content/` and turns every file into typed data.
+//!
+//! Each file is parsed on its own (in parallel); problems are collected as
+//! diagnostics so one run reports all of them.
+
+use crate::config::{Config, is_slug};
+use crate::diagnostics::{Diagnostic, Span};
+use crate::fs;
+use crate::model::*;
+use crate::yaml::Locator;
+use crate::yaml::YamlDoc;
+use rayon::prelude::*;
+use serde_yaml::{Mapping, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Image and media files copied beside the page that uses them.
+const ASSET_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "pdf"];
+
+/// What one content file turned into.
+enum Loaded {
+    Page(Box<Page>),
+    Events(Vec<Event>),
+    References(BTreeMap<String, Reference>),
+    Glossary(Vec<Term>),
+    Dataset(String, Box<Dataset>),
+    Asset(String),
+    Skip,
+}
+
+/// Everything found under content/, before cross-checks.
+pub struct LoadResult {
+    pub kb: Kb,
+    /// Content-relative paths of assets to copy.
+    pub assets: Vec<String>,
+}
+
+/// Loads the knowledge base under `root`. Returns the model (possibly
+/// partial) and every problem found.
+pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnostic>) -> LoadResult {
+    let content = root.join("content");
+    let files = content_files(root, &content, diags);
+    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|(rel, path)| load_file(root, rel, path, drafts))
+        .collect();
+
+    let mut pages = Vec::new();
+    let mut events = Vec::new();
+    let mut references = BTreeMap::new();
+    let mut terms = Vec::new();
+    let mut datasets = BTreeMap::new();
+    let mut assets = Vec::new();
+    for r in results {
+        match r {
+            Ok(Loaded::Page(p)) => pages.push(*p),
+            Ok(Loaded::Events(e)) => events.extend(e),
+            Ok(Loaded::References(r)) => references = r,
+            Ok(Loaded::Glossary(t)) => terms = t,
+            Ok(Loaded::Dataset(slug, d)) => {
+                datasets.insert(slug, *d);
+            }
+            Ok(Loaded::Asset(a)) => assets.push(a),
+            Ok(Loaded::Skip) => {}
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    // Events written inside a case's index.md.
+    for page in &pages {
+        if let PageData::Case(case) = &page.data
+            && let Some(list) = &case.events
+        {
+            let locator = Arc::new(page.positions.clone());
+            for (i, fm) in list.iter().enumerate() {
+                let yaml_path = format!("events[{i}]");
+                events.push(make_event(
+                    fm.clone(),
+                    Some(page.path.clone()),
+                    &page.source.file,
+                    yaml_path,
+                    &locator,
+                ));
+            }
+        }
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    events.sort_by(|a, b| (&a.case, a.fm.date, &a.anchor).cmp(&(&b.case, b.fm.date, &b.anchor)));
+    let by_path = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.clone(), i))
+        .collect();
+    let latest = latest_date(&pages, &events);
+    LoadResult {
+        kb: Kb {
+            config,
+            pages,
+            by_path,
+            events,
+            references,
+            terms,
+            datasets,
+            latest,
+        },
+        assets,
+    }
+}
+
+/// All files under content/, sorted, as (relative path, full path).
+fn content_files(
+    root: &Path,
+    content: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name().to_str().unwrap_or("")));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                diags.push(Diagnostic::error(
+                    Span::new(at, 1, 1),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let rel = display_path(root, entry.path());
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::warning(Span::new(&rel, 1, 1), "symbolic link not followed")
+                    .with_help("copy the file into content/ instead of linking to it"),
+            );
+            continue;
+        }
+        if entry.file_type().is_file() {
+            files.push((rel, entry.into_path()));
+        }
+    }
+    files
+}
+
+/// Dotfiles and editor temporary files are not content.
+fn is_ignored(name: &str) -> bool {
+    (name.starts_with('.') && name != ".")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Where a file sits in the layout.
+fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
+    let under = rel.strip_prefix("content/").unwrap_or(rel);
+    let parts: Vec<&str> = under.split('/').collect();
+    let ext = under
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let at = |msg: String| vec![Diagnostic::error(Span::new(rel, 1, 1), msg)];
+    if ASSET_EXTENSIONS.contains(&ext.as_str()) {
+        return Ok(Loaded::Asset(under.to_string()));
+    }
+    if ext != "md" && ext != "yaml" && ext != "yml" {
+        return Ok(Loaded::Skip);
+    }
+    let _ = root;
+    let text = fs::read_text(path, rel).map_err(|d| vec![d])?;
+    let stem = |name: &str| name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
+    check_segments(rel, &parts)?;
+    match (parts.as_slice(), ext.as_str()) {
+        (["references.yaml" | "references.yml"], _) => load_yaml(rel, &text).map(Loaded::References),
+        (["glossary.yaml" | "glossary.yml"], _) => load_yaml(rel, &text).map(Loaded::Glossary),
+        (["events.yaml" | "events.yml"], _) => load_events(rel, &text, None),
+        (["data", name], "yaml" | "yml") => {
+            let d: Dataset = load_yaml(rel, &text)?;
+            Ok(Loaded::Dataset(stem(name), Box::new(d)))
+        }
+        (["cases", case, "events.yaml" | "events.yml"], _) => {
+            load_events(rel, &text, Some(format!("cases/{case}")))
+        }
+        (_, "yaml" | "yml") => Err(at(format!(
+            "unexpected data file `{under}`: YAML goes in content/data/, content/references.yaml, content/glossary.yaml or a case's events.yaml"
+        ))),
+        (["_index.md"], _) => load_page(rel, text, Kind::Home, String::new(), drafts),
+        (["cases", "_index.md"] | ["frameworks", "_index.md"] | ["entities", "_index.md"] | ["comparisons", "_index.md"], _) => {
+            load_page(rel, text, Kind::Section, parts[0].to_string(), drafts)
+        }
+        (["cases", name], _) => Err(at(format!(
+            "a case is a folder: move `{under}` to `content/cases/{}/index.md`",
+            stem(name)
+        ))),
+        (["cases", case, "index.md"], _) => load_page(rel, text, Kind::Case, format!("cases/{case}"), drafts),
+        (["cases", case, name], _) => {
+            load_page(rel, text, Kind::Stage, format!("cases/{case}/{}", stem(name)), drafts)
+        }
+        (["frameworks", name], _) => load_page(rel, text, Kind::Framework, format!("frameworks/{}", stem(name)), drafts),
+        (["entities", name], _) => load_page(rel, text, Kind::Entity, format!("entities/{}", stem(name)), drafts),
+        (["comparisons", name], _) => load_page(rel, text, Kind::Comparison, format!("comparisons/{}", stem(name)), drafts),
+        (["cases" | "frameworks" | "entities" | "comparisons" | "data", ..], _) => Err(at(format!(
+            "`{under}` is nested deeper than the layout allows"
+        ))
+        .into_iter()
+        .map(|d| d.with_help("cases are content/cases/<case>/index.md with stages beside it; frameworks, entities and comparisons are single files in their folder"))
+        .collect()),
+        (_, _) => {
+            let mut path = under.trim_end_matches(".md").to_string();
+            let kind = if path.ends_with("_index") { Kind::Section } else { Kind::Page };
+            for suffix in ["/_index", "/index"] {
+                if let Some(p) = path.strip_suffix(suffix) {
+                    path = p.to_string();
+                }
+            }
+            if path == "index" {
+                return Err(at("use `content/_index.md` for the home page".into()));
+            }
+            load_page(rel, text, kind, path, drafts)
+        }
+    }
+}
+
+/// Every path segment must be a slug (the file extension aside).
+fn check_segments(rel: &str, parts: &[&str]) -> Result<(), Vec<Diagnostic>> {
+    for (i, part) in parts.iter().enumerate() {
+        let name = if i + 1 == parts.len() {
+            part.rsplit_once('.').map_or(*part, |(s, _)| s)
+        } else {
+            part
+        };
+        let name = name
+            .strip_prefix('_')
+            .filter(|n| *n == "index")
+            .unwrap_or(name);
+        if !is_slug(name) {
+            let fixed: String = name
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            return Err(vec![
+                Diagnostic::error(Span::new(rel, 1, 1), format!("invalid slug `{name}` in path"))
+                    .with_help(format!(
+                        "file and folder names use lowercase letters, digits and `-`; rename it, e.g. `{}`",
+                        fixed.trim_matches('-')
+                    )),
+            ]);
+        }
+    }
+    Ok(())
+}
+
+/// Splits `---` front matter from the body: (yaml, body start offset).
+pub fn split_front_matter<'t>(rel: &str, text: &'t str) -> Result<(&'t str, usize), Diagnostic> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let t = &text[bom..];
+    let first_end = t.find('\n').map_or(t.len(), |i| i + 1);
+    if t[..first_end].trim_end() != "---" {
+        return Err(Diagnostic::error(Span::new(rel, 1, 1), "missing front matter")
+            .with_help("start the file with a `---` line, then `title: ...`, then a closing `---` line")
+            .with_source(text));
+    }
+    let mut pos = first_end;
+    while pos < t.len() {
+        let end = t[pos..].find('\n').map_or(t.len(), |i| pos + i + 1);
+        if t[pos..end].trim_end() == "---" {
+            return Ok((&t[first_end..pos], bom + end));
+        }
+        pos = end;
+    }
+    Err(
+        Diagnostic::error(Span::new(rel, 1, 1), "front matter is not closed")
+            .with_help("add a line `---` after the last front-matter key")
+            .with_source(text),
+    )
+}
+
+fn load_page(
+    rel: &str,
+    text: String,
+    kind: Kind,
+    path: String,
+    drafts: bool,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let (yaml, body_start) = split_front_matter(rel, &text).map_err(|d| vec![d])?;
+    let yaml = yaml.to_string();
+    let doc = YamlDoc::parse(rel, &text, &yaml, 1).map_err(|d| vec![d])?;
+    let map = match doc.value() {
+        Value::Mapping(m) => m.clone(),
+        Value::Null => Mapping::new(),
+        _ => {
+            return Err(vec![doc.error(
+                doc.span(""),
+                "front matter must be a mapping of `key: value` lines",
+            )]);
+        }
+    };
+    let (common, rest): (Mapping, Mapping) = map
+        .into_iter()
+        .partition(|(k, _)| k.as_str().is_some_and(|k| COMMON_KEYS.contains(&k)));
+    let meta: Result<Meta, _> = doc.deserialize_at(Value::Mapping(common), "", &[]);
+    let rest = Value::Mapping(rest);
+    let data = match kind {
+        Kind::Case => doc
+            .deserialize_at(rest, "", COMMON_KEYS)
+            .map(|c| PageData::Case(Box::new(c))),
+        Kind::Stage => doc.deserialize_at(rest, "", COMMON_KEYS).map(|fm| {
+            let case = path.rsplit_once('/').map_or("", |x| x.0).to_string();
+            PageData::Stage(Box::new(StageData { case, fm }))
+        }),
+        Kind::Framework => doc
+            .deserialize_at(rest, "", COMMON_KEYS)
+            .map(PageData::Framework),
+        Kind::Entity => doc
+            .deserialize_at(rest, "", COMMON_KEYS)
+            .map(PageData::Entity),
+        Kind::Comparison => doc
+            .deserialize_at(rest, "", COMMON_KEYS)
+            .map(PageData::Comparison),
+        Kind::Page | Kind::Section | Kind::Home => doc
+            .deserialize_at(rest, "", COMMON_KEYS)
+            .map(PageData::Page),
+    };
+    let (meta, data) = match (meta, data) {
+        (Ok(m), Ok(d)) => (m, d),
+        (m, d) => {
+            let mut errs = m.err().unwrap_or_default();
+            errs.extend(d.err().unwrap_or_default());
+            return Err(errs);
+        }
+    };
+    if let Some(k) = &meta.kind {
+        let expected = kind.name();
+        if k != expected {
+            return Err(vec![
+                doc.error(
+                    doc.span("kind"),
+                    format!("`kind: {k}` contradicts the folder, which makes this a {expected}"),
+                )
+                .with_help(format!(
+                    "remove `kind`, or move the file to the folder of {k} pages"
+                )),
+            ]);
+        }
+    }
+    if meta.draft && !drafts {
+        return Ok(Loaded::Skip);
+    }
+    let positions = doc.locator();
+    let slug = path.rsplit('/').next().unwrap_or("").to_string();
+    Ok(Loaded::Page(Box::new(Page {
+        kind,
+        path,
+        slug,
+        source: Source {
+            file: rel.to_string(),
+            text,
+            body_start,
+        },
+        meta,
+        data,
+        positions,
+    })))
+}
+
+fn load_yaml<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T, Vec<Diagnostic>> {
+    let doc = YamlDoc::parse(rel, text, text, 0).map_err(|d| vec![d])?;
+    doc.deserialize()
+}
+
+fn load_events(rel: &str, text: &str, case: Option<String>) -> Result<Loaded, Vec<Diagnostic>> {
+    let doc = YamlDoc::parse(rel, text, text, 0).map_err(|d| vec![d])?;
+    let list: Vec<EventFm> = doc.deserialize()?;
+    let locator = Arc::new(doc.locator());
+    Ok(Loaded::Events(
+        list.into_iter()
+            .enumerate()
+            .map(|(i, fm)| make_event(fm, case.clone(), rel, format!("[{i}]"), &locator))
+            .collect(),
+    ))
+}
+
+fn make_event(
+    fm: EventFm,
+    case: Option<String>,
+    file: &str,
+    yaml_path: String,
+    locator: &Arc<Locator>,
+) -> Event {
+    let anchor = match &fm.id {
+        Some(id) => id.clone(),
+        None => format!("{}-{}", fm.date, slugify(&fm.title)),
+    };
+    let span = locator.span(&yaml_path);
+    Event {
+        fm,
+        case,
+        anchor,
+        file: file.to_string(),
+        yaml_path,
+        line: span.line,
+        col: span.col,
+        locator: Arc::clone(locator),
+    }
+}
+
+/// A slug made from free text (for anchors and heading ids).
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    let mut s: String = trimmed.chars().take(60).collect();
+    while s.ends_with('-') {
+        s.pop();
+    }
+    if s.is_empty() { "section".into() } else { s }
+}
+
+fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
+    let mut dates: Vec<PartialDate> = events.iter().map(|e| e.fm.date).collect();
+    for p in pages {
+        dates.extend(p.meta.updated);
+        let period = match &p.data {
+            PageData::Case(c) => c.period,
+            PageData::Stage(s) => s.fm.period,
+            PageData::Page(pg) => {
+                dates.extend(pg.date);
+                None
+            }
+            _ => None,
+        };
+        if let Some(per) = period {
+            dates.push(per.from);
+            if let PeriodEnd::Date(d) = per.to {
+                dates.push(d);
+            }
+        }
+    }
+    dates.into_iter().max().unwrap_or(PartialDate {
+        year: 1970,
+        month: None,
+        day: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_split_keeps_body_offset_with_crlf_and_bom() {
+        let text = "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n";
+        let (yaml, start) = split_front_matter("a.md", text).unwrap();
+        assert_eq!(yaml, "title: A\r\n");
+        assert_eq!(&text[start..], "Body\r\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split_front_matter("a.md", "---\ntitle: A\n").unwrap_err();
+        assert!(e.message.contains("not closed"));
+    }
+
+    #[test]
+    fn slugify_makes_anchor_ids() {
+        assert_eq!(slugify("Entry — flow expansion!"), "entry-flow-expansion");
+        assert_eq!(slugify("B2C"), "b2c");
+    }
+}

@@ -1,0 +1,534 @@
+//! Markdown to HTML: the single pulldown-cmark options set and one event pass
+//! for links, citations, heading ids, raw HTML and code.
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::highlight::{code_block, html_escape};
+use crate::links::{LinkSite, Resolved, Resolver};
+use crate::load::slugify;
+use crate::model::{Reference, line_col};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
+use std::collections::HashSet;
+
+/// Prefix of the fake URL given to `[@key]` citations by the parser.
+const CITE: &str = "casebook-cite:";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Where a piece of Markdown came from, to map offsets to `line:col`.
+#[derive(Clone, Copy)]
+pub enum Origin {
+    /// The text starts at this byte offset of the file.
+    Body(usize),
+    /// Inline text of a YAML value that starts at this line and column.
+    Yaml(usize, usize),
+}
+
+/// The file a piece of Markdown belongs to.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    /// Content-relative path of the file (for relative links).
+    pub content_path: &'a str,
+    /// Root-relative path of the file (for diagnostics).
+    pub file: &'a str,
+    pub file_text: &'a str,
+    pub origin: Origin,
+}
+
+/// A heading of the page, for tables of contents and `[[x#h]]` checks.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// The result of rendering one piece of Markdown.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<(Resolved, LinkSite)>,
+    /// Citation keys in order of first use.
+    pub cites: Vec<String>,
+    /// Content-relative paths of images used.
+    pub assets: Vec<String>,
+}
+
+pub struct Renderer<'r> {
+    pub resolver: &'r Resolver<'r>,
+    pub allow_html: bool,
+}
+
+/// Links being rendered: plain ones keep their inner events, citations
+/// and unlabelled wikilinks replace them.
+enum Open {
+    Plain,
+    Cite,
+    Wiki,
+}
+
+impl Renderer<'_> {
+    /// Renders `text`; `inline` drops the paragraph wrapper of a one-paragraph
+    /// text (analysis entries, summaries).
+    pub fn render(
+        &self,
+        text: &str,
+        src: Source<'_>,
+        inline: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Rendered {
+        let mut out = Rendered::default();
+        let mut callback = |link: BrokenLink<'_>| {
+            let r = link.reference.trim();
+            r.starts_with('@')
+                .then(|| (CowStr::from(format!("{CITE}{}", &r[1..])), CowStr::from("")))
+        };
+        let parser = Parser::new_with_broken_link_callback(text, options(), Some(&mut callback));
+        let mut events: Vec<Event> = Vec::new();
+        let mut stack: Vec<Open> = Vec::new();
+        let mut skipping = 0usize;
+        let mut code: Option<(String, String)> = None;
+        let mut heading: Option<(usize, String)> = None;
+        let mut image_alt: Option<(usize, String, Span)> = None;
+        let mut ids: HashSet<String> = HashSet::new();
+        let base = self.resolver.kb().config.base_path();
+        let span_at = |offset: usize| -> Span {
+            let (line, col) = match src.origin {
+                Origin::Body(start) => line_col(src.file_text, start + offset),
+                Origin::Yaml(line, col) => {
+                    let (l, c) = line_col(text, offset);
+                    if l == 1 {
+                        (line, col + c - 1)
+                    } else {
+                        (line + l - 1, c)
+                    }
+                }
+            };
+            Span::new(src.file, line, col)
+        };
+        let context_at = |offset: usize| snippet(text, offset);
+        for (event, range) in parser.into_offset_iter() {
+            if skipping > 0 {
+                match event {
+                    Event::Start(Tag::Link { .. }) => skipping += 1,
+                    Event::End(TagEnd::Link) => skipping -= 1,
+                    _ => {}
+                }
+                if skipping > 0 {
+                    continue;
+                }
+                if let Some(Open::Wiki) = stack.pop() {
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
+                continue;
+            }
+            if let Some((_, buf)) = code.as_mut() {
+                match event {
+                    Event::Text(t) => buf.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        let (lang, body) = code.take().unwrap_or_default();
+                        events.push(Event::Html(code_block(&lang, &body).into()));
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            if let Some((_, t)) = heading.as_mut()
+                && let Event::Text(s) | Event::Code(s) = &event
+            {
+                t.push_str(s);
+            }
+            if let Some((_, alt, _)) = image_alt.as_mut()
+                && let Event::Text(s) | Event::Code(s) = &event
+            {
+                alt.push_str(s);
+            }
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(l) => l.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::Heading {
+                    level, id, classes, ..
+                }) => {
+                    heading = Some((events.len(), String::new()));
+                    events.push(Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs: Vec::new(),
+                    }));
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    if let Some((at, text)) = heading.take()
+                        && let Event::Start(Tag::Heading { id, .. }) = &mut events[at]
+                    {
+                        let wanted = id
+                            .as_ref()
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| slugify(&text));
+                        let mut unique = wanted.clone();
+                        let mut n = 1;
+                        while !ids.insert(unique.clone()) {
+                            unique = format!("{wanted}-{n}");
+                            n += 1;
+                        }
+                        *id = Some(unique.clone().into());
+                        out.headings.push(Heading {
+                            level: level as u8,
+                            id: unique,
+                            text,
+                        });
+                    }
+                    events.push(Event::End(TagEnd::Heading(level)));
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }) => {
+                    let span = span_at(range.start);
+                    if let Some(key) = dest_url.strip_prefix(CITE) {
+                        let (key, locator) = match key.split_once(',') {
+                            Some((k, l)) => (k.trim(), Some(l.trim())),
+                            None => (key.trim(), None),
+                        };
+                        match self.resolver.kb().references.get(key) {
+                            Some(r) => {
+                                if !out.cites.iter().any(|c| c == key) {
+                                    out.cites.push(key.to_string());
+                                }
+                                events.push(Event::InlineHtml(cite_html(key, r, locator).into()));
+                            }
+                            None => diags.push(
+                                Diagnostic::error(span, format!("unknown citation key `{key}`"))
+                                    .with_help(
+                                        crate::diagnostics::suggest(
+                                            key,
+                                            self.resolver
+                                                .kb()
+                                                .references
+                                                .keys()
+                                                .map(String::as_str),
+                                        )
+                                        .unwrap_or_else(
+                                            || "add the work to content/references.yaml".into(),
+                                        ),
+                                    )
+                                    .with_source(src.file_text),
+                            ),
+                        }
+                        stack.push(Open::Cite);
+                        skipping = 1;
+                        continue;
+                    }
+                    let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
+                    let resolved = if is_wiki {
+                        Some(self.resolver.wikilink(&dest_url))
+                    } else if is_md_link(&dest_url) {
+                        Some(self.resolver.md_link(src.content_path, &dest_url))
+                    } else {
+                        None
+                    };
+                    let (href, preview) = match resolved {
+                        Some(Ok(r)) => {
+                            let href = self.resolver.url(&r);
+                            let preview = self.resolver.summary(&r);
+                            let label = self.resolver.title(&r);
+                            let site = LinkSite {
+                                file: src.file.to_string(),
+                                line: span.line,
+                                col: span.col,
+                                context: context_at(range.start),
+                            };
+                            out.links.push((r, site));
+                            if let LinkType::WikiLink { has_pothole: false } = link_type {
+                                events.push(Event::InlineHtml(
+                                    open_link(&href, preview.as_deref(), true).into(),
+                                ));
+                                events.push(Event::Text(label.into()));
+                                stack.push(Open::Wiki);
+                                skipping = 1;
+                                continue;
+                            }
+                            (href, preview)
+                        }
+                        Some(Err(e)) => {
+                            let mut d =
+                                Diagnostic::error(span, e.message).with_source(src.file_text);
+                            if let Some(h) = e.help {
+                                d = d.with_help(h);
+                            }
+                            diags.push(d);
+                            ("#".to_string(), None)
+                        }
+                        None => match check_url(&dest_url) {
+                            Ok(()) => (
+                                rebase(&dest_url, &base),
+                                (!title.is_empty()).then(|| title.to_string()),
+                            ),
+                            Err(msg) => {
+                                diags.push(unsafe_link(span, msg, src.file_text));
+                                ("#".to_string(), None)
+                            }
+                        },
+                    };
+                    events.push(Event::InlineHtml(
+                        open_link(&href, preview.as_deref(), resolved_internal(&href, &base))
+                            .into(),
+                    ));
+                    stack.push(Open::Plain);
+                }
+                Event::End(TagEnd::Link) => {
+                    stack.pop();
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let span = span_at(range.start);
+                    let dest = match check_url(&dest_url) {
+                        Err(msg) => {
+                            diags.push(unsafe_link(span.clone(), msg, src.file_text));
+                            CowStr::from("")
+                        }
+                        Ok(()) if is_external(&dest_url) => dest_url,
+                        Ok(()) => {
+                            match self.local_asset(src.content_path, &dest_url) {
+                                Ok(rel) => {
+                                    let url = format!("{base}{rel}");
+                                    out.assets.push(rel);
+                                    url.into()
+                                }
+                                Err(msg) => {
+                                    diags.push(Diagnostic::error(span.clone(), msg).with_source(src.file_text)
+                                    .with_help("put the image beside the Markdown file that uses it"));
+                                    CowStr::from("")
+                                }
+                            }
+                        }
+                    };
+                    image_alt = Some((events.len(), String::new(), span));
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }));
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some((_, alt, span)) = image_alt.take()
+                        && alt.trim().is_empty()
+                    {
+                        diags.push(
+                            Diagnostic::error(span, "image without alt text")
+                                .with_source(src.file_text)
+                                .with_help("describe the image: `![what it shows](file.png)`"),
+                        );
+                    }
+                    events.push(Event::End(TagEnd::Image));
+                }
+                Event::Html(h) | Event::InlineHtml(h) if !self.allow_html => {
+                    events.push(Event::Text(h))
+                }
+                Event::Text(t) if t.contains('\0') => {
+                    events.push(Event::Text(t.replace('\0', "\u{FFFD}").into()))
+                }
+                other => events.push(other),
+            }
+        }
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        if inline {
+            let trimmed = out.html.trim_end();
+            if let Some(inner) = trimmed
+                .strip_prefix("<p>")
+                .and_then(|s| s.strip_suffix("</p>"))
+                && !inner.contains("<p>")
+            {
+                out.html = inner.to_string();
+            }
+        }
+        out
+    }
+
+    /// The content-relative path of a local image, if the file exists.
+    fn local_asset(&self, from: &str, dest: &str) -> Result<String, String> {
+        let dest = dest.split(['?', '#']).next().unwrap_or("");
+        let joined = match dest.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None => {
+                let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+                format!("{dir}/{dest}")
+            }
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in joined.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts
+                        .pop()
+                        .ok_or_else(|| format!("image `{dest}` is outside content/"))?;
+                }
+                s => parts.push(s),
+            }
+        }
+        let rel = parts.join("/");
+        if self.resolver.assets().contains(&rel) {
+            Ok(rel)
+        } else {
+            Err(format!("image not found: `{dest}` (content/{rel})"))
+        }
+    }
+}
+
+fn resolved_internal(href: &str, base: &str) -> bool {
+    href.starts_with(base) && href != "#"
+}
+
+fn open_link(href: &str, preview: Option<&str>, internal: bool) -> String {
+    let mut s = format!("<a href=\"{}\"", html_escape(href));
+    if internal {
+        s.push_str(" class=\"internal\"");
+    }
+    if let Some(p) = preview {
+        s.push_str(&format!(" title=\"{}\"", html_escape(p)));
+    }
+    s.push('>');
+    s
+}
+
+fn unsafe_link(span: Span, msg: String, text: &str) -> Diagnostic {
+    Diagnostic::error(span, msg)
+        .with_source(text)
+        .with_help("only http(s), mailto, relative and #anchor links are allowed")
+}
+
+fn is_md_link(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    !is_external(dest) && path.ends_with(".md")
+}
+
+fn is_external(dest: &str) -> bool {
+    scheme(dest).is_some()
+}
+
+/// The URL scheme, normalised the way browsers read it.
+fn scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take_while(|c| !matches!(c, '/' | '?' | '#'))
+        .collect();
+    let (s, _) = cleaned.split_once(':')?;
+    (!s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+    .then(|| s.to_ascii_lowercase())
+}
+
+/// Refuses script-bearing URL schemes.
+pub fn check_url(dest: &str) -> Result<(), String> {
+    match scheme(dest).as_deref() {
+        Some(s @ ("javascript" | "vbscript" | "data" | "file")) => {
+            Err(format!("`{s}:` link target refused"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Root-relative links get the site's base path.
+fn rebase(dest: &str, base: &str) -> String {
+    match dest.strip_prefix('/') {
+        Some(rest) if !dest.starts_with("//") => format!("{base}{rest}"),
+        _ => dest.to_string(),
+    }
+}
+
+/// The sentence around a link, for backlink context.
+fn snippet(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind(['\n', '.']).map_or(0, |i| i + 1);
+    let end = text[offset..]
+        .find(['\n', '.'])
+        .map_or(text.len(), |i| offset + i + 1);
+    let s: String = text[start..end].trim().chars().take(200).collect();
+    s
+}
+
+/// Short author–year label: `Gu 2018`, `Wu & Li 2016`, `Yang et al. 2015`.
+pub fn author_year(r: &Reference) -> String {
+    let year = r
+        .date
+        .as_ref()
+        .map(|d| d.0.chars().take(4).collect::<String>())
+        .unwrap_or_else(|| "n.d.".into());
+    let family = |n: &str| n.split(',').next().unwrap_or(n).trim().to_string();
+    let who = match r.author.as_ref().map(|a| a.names()) {
+        Some(names) if names.len() == 1 => family(names[0]),
+        Some(names) if names.len() == 2 => format!("{} & {}", family(names[0]), family(names[1])),
+        Some(names) if names.len() > 2 => format!("{} et al.", family(names[0])),
+        _ => {
+            let words: Vec<&str> = r.title.split_whitespace().take(4).collect();
+            format!("“{}…”", words.join(" "))
+        }
+    };
+    format!("{who} {year}")
+}
+
+fn cite_html(key: &str, r: &Reference, locator: Option<&str>) -> String {
+    let label = match locator {
+        Some(l) if !l.is_empty() => format!("{}, {l}", author_year(r)),
+        _ => author_year(r),
+    };
+    format!(
+        "<cite class=\"cite\"><a href=\"#ref-{}\" title=\"{}\">({})</a></cite>",
+        html_escape(key),
+        html_escape(&r.title),
+        html_escape(&label)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_schemes_are_refused_in_any_disguise() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            " javascript:x",
+            "java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        for ok in ["https://x.org", "mailto:a@b.c", "#top", "../a", "/x/"] {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn root_relative_links_get_base_path() {
+        assert_eq!(rebase("/timeline/", "/kb/"), "/kb/timeline/");
+        assert_eq!(rebase("https://x.org/", "/kb/"), "https://x.org/");
+    }
+}

@@ -1,0 +1,362 @@
+//! Front matter and data-file schemas, one struct per kind.
+//!
+//! Every struct denies unknown keys; optional fields say `default`, so a
+//! missing required field (such as `title`) is an error.
+
+use super::{PartialDate, Period, Scalar};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Keys every page kind accepts; split off before the kind's own schema.
+pub const COMMON_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "kind",
+    "tags",
+    "refs",
+    "draft",
+    "updated",
+    "redirect_from",
+    "extra",
+];
+
+/// Fields shared by every page kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Page title.
+    pub title: String,
+    /// One sentence for lists, cards, link previews and meta description.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The kind; follows from the folder, and must agree with it if given.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Citation keys in the bibliography.
+    #[serde(default)]
+    pub refs: Vec<String>,
+    /// Drafts are built only with `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub updated: Option<PartialDate>,
+    /// Old URLs (site paths) that redirect here.
+    #[serde(default)]
+    pub redirect_from: Vec<String>,
+    /// Free map for theme use.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// framework slug → dimension key → entries.
+pub type Analyses = BTreeMap<String, BTreeMap<String, Entry>>;
+
+/// A case: one firm's business model in one market over time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFm {
+    /// Entity slug of the company.
+    #[serde(default)]
+    pub company: Option<String>,
+    /// Entity slug of the parent company.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Entity slug of the market.
+    #[serde(default)]
+    pub market: Option<String>,
+    #[serde(default)]
+    pub period: Option<Period>,
+    /// Business-model taxonomy (`C2C`, `B2C`…).
+    #[serde(default)]
+    pub model: Vec<String>,
+    /// Whole-case analyses.
+    #[serde(default)]
+    pub analyses: Analyses,
+    /// Events, when not in `events.yaml` beside the case.
+    #[serde(default)]
+    pub events: Option<Vec<EventFm>>,
+}
+
+/// A period of a case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageFm {
+    /// Position within the case; unique; previous/next follow it.
+    pub order: u32,
+    #[serde(default)]
+    pub period: Option<Period>,
+    /// Shorthand for `analyses.business-model-canvas`.
+    #[serde(default)]
+    pub business_model: Option<BTreeMap<String, Entry>>,
+    #[serde(default)]
+    pub analyses: Analyses,
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+}
+
+/// A measured quantity of a stage.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub start: Option<f64>,
+    #[serde(default)]
+    pub end: Option<f64>,
+    #[serde(default)]
+    pub period: Option<Scalar>,
+    #[serde(default)]
+    pub refs: Vec<String>,
+}
+
+/// How a framework's dimensions are laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    #[default]
+    Columns,
+    /// A 2×2 grid (SWOT); needs exactly four dimensions.
+    Quadrant,
+    /// An ordered process.
+    Sequence,
+}
+
+/// An analytic lens, defined as data.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkFm {
+    pub dimensions: Vec<Dimension>,
+    #[serde(default)]
+    pub layout: Layout,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    Company,
+    Platform,
+    Institution,
+    Market,
+    Person,
+    Payment,
+    Logistics,
+    Other,
+}
+
+/// A company, platform, institution, market or person.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityFm {
+    #[serde(rename = "type")]
+    pub entity_type: EntityType,
+    /// Comparable attributes (`entered_russia: 2010`).
+    #[serde(default)]
+    pub facts: BTreeMap<String, Scalar>,
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Other names that wikilinks and search resolve.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// A hand-declared comparison table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComparisonFm {
+    /// Entity or case slugs.
+    pub subjects: Vec<String>,
+    pub attributes: Vec<Attribute>,
+    /// subject → attribute key → value, overriding facts.
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, Scalar>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attribute {
+    pub key: String,
+    pub label: String,
+}
+
+/// A plain page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFm {
+    #[serde(default)]
+    pub date: Option<PartialDate>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+}
+
+/// A dated fact on a timeline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFm {
+    pub date: PartialDate,
+    pub title: String,
+    /// Anchor slug; derived from date and title when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// A stage slug of the same case.
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub entities: Vec<String>,
+    #[serde(default)]
+    pub refs: Vec<String>,
+    /// Markdown.
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// One analysis cell: a string, or a list of strings or `{text, refs}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a string, or a list of strings or `{text, refs}` items"
+)]
+pub enum Entry {
+    One(String),
+    Many(Vec<Item>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "a string or a `{text, refs}` item")]
+pub enum Item {
+    Text(String),
+    Cited(CitedText),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitedText {
+    pub text: String,
+    #[serde(default)]
+    pub refs: Vec<String>,
+}
+
+impl Entry {
+    /// The entry as `(text, refs, yaml path suffix)` items.
+    pub fn items(&self) -> Vec<(&str, &[String], String)> {
+        match self {
+            Entry::One(s) => vec![(s.as_str(), &[][..], String::new())],
+            Entry::Many(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| match it {
+                    Item::Text(s) => (s.as_str(), &[][..], format!("[{i}]")),
+                    Item::Cited(c) => (c.text.as_str(), &c.refs[..], format!("[{i}].text")),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A bibliography entry (the Hayagriva YAML fields casebook reads).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Reference {
+    #[serde(rename = "type", default)]
+    pub entry_type: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub author: Option<Authors>,
+    #[serde(default)]
+    pub editor: Option<Authors>,
+    #[serde(default)]
+    pub date: Option<Scalar>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub page_range: Option<Scalar>,
+    #[serde(default)]
+    pub volume: Option<Scalar>,
+    #[serde(default)]
+    pub issue: Option<Scalar>,
+    #[serde(default)]
+    pub parent: Option<Box<Reference>>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub serial_number: Option<BTreeMap<String, Scalar>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Authors {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Authors {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Authors::One(s) => vec![s.as_str()],
+            Authors::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A glossary term.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub definition: String,
+    #[serde(default)]
+    pub refs: Vec<String>,
+}
+
+/// A dataset: a table (`columns` + `rows`) or a `series`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub refs: Vec<String>,
+    #[serde(default)]
+    pub columns: Vec<String>,
+    #[serde(default)]
+    pub rows: Vec<Vec<Scalar>>,
+    #[serde(default)]
+    pub series: Vec<Point>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Point {
+    pub label: String,
+    pub value: f64,
+    #[serde(default)]
+    pub entity: Option<String>,
+}

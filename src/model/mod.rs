@@ -1,0 +1,236 @@
+//! The knowledge base as typed data, immutable once loaded.
+
+mod date;
+pub mod frontmatter;
+
+pub use date::{PartialDate, Period, PeriodEnd};
+pub use frontmatter::*;
+
+use crate::config::Config;
+use crate::yaml::Locator;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// Index of a page in [`Kb::pages`].
+pub type PageId = usize;
+
+/// What a Markdown file is, from its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Home,
+    Case,
+    Stage,
+    Framework,
+    Entity,
+    Comparison,
+    /// An `_index.md`: a section of plain pages, or the intro of a list page.
+    Section,
+    Page,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Home => "home",
+            Kind::Case => "case",
+            Kind::Stage => "stage",
+            Kind::Framework => "framework",
+            Kind::Entity => "entity",
+            Kind::Comparison => "comparison",
+            Kind::Section => "section",
+            Kind::Page => "page",
+        }
+    }
+
+    /// Plural heading used when grouping backlinks and lists.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Home => "Home",
+            Kind::Case => "Cases",
+            Kind::Stage => "Stages",
+            Kind::Framework => "Frameworks",
+            Kind::Entity => "Entities",
+            Kind::Comparison => "Comparisons",
+            Kind::Section => "Sections",
+            Kind::Page => "Pages",
+        }
+    }
+}
+
+/// A Markdown source with its position data.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the knowledge-base root, `/`-separated.
+    pub file: String,
+    pub text: String,
+    /// Byte offset where the Markdown body starts in `text`.
+    pub body_start: usize,
+}
+
+impl Source {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// 1-based line and column of a byte offset into `text`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// A page of any kind.
+#[derive(Debug)]
+pub struct Page {
+    pub kind: Kind,
+    /// Path under content/ without `.md`, `/index` and `/_index`
+    /// (`cases/aliexpress-russia/entry`; empty for the home page).
+    pub path: String,
+    /// Last path segment (file or folder name).
+    pub slug: String,
+    pub source: Source,
+    pub meta: Meta,
+    pub data: PageData,
+    /// Positions of front-matter values, for diagnostics after loading.
+    pub positions: Locator,
+}
+
+/// Kind-specific front matter.
+#[derive(Debug)]
+pub enum PageData {
+    None,
+    Case(Box<CaseFm>),
+    Stage(Box<StageData>),
+    Framework(FrameworkFm),
+    Entity(EntityFm),
+    Comparison(ComparisonFm),
+    Page(PageFm),
+}
+
+/// A stage with the case it belongs to.
+#[derive(Debug)]
+pub struct StageData {
+    pub case: String,
+    pub fm: StageFm,
+}
+
+/// A dated event, belonging to a case or to the whole market.
+#[derive(Debug)]
+pub struct Event {
+    pub fm: EventFm,
+    /// Path of the case page, or `None` for market-wide events.
+    pub case: Option<String>,
+    /// Anchor id, unique on the pages that show it.
+    pub anchor: String,
+    pub file: String,
+    /// YAML path of the event in its file (`[3]` or `events[3]`).
+    pub yaml_path: String,
+    pub line: usize,
+    pub col: usize,
+    /// Positions in the file, to point at a field of the event.
+    pub locator: std::sync::Arc<Locator>,
+}
+
+/// The whole knowledge base.
+#[derive(Debug)]
+pub struct Kb {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub by_path: BTreeMap<String, PageId>,
+    pub events: Vec<Event>,
+    pub references: BTreeMap<String, Reference>,
+    pub terms: Vec<Term>,
+    pub datasets: BTreeMap<String, Dataset>,
+    /// Latest date mentioned in the content; `present` is drawn to it.
+    pub latest: PartialDate,
+}
+
+impl Kb {
+    pub fn page(&self, path: &str) -> Option<&Page> {
+        self.by_path.get(path).map(|&id| &self.pages[id])
+    }
+
+    pub fn pages_of(&self, kind: Kind) -> impl Iterator<Item = (PageId, &Page)> {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.kind == kind)
+    }
+
+    /// Stages of a case ordered by `order`.
+    pub fn stages_of(&self, case_path: &str) -> Vec<(PageId, &Page, &StageFm)> {
+        let mut stages: Vec<_> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter_map(|(id, p)| match &p.data {
+                PageData::Stage(s) if p.path.rsplit_once('/').map(|x| x.0) == Some(case_path) => {
+                    Some((id, p, &s.fm))
+                }
+                _ => None,
+            })
+            .collect();
+        stages.sort_by_key(|(_, _, s)| s.order);
+        stages
+    }
+
+    pub fn framework(&self, slug: &str) -> Option<&FrameworkFm> {
+        match self.page(&format!("frameworks/{slug}")).map(|p| &p.data) {
+            Some(PageData::Framework(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Events of a case (or market-wide ones for `None`), by date.
+    pub fn events_of(&self, case: Option<&str>) -> Vec<&Event> {
+        let mut evs: Vec<&Event> = self
+            .events
+            .iter()
+            .filter(|e| e.case.as_deref() == case)
+            .collect();
+        evs.sort_by(|a, b| a.fm.date.cmp(&b.fm.date).then(a.anchor.cmp(&b.anchor)));
+        evs
+    }
+}
+
+/// Any YAML scalar, kept as text (`2012` and `"2012"` read the same).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

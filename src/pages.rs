@@ -1,0 +1,634 @@
+//! Every output of a build: one function per page kind, each filling a
+//! template with typed views. Outputs are produced in parallel.
+
+use crate::diagnostics::Diagnostic;
+use crate::links::{Target, page_url};
+use crate::model::*;
+use crate::render::{Prepared, applies, layout_name};
+use crate::svg;
+use crate::theme::{Theme, template_error};
+use crate::validate::CANVAS;
+use crate::views::*;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use tera::Context;
+
+/// One file of the site: a path under the output directory and its bytes.
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A page to render, before its template is filled.
+enum Job {
+    Page(PageId),
+    List(Kind),
+    References,
+    Glossary,
+    NotFound,
+}
+
+/// Renders every page; `emit` receives each output as soon as it exists
+/// (from worker threads).
+pub fn render_all(
+    prep: &Prepared<'_>,
+    theme: &Theme,
+    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
+) -> Vec<Diagnostic> {
+    let mut jobs: Vec<Job> = (0..prep.kb.pages.len())
+        .filter(|&id| {
+            !(prep.kb.pages[id].kind == Kind::Section && is_list_section(&prep.kb.pages[id].path))
+        })
+        .map(Job::Page)
+        .collect();
+    jobs.extend([Kind::Case, Kind::Framework, Kind::Entity].map(Job::List));
+    jobs.extend([Job::References, Job::Glossary, Job::NotFound]);
+    let site = site_view(prep);
+    jobs.par_iter()
+        .filter_map(|job| {
+            let result = render_job(prep, theme, &site, job).and_then(emit);
+            result.err()
+        })
+        .collect()
+}
+
+fn is_list_section(path: &str) -> bool {
+    matches!(path, "cases" | "frameworks" | "entities" | "comparisons")
+}
+
+fn site_view(prep: &Prepared<'_>) -> SiteView {
+    let c = &prep.kb.config;
+    let item = |title: &str, path: &str| NavItem {
+        title: title.into(),
+        url: page_url(&prep.base_path, path),
+        active: false,
+    };
+    let mut nav = vec![
+        item("Cases", "cases"),
+        item("Frameworks", "frameworks"),
+        item("Entities", "entities"),
+    ];
+    if !prep.kb.terms.is_empty() {
+        nav.push(item("Glossary", "glossary"));
+    }
+    if !prep.kb.references.is_empty() {
+        nav.push(item("References", "references"));
+    }
+    SiteView {
+        title: c.title.clone(),
+        description: c.description.clone().unwrap_or_default(),
+        base_url: c.base_url.clone(),
+        base_path: prep.base_path.clone(),
+        language: c.language.clone(),
+        nav,
+    }
+}
+
+fn render_job(
+    prep: &Prepared<'_>,
+    theme: &Theme,
+    site: &SiteView,
+    job: &Job,
+) -> Result<Output, Diagnostic> {
+    let mut ctx = Context::new();
+    let (template, path, page) = match job {
+        Job::Page(id) => page_job(prep, *id, &mut ctx),
+        Job::List(kind) => list_job(prep, *kind, &mut ctx),
+        Job::References => references_job(prep, &mut ctx),
+        Job::Glossary => glossary_job(prep, &mut ctx),
+        Job::NotFound => {
+            let page = PageView {
+                kind: "404".into(),
+                title: "Page not found".into(),
+                url: format!("{}404.html", prep.base_path),
+                ..Default::default()
+            };
+            ("404.html", "404.html".to_string(), page)
+        }
+    };
+    ctx.insert("site", &with_active(site, &page.url));
+    ctx.insert("page", &page);
+    let html = theme
+        .tera
+        .render(template, &ctx)
+        .map_err(|e| template_error(&e))?;
+    Ok(Output {
+        path,
+        bytes: html.into_bytes(),
+    })
+}
+
+/// The site view with the navigation entry of the current section marked.
+fn with_active<'a>(site: &'a SiteView, url: &'a str) -> impl Serialize + 'a {
+    #[derive(Serialize)]
+    struct Active<'a> {
+        #[serde(flatten)]
+        site: &'a SiteView,
+        current: &'a str,
+    }
+    Active { site, current: url }
+}
+
+fn out_path(page_path: &str) -> String {
+    if page_path.is_empty() {
+        "index.html".into()
+    } else {
+        format!("{page_path}/index.html")
+    }
+}
+
+fn insert<T: Serialize>(ctx: &mut Context, key: &str, value: &T) {
+    ctx.insert(key, value);
+}
+
+fn page_job(
+    prep: &Prepared<'_>,
+    id: PageId,
+    ctx: &mut Context,
+) -> (&'static str, String, PageView) {
+    let p = &prep.kb.pages[id];
+    let mut page = prep.page_view(id);
+    let template = match &p.data {
+        PageData::Case(c) => {
+            let (view, extra_cites) = case_view(prep, id, c);
+            page.references =
+                prep.references(&prep.cites[id].union(&extra_cites).cloned().collect());
+            insert(ctx, "case", &view);
+            "case.html"
+        }
+        PageData::Stage(s) => {
+            insert(ctx, "stage", &stage_view(prep, id, s));
+            "stage.html"
+        }
+        PageData::Framework(f) => {
+            let (view, cites) = framework_view(prep, id, f);
+            page.references = prep.references(&prep.cites[id].union(&cites).cloned().collect());
+            insert(ctx, "framework", &view);
+            "framework.html"
+        }
+        PageData::Entity(e) => {
+            insert(ctx, "entity", &entity_view(e));
+            "entity.html"
+        }
+        _ if p.kind == Kind::Home => {
+            insert(ctx, "home", &home_view(prep));
+            "home.html"
+        }
+        _ if p.kind == Kind::Section => {
+            insert(ctx, "list", &section_view(prep, &p.path));
+            "list.html"
+        }
+        _ => "page.html",
+    };
+    (template, out_path(&p.path), page)
+}
+
+fn card(prep: &Prepared<'_>, id: PageId, meta: String) -> Card {
+    let p = &prep.kb.pages[id];
+    Card {
+        title: p.meta.title.clone(),
+        url: prep.url(id),
+        summary: p.meta.summary.clone(),
+        meta,
+    }
+}
+
+fn period_of(p: &Page) -> String {
+    match &p.data {
+        PageData::Case(c) => c.period.map(|x| x.human()).unwrap_or_default(),
+        PageData::Stage(s) => s.fm.period.map(|x| x.human()).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet<String>) {
+    let kb = prep.kb;
+    let page = &kb.pages[id];
+    let stages = kb.stages_of(&page.path);
+    let mut facts = Vec::new();
+    for (label, slug) in [
+        ("Company", &c.company),
+        ("Parent", &c.parent),
+        ("Market", &c.market),
+    ] {
+        if let Some(slug) = slug
+            && let Some(&eid) = kb.by_path.get(format!("entities/{slug}").as_str())
+        {
+            let link = prep.link(eid);
+            facts.push(Fact {
+                label: label.into(),
+                value: link.title.clone(),
+                link: Some(link),
+            });
+        }
+    }
+    let events = kb.events_of(Some(&page.path));
+    let latest = kb.latest;
+    let bands: Vec<svg::Band> = stages
+        .iter()
+        .filter_map(|(sid, sp, s)| {
+            s.period.map(|per| svg::Band {
+                label: sp.meta.title.clone(),
+                url: prep.url(*sid),
+                from: per.from,
+                to: per.end(latest),
+            })
+        })
+        .collect();
+    let marks: Vec<svg::Mark> = events
+        .iter()
+        .map(|e| svg::Mark {
+            label: e.fm.title.clone(),
+            href: format!("#{}", e.anchor),
+            date: e.fm.date,
+        })
+        .collect();
+    let timeline = svg::timeline(&format!("Timeline of {}", page.meta.title), &bands, &marks);
+
+    let mut rows: Vec<(PageId, bool)> = vec![(id, false)];
+    rows.extend(stages.iter().map(|(sid, _, _)| (*sid, false)));
+    let mut slugs: BTreeSet<&str> = BTreeSet::new();
+    for &(rid, _) in &rows {
+        for (fid, f) in kb.pages_of(Kind::Framework) {
+            let _ = fid;
+            if applies(&kb.pages[rid], &f.slug) {
+                slugs.insert(f.slug.as_str());
+            }
+        }
+    }
+    let mut cites = BTreeSet::new();
+    for &(rid, _) in &rows[1..] {
+        cites.extend(prep.cites[rid].iter().cloned());
+    }
+    let canvas = prep.matrix(CANVAS, &rows);
+    let mut matrices = Vec::new();
+    let mut quadrants = Vec::new();
+    for slug in slugs {
+        if slug == CANVAS {
+            continue;
+        }
+        let is_quadrant = kb
+            .framework(slug)
+            .is_some_and(|f| f.layout == Layout::Quadrant);
+        if is_quadrant {
+            for &(rid, _) in &rows {
+                if applies(&kb.pages[rid], slug)
+                    && let Some(mut a) = prep.analysis(rid, slug)
+                {
+                    if rid != id {
+                        a.framework.title =
+                            format!("{} — {}", a.framework.title, kb.pages[rid].meta.title);
+                    }
+                    quadrants.push(a);
+                }
+            }
+            // A quadrant framework applied by several stages also gets a matrix.
+            if rows
+                .iter()
+                .filter(|(r, _)| applies(&kb.pages[*r], slug))
+                .count()
+                > 1
+            {
+                matrices.extend(prep.matrix(slug, &rows));
+            }
+        } else {
+            matrices.extend(prep.matrix(slug, &rows));
+        }
+    }
+    let view = CaseView {
+        facts,
+        model: c.model.iter().map(|m| prep.term_link(m)).collect(),
+        period: c.period.map(|p| p.human()).unwrap_or_default(),
+        timeline,
+        events: events
+            .iter()
+            .map(|e| prep.event_view(prep.event_index(e), false))
+            .collect(),
+        stages: stages
+            .iter()
+            .map(|(sid, sp, _)| card(prep, *sid, period_of(sp)))
+            .collect(),
+        canvas,
+        matrices,
+        quadrants,
+    };
+    (view, cites)
+}
+
+fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> StageView {
+    let kb = prep.kb;
+    let stages = kb.stages_of(&s.case);
+    let pos = stages.iter().position(|(sid, _, _)| *sid == id);
+    let neighbour = |i: Option<usize>| {
+        i.and_then(|i| stages.get(i))
+            .map(|(sid, _, _)| prep.link(*sid))
+    };
+    let mut analyses: Vec<AnalysisView> = Vec::new();
+    if s.fm.business_model.is_some() || s.fm.analyses.contains_key(CANVAS) {
+        analyses.extend(prep.analysis(id, CANVAS));
+    }
+    for slug in s.fm.analyses.keys().filter(|k| *k != CANVAS) {
+        analyses.extend(prep.analysis(id, slug));
+    }
+    let slug = kb.pages[id].slug.as_str();
+    StageView {
+        case: kb
+            .by_path
+            .get(s.case.as_str())
+            .map(|&c| prep.link(c))
+            .unwrap_or_else(|| Link {
+                title: s.case.clone(),
+                url: String::new(),
+                summary: None,
+            }),
+        order: s.fm.order,
+        period: s.fm.period.map(|p| p.human()).unwrap_or_default(),
+        analyses,
+        metrics: s.fm.metrics.iter().map(|m| metric_view(prep, m)).collect(),
+        events: kb
+            .events_of(Some(&s.case))
+            .into_iter()
+            .filter(|e| e.fm.stage.as_deref() == Some(slug))
+            .map(|e| prep.event_view(prep.event_index(e), false))
+            .collect(),
+        prev: neighbour(pos.and_then(|p| p.checked_sub(1))),
+        next: neighbour(pos.map(|p| p + 1)),
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let s = format!("{}", v as i64);
+        let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+        let mut out = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        format!("{sign}{out}")
+    } else {
+        format!("{v}")
+    }
+}
+
+fn metric_view(prep: &Prepared<'_>, m: &Metric) -> MetricView {
+    let kb = prep.kb;
+    let cites: Vec<String> = m
+        .refs
+        .iter()
+        .filter_map(|k| {
+            kb.references.get(k).map(|r| {
+                format!(
+                    "<a href=\"#ref-{k}\">{}</a>",
+                    crate::highlight::html_escape(&crate::markdown::author_year(r))
+                )
+            })
+        })
+        .collect();
+    MetricView {
+        label: m.label.clone(),
+        unit: m.unit.clone().unwrap_or_default(),
+        start: m.start.map(number),
+        end: m.end.map(number),
+        period: m.period.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
+        cites: if cites.is_empty() {
+            String::new()
+        } else {
+            format!("<cite class=\"cite\">({})</cite>", cites.join("; "))
+        },
+    }
+}
+
+fn framework_view(
+    prep: &Prepared<'_>,
+    id: PageId,
+    f: &FrameworkFm,
+) -> (FrameworkView, BTreeSet<String>) {
+    let kb = prep.kb;
+    let slug = &kb.pages[id].slug;
+    let mut rows = Vec::new();
+    let mut cites = BTreeSet::new();
+    for (cid, case) in kb.pages_of(Kind::Case) {
+        rows.push((cid, true));
+        for (sid, _, _) in kb.stages_of(&case.path) {
+            rows.push((sid, true));
+        }
+    }
+    rows.retain(|(r, _)| applies(&kb.pages[*r], slug));
+    for (r, _) in &rows {
+        cites.extend(prep.cites[*r].iter().cloned());
+    }
+    let matrix = prep.matrix(slug, &rows).unwrap_or_else(|| MatrixView {
+        framework: prep.link(id),
+        slug: slug.clone(),
+        layout: layout_name(f.layout).into(),
+        dimensions: prep.dims(f),
+        rows: Vec::new(),
+    });
+    (
+        FrameworkView {
+            layout: layout_name(f.layout).into(),
+            dimensions: prep.dims(f),
+            matrix,
+        },
+        cites,
+    )
+}
+
+fn entity_view(e: &EntityFm) -> EntityView {
+    let type_name = serde_json::to_value(e.entity_type)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    EntityView {
+        entity_type: type_name,
+        facts: e
+            .facts
+            .iter()
+            .map(|(k, v)| Fact {
+                label: humanize(k),
+                value: v.0.clone(),
+                link: None,
+            })
+            .collect(),
+        website: e.website.clone(),
+        aliases: e.aliases.clone(),
+    }
+}
+
+/// `entered_russia` → `Entered russia`.
+pub fn humanize(key: &str) -> String {
+    let s = key.replace(['_', '-'], " ");
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct HomeView {
+    cases: Vec<Card>,
+    frameworks: Vec<Card>,
+    latest: Vec<Card>,
+}
+
+fn home_view(prep: &Prepared<'_>) -> HomeView {
+    let kb = prep.kb;
+    let cases = kb
+        .pages_of(Kind::Case)
+        .map(|(id, p)| card(prep, id, period_of(p)))
+        .collect();
+    let frameworks = kb
+        .pages_of(Kind::Framework)
+        .map(|(id, _)| card(prep, id, String::new()))
+        .collect();
+    let mut dated: Vec<(PartialDate, PageId)> = kb
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| p.meta.updated.map(|d| (d, id)))
+        .collect();
+    dated.sort_by(|a, b| b.cmp(a));
+    let latest = dated
+        .into_iter()
+        .take(8)
+        .map(|(d, id)| card(prep, id, d.human()))
+        .collect();
+    HomeView {
+        cases,
+        frameworks,
+        latest,
+    }
+}
+
+fn list_job(
+    prep: &Prepared<'_>,
+    kind: Kind,
+    ctx: &mut Context,
+) -> (&'static str, String, PageView) {
+    let kb = prep.kb;
+    let path = match kind {
+        Kind::Case => "cases",
+        Kind::Framework => "frameworks",
+        _ => "entities",
+    };
+    let mut page = match kb.by_path.get(path) {
+        Some(&id) => prep.page_view(id),
+        None => PageView {
+            kind: "list".into(),
+            title: kind.plural().into(),
+            ..Default::default()
+        },
+    };
+    page.url = page_url(&prep.base_path, path);
+    page.permalink = format!("{}{path}/", kb.config.base_url);
+    let groups = match kind {
+        Kind::Entity => {
+            let mut by_type: std::collections::BTreeMap<String, Vec<Card>> = Default::default();
+            for (id, p) in kb.pages_of(Kind::Entity) {
+                if let PageData::Entity(e) = &p.data {
+                    let t = entity_view(e).entity_type;
+                    by_type
+                        .entry(humanize(&t))
+                        .or_default()
+                        .push(card(prep, id, String::new()));
+                }
+            }
+            by_type
+                .into_iter()
+                .map(|(title, cards)| CardGroup { title, cards })
+                .collect()
+        }
+        _ => vec![CardGroup {
+            title: String::new(),
+            cards: kb
+                .pages_of(kind)
+                .map(|(id, p)| card(prep, id, period_of(p)))
+                .collect(),
+        }],
+    };
+    insert(ctx, "list", &ListView { groups });
+    ("list.html", format!("{path}/index.html"), page)
+}
+
+/// A plain section lists its pages by weight, then date, then title.
+fn section_view(prep: &Prepared<'_>, path: &str) -> ListView {
+    let kb = prep.kb;
+    let prefix = format!("{path}/");
+    let mut pages: Vec<(Option<i64>, Option<PartialDate>, &str, PageId)> = kb
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.kind == Kind::Page
+                && p.path
+                    .strip_prefix(&prefix)
+                    .is_some_and(|r| !r.contains('/'))
+        })
+        .map(|(id, p)| match &p.data {
+            PageData::Page(pf) => (pf.weight, pf.date, p.meta.title.as_str(), id),
+            _ => (None, None, p.meta.title.as_str(), id),
+        })
+        .collect();
+    pages.sort_by(|a, b| (a.0.is_none(), a.0, a.1, a.2).cmp(&(b.0.is_none(), b.0, b.1, b.2)));
+    let cards = pages
+        .into_iter()
+        .map(|(_, d, _, id)| card(prep, id, d.map(|d| d.human()).unwrap_or_default()))
+        .collect();
+    ListView {
+        groups: vec![CardGroup {
+            title: String::new(),
+            cards,
+        }],
+    }
+}
+
+fn references_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String, PageView) {
+    let kb = prep.kb;
+    let all: BTreeSet<String> = kb.references.keys().cloned().collect();
+    let mut refs = prep.references(&all);
+    for r in &mut refs {
+        r.cited_by = (0..kb.pages.len())
+            .filter(|&id| prep.cites[id].contains(&r.key))
+            .map(|id| prep.link(id))
+            .collect();
+    }
+    let page = PageView {
+        kind: "references".into(),
+        title: "References".into(),
+        summary: Some(
+            "Every work cited in this knowledge base, with the pages that cite it.".into(),
+        ),
+        url: format!("{}references/", prep.base_path),
+        permalink: format!("{}references/", kb.config.base_url),
+        ..Default::default()
+    };
+    insert(ctx, "references", &refs);
+    ("references.html", "references/index.html".into(), page)
+}
+
+fn glossary_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String, PageView) {
+    let kb = prep.kb;
+    let mut terms: Vec<TermView> = (0..kb.terms.len()).map(|i| prep.term_view(i)).collect();
+    terms.sort_by_key(|t| t.term.to_lowercase());
+    let cites: BTreeSet<String> = kb
+        .terms
+        .iter()
+        .flat_map(|t| t.refs.iter().cloned())
+        .collect();
+    let page = PageView {
+        kind: "glossary".into(),
+        title: "Glossary".into(),
+        summary: Some("Terms and abbreviations used in the cases, with where each is used.".into()),
+        url: format!("{}glossary/", prep.base_path),
+        permalink: format!("{}glossary/", kb.config.base_url),
+        references: prep.references(&cites),
+        backlinks: prep.backlinks_of(&Target::Page(usize::MAX)),
+        ..Default::default()
+    };
+    insert(ctx, "terms", &terms);
+    ("glossary.html", "glossary/index.html".into(), page)
+}

@@ -1,0 +1,305 @@
+//! The only function that knows the order of the stages.
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
+use crate::links::Resolver;
+use crate::model::Kind;
+use crate::output::{Staging, io_diag};
+use crate::pages::{Output, render_all};
+use crate::theme::StaticFile;
+use crate::{fs, load, render, theme, validate};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Everything a build needs to know besides the content.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a successful build produced.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub pages_by_kind: BTreeMap<&'static str, usize>,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Exit codes: 0 ok, 1 content errors, 2 usage or I/O errors.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let opts = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+            };
+            let start = Instant::now();
+            match build(&opts) {
+                Ok(summary) => {
+                    print_diagnostics(&summary.warnings);
+                    let kinds: Vec<String> = summary
+                        .pages_by_kind
+                        .iter()
+                        .map(|(k, n)| format!("{n} {k}"))
+                        .collect();
+                    println!(
+                        "built {} files ({}) into {} in {} ms",
+                        summary.files,
+                        kinds.join(", "),
+                        opts.output.display(),
+                        start.elapsed().as_millis()
+                    );
+                    0
+                }
+                Err(failure) => failure.report(),
+            }
+        }
+        Command::Check { root, drafts } => {
+            let opts = BuildOptions {
+                output: root.join("public"),
+                root,
+                base_url: None,
+                drafts,
+            };
+            match check(&opts) {
+                Ok(warnings) => {
+                    print_diagnostics(&warnings);
+                    println!("no errors");
+                    0
+                }
+                Err(failure) => failure.report(),
+            }
+        }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+        } => crate::serve::serve(&root, &bind, port, drafts),
+    }
+}
+
+fn print_diagnostics(ds: &[Diagnostic]) {
+    for d in ds {
+        eprint!("{}", d.render());
+    }
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the content (exit 1).
+    Content(Vec<Diagnostic>),
+    /// Usage or I/O problems (exit 2).
+    Io(Diagnostic),
+}
+
+impl Failure {
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Failure::Content(ds) => ds.clone(),
+            Failure::Io(d) => vec![d.clone()],
+        }
+    }
+
+    /// Prints the problems and returns the exit code.
+    pub fn report(&self) -> i32 {
+        let ds = self.diagnostics();
+        print_diagnostics(&ds);
+        let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
+        eprintln!(
+            "error: build failed with {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        );
+        match self {
+            Failure::Content(_) => 1,
+            Failure::Io(_) => 2,
+        }
+    }
+}
+
+fn read_config(opts: &BuildOptions) -> Result<crate::config::Config, Failure> {
+    let path = opts.root.join("casebook.yaml");
+    let text = fs::read_optional(&path, "casebook.yaml")
+        .map_err(Failure::Io)?
+        .ok_or_else(|| {
+            Failure::Io(
+                Diagnostic::error(
+                    Span::new(path.display().to_string(), 1, 1),
+                    "no casebook.yaml here",
+                )
+                .with_help("run casebook in a knowledge base, or pass --root DIR"),
+            )
+        })?;
+    let mut config = Config::parse("casebook.yaml", &text).map_err(Failure::Content)?;
+    if let Some(url) = &opts.base_url {
+        let overridden = format!("{}base_url: {url:?}\n", text_without_base_url(&text));
+        config = Config::parse("--base-url", &overridden).map_err(Failure::Content)?;
+    }
+    Ok(config)
+}
+
+fn text_without_base_url(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with("base_url:"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Runs the whole chain and hands every output to `emit`.
+fn run_pipeline(
+    opts: &BuildOptions,
+    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
+    copy: &dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
+) -> Result<Summary, Failure> {
+    let config = read_config(opts)?;
+    let theme = theme::load(&opts.root, &config.theme).map_err(Failure::Content)?;
+    let mut diags = Vec::new();
+    let loaded = load::load(&opts.root, config, opts.drafts, &mut diags);
+    let kb = loaded.kb;
+    let mut all = Diagnostics::default();
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        all.extend(diags);
+        return Err(Failure::Content(all.into_sorted()));
+    }
+    let resolver = Resolver::new(&kb, &loaded.assets);
+    let (problems, graph) = validate::validate(&kb, &resolver);
+    diags.extend(problems);
+    let prep = render::prepare(&kb, &resolver, graph, &mut diags);
+    all.extend(diags);
+    if all.has_errors() {
+        return Err(Failure::Content(all.into_sorted()));
+    }
+    let errors = render_all(&prep, &theme, emit);
+    if !errors.is_empty() {
+        return Err(Failure::Content(errors));
+    }
+    let content = opts.root.join("content");
+    for asset in &loaded.assets {
+        copy(asset, &content.join(asset)).map_err(Failure::Io)?;
+    }
+    for (rel, file) in &theme.statics {
+        match file {
+            StaticFile::Embedded(text) => emit(Output {
+                path: rel.clone(),
+                bytes: text.as_bytes().to_vec(),
+            }),
+            StaticFile::Disk(path) => copy(rel, path),
+        }
+        .map_err(Failure::Io)?;
+    }
+    let mut summary = Summary::default();
+    for kind in [
+        Kind::Case,
+        Kind::Stage,
+        Kind::Framework,
+        Kind::Entity,
+        Kind::Page,
+    ] {
+        let n = kb.pages_of(kind).count();
+        if n > 0 {
+            summary.pages_by_kind.insert(kind.name(), n);
+        }
+    }
+    summary.warnings = all.into_sorted();
+    Ok(summary)
+}
+
+/// Builds the site into `opts.output`, replacing it only on success.
+pub fn build(opts: &BuildOptions) -> Result<Summary, Failure> {
+    refuse_dangerous_output(opts)?;
+    let staging = Staging::new(&opts.output).map_err(|e| Failure::Io(io_diag(&e)))?;
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |o: Output| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.write(&o.path, &o.bytes)
+    };
+    let copy = |rel: &str, from: &Path| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.copy(rel, from)
+    };
+    match run_pipeline(opts, &emit, &copy) {
+        Ok(mut summary) => {
+            summary.files = count.into_inner();
+            staging.commit().map_err(|e| Failure::Io(io_diag(&e)))?;
+            Ok(summary)
+        }
+        Err(f) => {
+            staging.abandon();
+            Err(f)
+        }
+    }
+}
+
+/// Builds in memory: every output collected, nothing written.
+pub fn build_in_memory(opts: &BuildOptions) -> Result<BTreeMap<String, Vec<u8>>, Failure> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let emit = |o: Output| {
+        files
+            .lock()
+            .map_err(|_| Diagnostic::error(Span::new("build", 1, 1), "worker panicked"))?
+            .insert(o.path, o.bytes);
+        Ok(())
+    };
+    let copy = |rel: &str, from: &Path| {
+        let bytes = std::fs::read(from).map_err(|e| {
+            Diagnostic::error(Span::new(from.display().to_string(), 1, 1), e.to_string())
+        })?;
+        files
+            .lock()
+            .map_err(|_| Diagnostic::error(Span::new("build", 1, 1), "worker panicked"))?
+            .insert(rel.to_string(), bytes);
+        Ok(())
+    };
+    run_pipeline(opts, &emit, &copy)?;
+    files.into_inner().map_err(|_| {
+        Failure::Io(Diagnostic::error(
+            Span::new("build", 1, 1),
+            "worker panicked",
+        ))
+    })
+}
+
+/// Runs every check of a build and writes nothing.
+pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Failure> {
+    let emit = |_: Output| Ok(());
+    let copy = |_: &str, _: &Path| Ok(());
+    run_pipeline(opts, &emit, &copy).map(|s| s.warnings)
+}
+
+/// The output directory must not be the project, its content or a system folder.
+fn refuse_dangerous_output(opts: &BuildOptions) -> Result<(), Failure> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = abs(&opts.output);
+    let root = abs(&opts.root);
+    let bad = out.parent().is_none()
+        || out == root
+        || root.starts_with(&out)
+        || out.starts_with(root.join("content"))
+        || out.starts_with(root.join("themes"))
+        || out.starts_with(root.join("templates"))
+        || out.starts_with(root.join("static"));
+    if bad {
+        return Err(Failure::Io(
+            Diagnostic::error(
+                Span::new(opts.output.display().to_string(), 1, 1),
+                "refusing to use this directory as output: the build replaces it entirely",
+            )
+            .with_help("choose a dedicated folder such as `public`"),
+        ));
+    }
+    Ok(())
+}

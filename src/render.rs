@@ -1,0 +1,563 @@
+//! Renders Markdown for every page, then builds view values and fills the
+//! templates. Yields outputs one by one; the caller writes or collects them.
+
+use crate::diagnostics::Diagnostic;
+use crate::highlight::html_escape;
+use crate::links::{Graph, Resolver, Target, page_url, term_anchor};
+use crate::markdown::{Origin, Rendered, Renderer, Source, author_year};
+use crate::model::*;
+use crate::validate::CANVAS;
+use crate::views::*;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Rendered Markdown of everything, and the complete link graph.
+pub struct Prepared<'kb> {
+    pub kb: &'kb Kb,
+    pub resolver: &'kb Resolver<'kb>,
+    pub bodies: Vec<Rendered>,
+    /// (page, framework, dimension) → cell items.
+    cells: HashMap<(PageId, String, String), Vec<CellItem>>,
+    /// Citation keys used per page (body, front matter, cells).
+    pub cites: Vec<BTreeSet<String>>,
+    event_html: Vec<String>,
+    term_html: Vec<String>,
+    pub backlinks: BTreeMap<Target, Vec<(PageId, crate::links::LinkSite)>>,
+    pub base_path: String,
+}
+
+/// One page's rendered body, analysis cells, citation keys and problems.
+type PageRender = (
+    Rendered,
+    Vec<((String, String), Vec<CellItem>)>,
+    BTreeSet<String>,
+    Vec<Diagnostic>,
+);
+
+/// Renders all Markdown (in parallel), collecting links into `graph`.
+pub fn prepare<'kb>(
+    kb: &'kb Kb,
+    resolver: &'kb Resolver<'kb>,
+    mut graph: Graph,
+    diags: &mut Vec<Diagnostic>,
+) -> Prepared<'kb> {
+    let md = Renderer {
+        resolver,
+        allow_html: kb.config.markdown.allow_html,
+    };
+    let per_page: Vec<PageRender> = kb
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut d = Vec::new();
+            let src = Source {
+                content_path: page
+                    .source
+                    .file
+                    .strip_prefix("content/")
+                    .unwrap_or(&page.source.file),
+                file: &page.source.file,
+                file_text: &page.source.text,
+                origin: Origin::Body(page.source.body_start),
+            };
+            let mut body = md.render(page.source.body(), src, false, &mut d);
+            let mut cites: BTreeSet<String> = page.meta.refs.iter().cloned().collect();
+            cites.extend(body.cites.iter().cloned());
+            let mut cells = Vec::new();
+            for (fw, dims, base) in analyses_of(page) {
+                for (dim, entry) in dims {
+                    let mut items = Vec::new();
+                    for (text, refs, suffix) in entry.items() {
+                        let span = page.positions.span(&format!("{base}.{dim}{suffix}"));
+                        let src = Source {
+                            origin: Origin::Yaml(
+                                span.line,
+                                span.col
+                                    + yaml_quote_offset(&page.source.text, span.line, span.col),
+                            ),
+                            ..src
+                        };
+                        let r = md.render(text, src, true, &mut d);
+                        cites.extend(r.cites.iter().cloned());
+                        cites.extend(refs.iter().cloned());
+                        let mut html = r.html;
+                        let extra: Vec<&String> =
+                            refs.iter().filter(|k| !r.cites.contains(k)).collect();
+                        html.push_str(&cite_list(kb, extra));
+                        body.links.extend(r.links);
+                        items.push(CellItem { html });
+                    }
+                    cells.push(((fw.clone(), dim.clone()), items));
+                }
+            }
+            if let PageData::Stage(s) = &page.data {
+                for m in &s.fm.metrics {
+                    cites.extend(m.refs.iter().cloned());
+                }
+            }
+            (body, cells, cites, d)
+        })
+        .collect();
+    let mut bodies = Vec::with_capacity(per_page.len());
+    let mut cells = HashMap::new();
+    let mut cites = Vec::with_capacity(per_page.len());
+    for (id, (body, page_cells, page_cites, d)) in per_page.into_iter().enumerate() {
+        diags.extend(d);
+        for (to, site) in &body.links {
+            graph.add(id, to.target.clone(), site.clone());
+        }
+        for ((fw, dim), items) in page_cells {
+            cells.insert((id, fw, dim), items);
+        }
+        bodies.push(body);
+        cites.push(page_cites);
+    }
+    let mut event_html = Vec::new();
+    for ev in &kb.events {
+        let text = ev.fm.body.as_deref().unwrap_or("");
+        let span = ev.locator.span(&format!("{}.body", ev.yaml_path));
+        let src = Source {
+            content_path: ev.file.strip_prefix("content/").unwrap_or(&ev.file),
+            file: &ev.file,
+            file_text: "",
+            origin: Origin::Yaml(span.line, span.col),
+        };
+        let r = md.render(text, src, true, diags);
+        if let Some(case) = ev.case.as_deref().and_then(|c| kb.by_path.get(c)) {
+            for (to, site) in &r.links {
+                graph.add(*case, to.target.clone(), site.clone());
+            }
+            cites[*case].extend(r.cites.iter().cloned());
+            cites[*case].extend(ev.fm.refs.iter().cloned());
+        }
+        event_html.push(r.html);
+    }
+    let term_html = kb
+        .terms
+        .iter()
+        .map(|t| {
+            let src = Source {
+                content_path: "glossary.yaml",
+                file: "content/glossary.yaml",
+                file_text: "",
+                origin: Origin::Yaml(1, 1),
+            };
+            md.render(&t.definition, src, true, diags).html
+        })
+        .collect();
+    let backlinks = graph.backlinks();
+    Prepared {
+        kb,
+        resolver,
+        bodies,
+        cells,
+        cites,
+        event_html,
+        term_html,
+        backlinks,
+        base_path: kb.config.base_path(),
+    }
+}
+
+/// Column shift when a YAML scalar is quoted (the text starts after the quote).
+fn yaml_quote_offset(text: &str, line: usize, col: usize) -> usize {
+    let first = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.chars().nth(col - 1));
+    usize::from(matches!(first, Some('"' | '\'')))
+}
+
+/// The analyses of a page with the YAML base path of each framework.
+fn analyses_of(page: &Page) -> Vec<(&String, &BTreeMap<String, Entry>, String)> {
+    let mut out: Vec<(&String, &BTreeMap<String, Entry>, String)> = Vec::new();
+    let analyses = match &page.data {
+        PageData::Case(c) => &c.analyses,
+        PageData::Stage(s) => &s.fm.analyses,
+        _ => return out,
+    };
+    for (fw, dims) in analyses {
+        out.push((fw, dims, format!("analyses.{fw}")));
+    }
+    if let PageData::Stage(s) = &page.data
+        && let Some(bm) = &s.fm.business_model
+    {
+        static CANVAS_KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        out.push((
+            CANVAS_KEY.get_or_init(|| CANVAS.to_string()),
+            bm,
+            "business_model".into(),
+        ));
+    }
+    out
+}
+
+/// ` (Gu 2018; Wu 2016)` for a list of keys.
+fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> String {
+    let parts: Vec<String> = keys
+        .into_iter()
+        .filter_map(|k| {
+            kb.references.get(k).map(|r| {
+                format!(
+                    "<a href=\"#ref-{}\" title=\"{}\">{}</a>",
+                    html_escape(k),
+                    html_escape(&r.title),
+                    html_escape(&author_year(r))
+                )
+            })
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" <cite class=\"cite\">({})</cite>", parts.join("; "))
+    }
+}
+
+/// Formats a reference in an author–date style.
+pub fn format_reference(r: &Reference) -> String {
+    let mut s = String::new();
+    if let Some(a) = &r.author {
+        s.push_str(&html_escape(&a.names().join("; ")));
+        s.push(' ');
+    }
+    let year = r.date.as_ref().map_or("n.d.".to_string(), |d| d.0.clone());
+    s.push_str(&format!("({}). ", html_escape(&year)));
+    let title = html_escape(&r.title);
+    match &r.url {
+        Some(u) if crate::markdown::check_url(u).is_ok() => s.push_str(&format!(
+            "<a href=\"{}\"><em>{title}</em></a>",
+            html_escape(u)
+        )),
+        _ => s.push_str(&format!("<em>{title}</em>")),
+    }
+    s.push('.');
+    if let Some(p) = &r.parent {
+        s.push_str(&format!(" In <em>{}</em>", html_escape(&p.title)));
+        for (label, v) in [("vol.", &p.volume), ("no.", &p.issue)] {
+            if let Some(v) = v {
+                s.push_str(&format!(", {label} {}", html_escape(&v.0)));
+            }
+        }
+        if let Some(pr) = r.page_range.as_ref().or(p.page_range.as_ref()) {
+            s.push_str(&format!(", pp. {}", html_escape(&pr.0)));
+        }
+        s.push('.');
+    }
+    for part in [&r.organization, &r.publisher, &r.location]
+        .into_iter()
+        .flatten()
+    {
+        s.push_str(&format!(" {}.", html_escape(part)));
+    }
+    if let Some(n) = &r.note {
+        s.push_str(&format!(" {}.", html_escape(n.trim_end_matches('.'))));
+    }
+    s
+}
+
+impl Prepared<'_> {
+    pub fn url(&self, id: PageId) -> String {
+        page_url(&self.base_path, &self.kb.pages[id].path)
+    }
+
+    pub fn link(&self, id: PageId) -> Link {
+        let p = &self.kb.pages[id];
+        Link {
+            title: p.meta.title.clone(),
+            url: self.url(id),
+            summary: p.meta.summary.clone(),
+        }
+    }
+
+    fn link_path(&self, path: &str) -> Option<Link> {
+        self.kb.by_path.get(path).map(|&id| self.link(id))
+    }
+
+    /// The common part of every page's context.
+    pub fn page_view(&self, id: PageId) -> PageView {
+        let p = &self.kb.pages[id];
+        let body = &self.bodies[id];
+        PageView {
+            kind: p.kind.name().into(),
+            title: p.meta.title.clone(),
+            summary: p.meta.summary.clone(),
+            url: self.url(id),
+            permalink: format!(
+                "{}{}",
+                self.kb.config.base_url,
+                page_url("", &p.path).trim_start_matches('/')
+            ),
+            content: body.html.clone(),
+            toc: body.headings.clone(),
+            tags: p.meta.tags.clone(),
+            updated: p.meta.updated.map(|d| d.human()),
+            edit_url: self
+                .kb
+                .config
+                .edit_url
+                .as_ref()
+                .map(|e| format!("{e}{}", p.source.file)),
+            breadcrumbs: self.breadcrumbs(id),
+            backlinks: self.backlinks_of(&Target::Page(id)),
+            references: self.references(&self.cites[id]),
+        }
+    }
+
+    fn breadcrumbs(&self, id: PageId) -> Vec<Link> {
+        let p = &self.kb.pages[id];
+        let mut crumbs = Vec::new();
+        let section = |name: &str, path: &str| Link {
+            title: name.into(),
+            url: page_url(&self.base_path, path),
+            summary: None,
+        };
+        match p.kind {
+            Kind::Case => crumbs.push(section("Cases", "cases")),
+            Kind::Stage => {
+                crumbs.push(section("Cases", "cases"));
+                if let PageData::Stage(s) = &p.data {
+                    crumbs.extend(self.link_path(&s.case));
+                }
+            }
+            Kind::Framework => crumbs.push(section("Frameworks", "frameworks")),
+            Kind::Entity => crumbs.push(section("Entities", "entities")),
+            Kind::Page | Kind::Section => {
+                let mut prefix = String::new();
+                let parts: Vec<&str> = p.path.split('/').collect();
+                for part in &parts[..parts.len().saturating_sub(1)] {
+                    prefix = if prefix.is_empty() {
+                        part.to_string()
+                    } else {
+                        format!("{prefix}/{part}")
+                    };
+                    crumbs.extend(self.link_path(&prefix));
+                }
+            }
+            _ => {}
+        }
+        crumbs
+    }
+
+    pub fn backlinks_of(&self, target: &Target) -> Vec<BacklinkGroup> {
+        let mut groups: BTreeMap<Kind, Vec<Backlink>> = BTreeMap::new();
+        for (from, site) in self.backlinks.get(target).into_iter().flatten() {
+            let p = &self.kb.pages[*from];
+            groups.entry(p.kind).or_default().push(Backlink {
+                title: p.meta.title.clone(),
+                url: self.url(*from),
+                context: site.context.clone(),
+            });
+        }
+        groups
+            .into_iter()
+            .map(|(k, items)| BacklinkGroup {
+                kind: k.plural().into(),
+                items,
+            })
+            .collect()
+    }
+
+    /// Reference list for a set of citation keys.
+    pub fn references(&self, keys: &BTreeSet<String>) -> Vec<RefView> {
+        let mut refs: Vec<RefView> = keys
+            .iter()
+            .filter_map(|k| self.kb.references.get(k).map(|r| (k, r)))
+            .map(|(k, r)| RefView {
+                key: k.clone(),
+                label: author_year(r),
+                html: format_reference(r),
+                url: format!("{}references/#ref-{k}", self.base_path),
+                cited_by: Vec::new(),
+            })
+            .collect();
+        refs.sort_by(|a, b| a.label.cmp(&b.label).then(a.key.cmp(&b.key)));
+        refs
+    }
+
+    pub fn cell(&self, id: PageId, fw: &str, dim: &str) -> Vec<CellItem> {
+        self.cells
+            .get(&(id, fw.to_string(), dim.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn dims(&self, fw: &FrameworkFm) -> Vec<DimView> {
+        fw.dimensions
+            .iter()
+            .map(|d| DimView {
+                key: d.key.clone(),
+                label: d.label.clone(),
+                description: d.description.clone(),
+            })
+            .collect()
+    }
+
+    /// Pages (whole case first, then its stages) that apply `fw`, as rows.
+    pub fn matrix(&self, slug: &str, rows: &[(PageId, bool)]) -> Option<MatrixView> {
+        let fw = self.kb.framework(slug)?;
+        let fw_id = self.kb.by_path[&format!("frameworks/{slug}")];
+        let rows = rows
+            .iter()
+            .filter(|(id, _)| applies(&self.kb.pages[*id], slug))
+            .map(|&(id, with_case)| {
+                let p = &self.kb.pages[id];
+                let (whole_case, note) = match &p.data {
+                    PageData::Case(c) => (true, c.period.map(|p| p.human()).unwrap_or_default()),
+                    PageData::Stage(s) => {
+                        let period = s.fm.period.map(|p| p.human()).unwrap_or_default();
+                        let case = self
+                            .kb
+                            .page(&s.case)
+                            .map(|c| c.meta.title.clone())
+                            .unwrap_or_default();
+                        (
+                            false,
+                            if with_case {
+                                format!("{case} · {period}")
+                            } else {
+                                period
+                            },
+                        )
+                    }
+                    _ => (false, String::new()),
+                };
+                let label = if whole_case && !with_case {
+                    "Whole case".to_string()
+                } else {
+                    p.meta.title.clone()
+                };
+                MatrixRow {
+                    label,
+                    url: self.url(id),
+                    note,
+                    whole_case,
+                    cells: fw
+                        .dimensions
+                        .iter()
+                        .map(|d| self.cell(id, slug, &d.key))
+                        .collect(),
+                }
+            })
+            .collect::<Vec<_>>();
+        (!rows.is_empty()).then(|| MatrixView {
+            framework: self.link(fw_id),
+            slug: slug.to_string(),
+            layout: layout_name(fw.layout).into(),
+            dimensions: self.dims(fw),
+            rows,
+        })
+    }
+
+    /// One page's analysis under one framework, dimension by dimension.
+    pub fn analysis(&self, id: PageId, slug: &str) -> Option<AnalysisView> {
+        let fw = self.kb.framework(slug)?;
+        let fw_id = self.kb.by_path[&format!("frameworks/{slug}")];
+        Some(AnalysisView {
+            framework: self.link(fw_id),
+            slug: slug.to_string(),
+            layout: layout_name(fw.layout).into(),
+            dims: fw
+                .dimensions
+                .iter()
+                .map(|d| DimCell {
+                    key: d.key.clone(),
+                    label: d.label.clone(),
+                    description: d.description.clone(),
+                    items: self.cell(id, slug, &d.key),
+                })
+                .collect(),
+        })
+    }
+
+    pub fn event_view(&self, index: usize, with_case: bool) -> EventView {
+        let ev = &self.kb.events[index];
+        let case = ev.case.as_deref();
+        EventView {
+            anchor: ev.anchor.clone(),
+            date: ev.fm.date.to_string(),
+            date_human: ev.fm.date.human(),
+            precision: ev.fm.date.precision().into(),
+            title: ev.fm.title.clone(),
+            body: self.event_html[index].clone(),
+            case: if with_case {
+                case.and_then(|c| self.link_path(c))
+            } else {
+                None
+            },
+            stage: ev
+                .fm
+                .stage
+                .as_ref()
+                .and_then(|s| self.link_path(&format!("{}/{s}", case.unwrap_or("")))),
+            entities: ev
+                .fm
+                .entities
+                .iter()
+                .filter_map(|e| self.link_path(&format!("entities/{e}")))
+                .collect(),
+            cites: cite_list(self.kb, &ev.fm.refs),
+        }
+    }
+
+    pub fn event_index(&self, ev: &Event) -> usize {
+        // Events are few per page; the pointer identifies the entry.
+        self.kb
+            .events
+            .iter()
+            .position(|e| std::ptr::eq(e, ev))
+            .unwrap_or(0)
+    }
+
+    pub fn term_view(&self, i: usize) -> TermView {
+        let t = &self.kb.terms[i];
+        TermView {
+            anchor: term_anchor(&t.term),
+            term: t.term.clone(),
+            aliases: t.aliases.clone(),
+            definition: self.term_html[i].clone(),
+            used_by: self
+                .backlinks
+                .get(&Target::Term(i))
+                .into_iter()
+                .flatten()
+                .map(|(id, _)| self.link(*id))
+                .collect(),
+            cites: cite_list(self.kb, &t.refs),
+        }
+    }
+
+    /// A glossary link for a model value (`B2C`) when a term exists.
+    pub fn term_link(&self, name: &str) -> Link {
+        let lower = name.to_lowercase();
+        let found = self.kb.terms.iter().find(|t| {
+            t.term.to_lowercase() == lower || t.aliases.iter().any(|a| a.to_lowercase() == lower)
+        });
+        Link {
+            title: name.to_string(),
+            url: found
+                .map(|t| format!("{}glossary/#{}", self.base_path, term_anchor(&t.term)))
+                .unwrap_or_default(),
+            summary: found.map(|t| t.definition.clone()),
+        }
+    }
+}
+
+pub fn layout_name(l: Layout) -> &'static str {
+    match l {
+        Layout::Columns => "columns",
+        Layout::Quadrant => "quadrant",
+        Layout::Sequence => "sequence",
+    }
+}
+
+/// Whether a page has entries for framework `slug`.
+pub fn applies(page: &Page, slug: &str) -> bool {
+    match &page.data {
+        PageData::Case(c) => c.analyses.contains_key(slug),
+        PageData::Stage(s) => {
+            s.fm.analyses.contains_key(slug) || (slug == CANVAS && s.fm.business_model.is_some())
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,133 @@
+//! Templates and static files: the embedded default theme, overridden file
+//! by file by `themes/<name>/` and then by the site's own `templates/` and
+//! `static/`.
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::fs;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::Tera;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, compiled into the binary.
+const TEMPLATES: &[(&str, &str)] = embed!(
+    "base.html",
+    "macros.html",
+    "home.html",
+    "case.html",
+    "stage.html",
+    "framework.html",
+    "entity.html",
+    "page.html",
+    "list.html",
+    "references.html",
+    "glossary.html",
+    "404.html",
+);
+
+/// The default theme's static files.
+const STATIC: &[(&str, &str)] = &[(
+    "style.css",
+    include_str!("../themes/default/static/style.css"),
+)];
+
+/// Templates and static files resolved for one site.
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path → source (embedded text or a file on disk).
+    pub statics: BTreeMap<String, StaticFile>,
+}
+
+pub enum StaticFile {
+    Embedded(&'static str),
+    Disk(std::path::PathBuf),
+}
+
+/// Loads the theme `name` for the site at `root`.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, t)| {
+            (
+                n.to_string(),
+                (format!("(default theme)/{n}"), t.to_string()),
+            )
+        })
+        .collect();
+    let theme_dir = root.join("themes").join(name);
+    if name != "default" && !theme_dir.is_dir() {
+        return Err(vec![
+            Diagnostic::error(
+                Span::new("casebook.yaml", 1, 1),
+                format!("theme `{name}` not found"),
+            )
+            .with_help(format!(
+                "create themes/{name}/templates/ or use `theme: default`"
+            )),
+        ]);
+    }
+    let mut errors = Vec::new();
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        for rel in fs::list_files(&dir) {
+            let shown = crate::load::display_path(root, &dir.join(&rel));
+            match fs::read_text(&dir.join(&rel), &shown) {
+                Ok(text) => {
+                    sources.insert(rel, (shown, text));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Templates may not read the environment of the build machine.
+    tera.register_function(
+        "get_env",
+        |_: &std::collections::HashMap<String, tera::Value>| {
+            Err(tera::Error::msg(
+                "get_env is disabled in casebook templates",
+            ))
+        },
+    );
+    let list: Vec<(String, String)> = sources
+        .iter()
+        .map(|(n, (_, t))| (n.clone(), t.clone()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(list) {
+        errors.push(template_error(&e));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut statics: BTreeMap<String, StaticFile> = STATIC
+        .iter()
+        .map(|(n, t)| (n.to_string(), StaticFile::Embedded(t)))
+        .collect();
+    for dir in [theme_dir.join("static"), root.join("static")] {
+        for rel in fs::list_files(&dir) {
+            statics.insert(rel.clone(), StaticFile::Disk(dir.join(rel)));
+        }
+    }
+    Ok(Theme { tera, statics })
+}
+
+/// A Tera error with its whole cause chain in one message.
+pub fn template_error(e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    Diagnostic::error(
+        Span::new("templates", 1, 1),
+        format!("template error: {msg}"),
+    )
+    .with_help("fix the template named in the message")
+}

@@ -1,0 +1,481 @@
+//! Cross-checks that need the whole knowledge base: analysis keys against
+//! frameworks, front-matter references, citation keys, stage order, periods,
+//! and reserved URLs. Front-matter references also become graph edges.
+
+use crate::config::is_slug;
+use crate::diagnostics::{Diagnostic, Span, suggest};
+use crate::links::{Graph, LinkSite, Resolver, Target};
+use crate::model::*;
+use std::collections::{BTreeMap, HashSet};
+
+/// The framework whose dimension keys `business_model` uses.
+pub const CANVAS: &str = "business-model-canvas";
+
+/// URLs the generator owns; a content page may not map onto them.
+pub const RESERVED: &[&str] = &[
+    "timeline",
+    "compare",
+    "glossary",
+    "references",
+    "tags",
+    "search",
+    "model",
+    "404",
+    "data",
+    "static",
+    "sitemap.xml",
+    "atom.xml",
+    "robots.txt",
+    "graph.json",
+];
+
+struct Ctx<'a> {
+    kb: &'a Kb,
+    resolver: &'a Resolver<'a>,
+    diags: Vec<Diagnostic>,
+    graph: Graph,
+}
+
+/// Runs every cross-check; returns the problems and the front-matter edges.
+pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
+    let mut cx = Ctx {
+        kb,
+        resolver,
+        diags: Vec::new(),
+        graph: Graph::default(),
+    };
+    for (id, page) in kb.pages.iter().enumerate() {
+        cx.page(id, page);
+    }
+    cx.stage_orders();
+    cx.events();
+    for t in &kb.terms {
+        for key in &t.refs {
+            if !kb.references.contains_key(key) {
+                let span = Span::new("content/glossary.yaml", 1, 1);
+                cx.diags.push(unknown_ref(kb, span, key));
+            }
+        }
+    }
+    for (slug, d) in &kb.datasets {
+        let file = format!("content/data/{slug}.yaml");
+        for key in &d.refs {
+            if !kb.references.contains_key(key) {
+                cx.diags.push(unknown_ref(kb, Span::new(&file, 1, 1), key));
+            }
+        }
+        let problem = if d.rows.is_empty() == d.series.is_empty() {
+            Some("a dataset has either `columns` + `rows` (a table) or `series`".to_string())
+        } else {
+            d.rows
+                .iter()
+                .position(|r| r.len() != d.columns.len())
+                .map(|i| {
+                    format!(
+                        "row {} has {} cells but there are {} columns",
+                        i + 1,
+                        d.rows[i].len(),
+                        d.columns.len()
+                    )
+                })
+        };
+        if let Some(msg) = problem {
+            cx.diags
+                .push(Diagnostic::error(Span::new(&file, 1, 1), msg));
+        }
+    }
+    (cx.diags, cx.graph)
+}
+
+fn unknown_ref(kb: &Kb, span: Span, key: &str) -> Diagnostic {
+    Diagnostic::error(span, format!("unknown citation key `{key}`")).with_help(
+        suggest(key, kb.references.keys().map(String::as_str))
+            .unwrap_or_else(|| "add the work to content/references.yaml".into()),
+    )
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, page: &Page, path: &str, msg: String, help: Option<String>) {
+        let mut d =
+            Diagnostic::error(page.positions.span(path), msg).with_source(&page.source.text);
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.diags.push(d);
+    }
+
+    fn page(&mut self, id: PageId, page: &Page) {
+        for (i, key) in page.meta.refs.iter().enumerate() {
+            if !self.kb.references.contains_key(key) {
+                let d = unknown_ref(self.kb, page.positions.span(&format!("refs[{i}]")), key)
+                    .with_source(&page.source.text);
+                self.diags.push(d);
+            }
+        }
+        let first = page.path.split('/').next().unwrap_or("");
+        if matches!(page.kind, Kind::Page | Kind::Section) && RESERVED.contains(&first) {
+            self.err(
+                page,
+                "",
+                format!(
+                    "`content/{}` maps onto the generated page `/{first}/`",
+                    page.path
+                ),
+                Some("rename or move the file; that URL belongs to casebook".into()),
+            );
+        }
+        match &page.data {
+            PageData::Case(c) => {
+                for (field, slug) in [
+                    ("company", &c.company),
+                    ("parent", &c.parent),
+                    ("market", &c.market),
+                ] {
+                    if let Some(slug) = slug {
+                        self.entity_ref(id, page, field, slug);
+                    }
+                }
+                self.period(page, c.period.as_ref());
+                self.analyses(id, page, &c.analyses, "analyses");
+                if c.events.is_some()
+                    && self.kb.events.iter().any(|e| {
+                        e.case.as_deref() == Some(&page.path) && !e.yaml_path.starts_with("events")
+                    })
+                {
+                    self.err(
+                        page,
+                        "events",
+                        "events are given both here and in events.yaml".into(),
+                        Some(
+                            "keep one: the `events:` key or the events.yaml file beside this case"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+            PageData::Stage(s) => {
+                if self.kb.page(&s.case).is_none_or(|p| p.kind != Kind::Case) {
+                    self.err(
+                        page,
+                        "",
+                        format!(
+                            "stage without a case: `content/{}/index.md` is missing",
+                            s.case
+                        ),
+                        None,
+                    );
+                }
+                self.period(page, s.fm.period.as_ref());
+                self.analyses(id, page, &s.fm.analyses, "analyses");
+                if let Some(bm) = &s.fm.business_model {
+                    if s.fm.analyses.contains_key(CANVAS) {
+                        self.err(
+                            page,
+                            "business_model",
+                            format!("`business_model` and `analyses.{CANVAS}` both given"),
+                            Some(
+                                "`business_model` is shorthand for that analysis; keep one".into(),
+                            ),
+                        );
+                    }
+                    let wrapped: Analyses = BTreeMap::from([(CANVAS.to_string(), bm.clone())]);
+                    self.analyses_at(id, page, &wrapped, |fw| {
+                        if fw == CANVAS {
+                            "business_model".into()
+                        } else {
+                            fw.into()
+                        }
+                    });
+                }
+                for (i, m) in s.fm.metrics.iter().enumerate() {
+                    self.refs(id, page, &m.refs, &format!("metrics[{i}].refs"));
+                }
+            }
+            PageData::Framework(f) => {
+                if f.layout == Layout::Quadrant && f.dimensions.len() != 4 {
+                    self.err(
+                        page,
+                        "dimensions",
+                        format!(
+                            "a quadrant layout needs exactly 4 dimensions, found {}",
+                            f.dimensions.len()
+                        ),
+                        Some("use `layout: columns`, or give four dimensions".into()),
+                    );
+                }
+                let mut seen = HashSet::new();
+                for (i, d) in f.dimensions.iter().enumerate() {
+                    if !is_key(&d.key) {
+                        self.err(
+                            page,
+                            &format!("dimensions[{i}].key"),
+                            format!("invalid dimension key `{}`", d.key),
+                            Some("keys use lowercase letters, digits, `-` and `_`".into()),
+                        );
+                    } else if !seen.insert(&d.key) {
+                        self.err(
+                            page,
+                            &format!("dimensions[{i}].key"),
+                            format!("duplicate dimension key `{}`", d.key),
+                            None,
+                        );
+                    }
+                }
+            }
+            PageData::Entity(e) => {
+                for k in e.facts.keys() {
+                    if !is_key(k) {
+                        self.err(
+                            page,
+                            &format!("facts.{k}"),
+                            format!("invalid fact key `{k}`"),
+                            Some("keys use lowercase letters, digits, `-` and `_`".into()),
+                        );
+                    }
+                }
+                if let Some(w) = &e.website
+                    && !(w.starts_with("https://") || w.starts_with("http://"))
+                {
+                    self.err(
+                        page,
+                        "website",
+                        format!("`website` must be an http(s) URL, found `{w}`"),
+                        None,
+                    );
+                }
+            }
+            PageData::Comparison(c) => {
+                for (i, s) in c.subjects.iter().enumerate() {
+                    let found = self
+                        .kb
+                        .by_path
+                        .get(format!("entities/{s}").as_str())
+                        .or_else(|| self.kb.by_path.get(format!("cases/{s}").as_str()));
+                    match found {
+                        Some(&to) => self.edge(
+                            id,
+                            page,
+                            Target::Page(to),
+                            &format!("subjects[{i}]"),
+                            "subjects",
+                        ),
+                        None => self.err(
+                            page,
+                            &format!("subjects[{i}]"),
+                            format!("unknown subject `{s}`: not an entity or case slug"),
+                            None,
+                        ),
+                    }
+                }
+            }
+            PageData::Page(_) | PageData::None => {}
+        }
+    }
+
+    fn edge(&mut self, from: PageId, page: &Page, to: Target, path: &str, field: &str) {
+        let span = page.positions.span(path);
+        let site = LinkSite {
+            file: span.file,
+            line: span.line,
+            col: span.col,
+            context: field.to_string(),
+        };
+        self.graph.add(from, to, site);
+    }
+
+    fn entity_ref(&mut self, id: PageId, page: &Page, field: &str, slug: &str) {
+        match self.resolver.entity(slug) {
+            Ok(to) => self.edge(id, page, Target::Page(to), field, field),
+            Err(e) => self.err(page, field, e.message, e.help),
+        }
+    }
+
+    fn refs(&mut self, _id: PageId, page: &Page, refs: &[String], path: &str) {
+        for (i, key) in refs.iter().enumerate() {
+            if !self.kb.references.contains_key(key) {
+                let d = unknown_ref(self.kb, page.positions.span(&format!("{path}[{i}]")), key)
+                    .with_source(&page.source.text);
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn period(&mut self, page: &Page, period: Option<&Period>) {
+        if let Some(p) = period
+            && let PeriodEnd::Date(to) = p.to
+            && to < p.from
+        {
+            self.err(
+                page,
+                "period.to",
+                format!("period ends ({to}) before it starts ({})", p.from),
+                None,
+            );
+        }
+    }
+
+    fn analyses(&mut self, id: PageId, page: &Page, analyses: &Analyses, base: &str) {
+        self.analyses_at(id, page, analyses, |fw| format!("{base}.{fw}"));
+    }
+
+    fn analyses_at(
+        &mut self,
+        id: PageId,
+        page: &Page,
+        analyses: &Analyses,
+        path_of: impl Fn(&str) -> String,
+    ) {
+        for (fw, dims) in analyses {
+            let fw_path = path_of(fw);
+            let Some(framework) = self.kb.framework(fw) else {
+                let names = self
+                    .kb
+                    .pages_of(Kind::Framework)
+                    .map(|(_, p)| p.slug.as_str());
+                let help = suggest(fw, names).unwrap_or_else(|| {
+                    format!("create content/frameworks/{fw}.md, or use an existing framework slug")
+                });
+                self.err(
+                    page,
+                    &fw_path,
+                    format!("unknown framework `{fw}`"),
+                    Some(help),
+                );
+                continue;
+            };
+            if let Some(&fid) = self.kb.by_path.get(format!("frameworks/{fw}").as_str()) {
+                self.edge(id, page, Target::Page(fid), &fw_path, "analyses");
+            }
+            for (dim, entry) in dims {
+                let dim_path = format!("{fw_path}.{dim}");
+                if !framework.dimensions.iter().any(|d| &d.key == dim) {
+                    let keys = framework.dimensions.iter().map(|d| d.key.as_str());
+                    let help = suggest(dim, keys.clone()).unwrap_or_else(|| {
+                        format!(
+                            "dimensions of `{fw}`: {}",
+                            keys.collect::<Vec<_>>().join(", ")
+                        )
+                    });
+                    self.err(
+                        page,
+                        &dim_path,
+                        format!("`{dim}` is not a dimension of framework `{fw}`"),
+                        Some(help),
+                    );
+                    continue;
+                }
+                for (_, refs, suffix) in entry.items() {
+                    let item_path = format!("{dim_path}{}", suffix.trim_end_matches(".text"));
+                    self.refs(id, page, refs, &format!("{item_path}.refs"));
+                }
+            }
+        }
+    }
+
+    fn stage_orders(&mut self) {
+        let mut seen: BTreeMap<(&str, u32), &str> = BTreeMap::new();
+        for page in &self.kb.pages {
+            if let PageData::Stage(s) = &page.data
+                && let Some(other) = seen.insert((&s.case, s.fm.order), &page.source.file)
+            {
+                let msg = format!("stage order {} is already used by {other}", s.fm.order);
+                self.err(
+                    page,
+                    "order",
+                    msg,
+                    Some("each stage of a case needs its own `order`".into()),
+                );
+            }
+        }
+    }
+
+    fn events(&mut self) {
+        let mut anchors: HashSet<(Option<&str>, &str)> = HashSet::new();
+        for ev in &self.kb.events {
+            let at = |sub: &str| ev.locator.span(&format!("{}.{sub}", ev.yaml_path));
+            let from = ev
+                .case
+                .as_deref()
+                .and_then(|c| self.kb.by_path.get(c).copied());
+            if let Some(id) = &ev.fm.id
+                && !is_slug(id)
+            {
+                self.diags.push(
+                    Diagnostic::error(at("id"), format!("invalid event id `{id}`"))
+                        .with_help("ids use lowercase letters, digits and `-`"),
+                );
+            }
+            if !anchors.insert((ev.case.as_deref(), &ev.anchor)) {
+                self.diags.push(
+                    Diagnostic::error(at("id"), format!("duplicate event id `{}`", ev.anchor))
+                        .with_help("give the event a distinct `id`"),
+                );
+            }
+            if let Some(stage) = &ev.fm.stage {
+                let case = ev.case.as_deref().unwrap_or("");
+                let path = format!("{case}/{stage}");
+                match self.kb.page(&path) {
+                    Some(p) if p.kind == Kind::Stage => {
+                        if let Some(from) = from {
+                            self.graph.add(
+                                from,
+                                Target::Page(self.kb.by_path[&path]),
+                                site(ev, "stage"),
+                            );
+                        }
+                    }
+                    _ => {
+                        let stages = self.kb.stages_of(case);
+                        let help = suggest(stage, stages.iter().map(|(_, p, _)| p.slug.as_str()))
+                            .unwrap_or_else(|| "`stage` names a stage of the same case".into());
+                        self.diags.push(
+                            Diagnostic::error(at("stage"), format!("unknown stage `{stage}`"))
+                                .with_help(help),
+                        );
+                    }
+                }
+            }
+            for slug in &ev.fm.entities {
+                match self.resolver.entity(slug) {
+                    Ok(to) => {
+                        if let Some(from) = from {
+                            self.graph.add(
+                                from,
+                                Target::Page(to),
+                                site(ev, &format!("event: {}", ev.fm.title)),
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        let mut d = Diagnostic::error(at("entities"), e.message);
+                        if let Some(h) = e.help {
+                            d = d.with_help(h);
+                        }
+                        self.diags.push(d);
+                    }
+                }
+            }
+            for key in &ev.fm.refs {
+                if !self.kb.references.contains_key(key) {
+                    self.diags.push(unknown_ref(self.kb, at("refs"), key));
+                }
+            }
+        }
+    }
+}
+
+fn site(ev: &Event, context: &str) -> LinkSite {
+    LinkSite {
+        file: ev.file.clone(),
+        line: ev.line,
+        col: ev.col,
+        context: context.to_string(),
+    }
+}
+
+/// Data keys: lowercase letters, digits, `-` and `_`.
+pub fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}

@@ -1,0 +1,226 @@
+//! Typed template contexts. Templates receive `site`, `page` and one
+//! kind-specific value (`case`, `stage`, `framework`, `entity`, `list`…).
+
+use serde::Serialize;
+
+/// A link to a page with what previews need.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub active: bool,
+}
+
+/// Site-wide values, the same on every page.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub language: String,
+    pub nav: Vec<NavItem>,
+}
+
+/// Values every page has.
+#[derive(Debug, Default, Serialize)]
+pub struct PageView {
+    pub kind: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    /// Absolute URL (canonical).
+    pub permalink: String,
+    /// Rendered Markdown body.
+    pub content: String,
+    pub toc: Vec<crate::markdown::Heading>,
+    pub tags: Vec<String>,
+    pub updated: Option<String>,
+    pub edit_url: Option<String>,
+    pub breadcrumbs: Vec<Link>,
+    pub backlinks: Vec<BacklinkGroup>,
+    pub references: Vec<RefView>,
+}
+
+/// Pages of one kind that link here.
+#[derive(Debug, Serialize)]
+pub struct BacklinkGroup {
+    pub kind: String,
+    pub items: Vec<Backlink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Backlink {
+    pub title: String,
+    pub url: String,
+    pub context: String,
+}
+
+/// A formatted bibliography entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefView {
+    pub key: String,
+    pub label: String,
+    pub html: String,
+    pub url: String,
+    pub cited_by: Vec<Link>,
+}
+
+/// One item in an analysis cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellItem {
+    pub html: String,
+}
+
+/// A framework applied across rows (stages, cases) and its dimensions.
+#[derive(Debug, Serialize)]
+pub struct MatrixView {
+    pub framework: Link,
+    pub slug: String,
+    pub layout: String,
+    pub dimensions: Vec<DimView>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DimView {
+    pub key: String,
+    pub label: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatrixRow {
+    pub label: String,
+    pub url: String,
+    /// Period or case name under the label.
+    pub note: String,
+    pub whole_case: bool,
+    pub cells: Vec<Vec<CellItem>>,
+}
+
+/// A framework's dimensions with the entries one page gives them.
+#[derive(Debug, Serialize)]
+pub struct AnalysisView {
+    pub framework: Link,
+    pub slug: String,
+    pub layout: String,
+    pub dims: Vec<DimCell>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DimCell {
+    pub key: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub items: Vec<CellItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub anchor: String,
+    pub date: String,
+    pub date_human: String,
+    pub precision: String,
+    pub title: String,
+    pub body: String,
+    pub case: Option<Link>,
+    pub stage: Option<Link>,
+    pub entities: Vec<Link>,
+    pub cites: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    /// Short secondary line (period, type, date).
+    pub meta: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub link: Option<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaseView {
+    pub facts: Vec<Fact>,
+    pub model: Vec<Link>,
+    pub period: String,
+    pub timeline: String,
+    pub events: Vec<EventView>,
+    pub stages: Vec<Card>,
+    pub canvas: Option<MatrixView>,
+    pub matrices: Vec<MatrixView>,
+    pub quadrants: Vec<AnalysisView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricView {
+    pub label: String,
+    pub unit: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub period: String,
+    pub cites: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StageView {
+    pub case: Link,
+    pub order: u32,
+    pub period: String,
+    pub analyses: Vec<AnalysisView>,
+    pub metrics: Vec<MetricView>,
+    pub events: Vec<EventView>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FrameworkView {
+    pub layout: String,
+    pub dimensions: Vec<DimView>,
+    pub matrix: MatrixView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntityView {
+    pub entity_type: String,
+    pub facts: Vec<Fact>,
+    pub website: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListView {
+    pub groups: Vec<CardGroup>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CardGroup {
+    pub title: String,
+    pub cards: Vec<Card>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TermView {
+    pub anchor: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    pub definition: String,
+    pub used_by: Vec<Link>,
+    pub cites: String,
+}
