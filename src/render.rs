@@ -20,7 +20,8 @@ pub struct Prepared<'kb> {
     cells: HashMap<(PageId, String, String), Vec<CellItem>>,
     /// Citation keys used per page (body, front matter, cells).
     pub cites: Vec<BTreeSet<String>>,
-    event_html: Vec<String>,
+    /// Rendered event bodies with the refs they do not cite inline.
+    event_html: Vec<(String, Vec<String>)>,
     term_html: Vec<String>,
     pub backlinks: BTreeMap<Target, Vec<(PageId, crate::links::LinkSite)>>,
     pub base_path: String,
@@ -130,7 +131,14 @@ pub fn prepare<'kb>(
             cites[*case].extend(r.cites.iter().cloned());
             cites[*case].extend(ev.fm.refs.iter().cloned());
         }
-        event_html.push(r.html);
+        let uncited = ev
+            .fm
+            .refs
+            .iter()
+            .filter(|k| !r.cites.contains(k))
+            .cloned()
+            .collect();
+        event_html.push((r.html, uncited));
     }
     let term_html = kb
         .terms
@@ -479,7 +487,7 @@ impl Prepared<'_> {
             date_human: ev.fm.date.human(),
             precision: ev.fm.date.precision().into(),
             title: ev.fm.title.clone(),
-            body: self.event_html[index].clone(),
+            body: self.event_html[index].0.clone(),
             case: if with_case {
                 case.and_then(|c| self.link_path(c))
             } else {
@@ -496,7 +504,7 @@ impl Prepared<'_> {
                 .iter()
                 .filter_map(|e| self.link_path(&format!("entities/{e}")))
                 .collect(),
-            cites: cite_list(self.kb, &ev.fm.refs),
+            cites: cite_list(self.kb, &self.event_html[index].1),
         }
     }
 

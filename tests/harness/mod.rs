@@ -1,0 +1,163 @@
+//! A small chainable harness: build a fixture or the shipped site with the
+//! real binary, then look at the output as HTML.
+
+use scraper::{Html, Selector};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct TestSite {
+    pub root: PathBuf,
+    args: Vec<String>,
+}
+
+pub struct Built {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub out: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl TestSite {
+    /// The knowledge base shipped in the repository.
+    pub fn shipped() -> Self {
+        TestSite {
+            root: manifest_dir(),
+            args: Vec::new(),
+        }
+    }
+
+    /// A site under tests/fixtures/<name>.
+    pub fn fixture(name: &str) -> Self {
+        TestSite {
+            root: manifest_dir().join("tests/fixtures").join(name),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, a: &str) -> Self {
+        self.args.push(a.to_string());
+        self
+    }
+
+    /// Builds into a fresh temporary directory.
+    pub fn build(self) -> Built {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().join("public");
+        let mut built = self.build_into(&out);
+        built._tmp = Some(tmp);
+        built
+    }
+
+    /// Builds into `out` (which the caller owns).
+    pub fn build_into(&self, out: &Path) -> Built {
+        let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
+            .arg("build")
+            .arg("--root")
+            .arg(&self.root)
+            .arg("--output")
+            .arg(out)
+            .args(&self.args)
+            .output()
+            .expect("run casebook");
+        Built {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            out: out.to_path_buf(),
+            _tmp: None,
+        }
+    }
+}
+
+impl Built {
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "build failed:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn fails(self) -> Self {
+        assert_eq!(
+            self.code, 1,
+            "expected a content error, got exit {}:\n{}{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// The HTML of a page by its URL path (`cases/x/`).
+    #[track_caller]
+    pub fn page(&self, url_path: &str) -> Page {
+        let file = if url_path.is_empty() || url_path.ends_with('/') {
+            self.out.join(url_path).join("index.html")
+        } else {
+            self.out.join(url_path)
+        };
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        Page {
+            html: Html::parse_document(&text),
+            text,
+        }
+    }
+
+    /// Every file of the output with its bytes.
+    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(&self.out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&self.out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+}
+
+pub struct Page {
+    pub html: Html,
+    pub text: String,
+}
+
+impl Page {
+    pub fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let sel = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+        self.html.select(&sel).collect()
+    }
+
+    /// Text of the first element matching `css`, whitespace collapsed.
+    #[track_caller]
+    pub fn text_of(&self, css: &str) -> String {
+        let el = self
+            .select(css)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no element matches `{css}`"));
+        el.text()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(String::from))
+            .collect()
+    }
+}
