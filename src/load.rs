@@ -84,7 +84,21 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
             }
         }
     }
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages.sort_by(|a, b| a.path.cmp(&b.path).then(a.source.file.cmp(&b.source.file)));
+    for pair in pages.windows(2) {
+        if pair[0].path == pair[1].path {
+            diags.push(
+                Diagnostic::error(
+                    Span::new(&pair[1].source.file, 1, 1),
+                    format!(
+                        "`{}` and `{}` both map to the URL /{}/",
+                        pair[0].source.file, pair[1].source.file, pair[0].path
+                    ),
+                )
+                .with_help("rename or remove one of them"),
+            );
+        }
+    }
     events.sort_by(|a, b| (&a.case, a.fm.date, &a.anchor).cmp(&(&b.case, b.fm.date, &b.anchor)));
     let by_path = pages
         .iter()

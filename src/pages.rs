@@ -27,6 +27,8 @@ enum Job {
     References,
     Glossary,
     NotFound,
+    /// An old URL (`redirect_from`) that forwards to a page.
+    Redirect(PageId, String),
 }
 
 /// Renders every page; `emit` receives each output as soon as it exists
@@ -44,6 +46,14 @@ pub fn render_all(
         .collect();
     jobs.extend([Kind::Case, Kind::Framework, Kind::Entity].map(Job::List));
     jobs.extend([Job::References, Job::Glossary, Job::NotFound]);
+    for (id, p) in prep.kb.pages.iter().enumerate() {
+        jobs.extend(
+            p.meta
+                .redirect_from
+                .iter()
+                .map(|from| Job::Redirect(id, from.trim_matches('/').to_string())),
+        );
+    }
     let site = site_view(prep);
     jobs.par_iter()
         .filter_map(|job| {
@@ -97,6 +107,7 @@ fn render_job(
         Job::List(kind) => list_job(prep, *kind, &mut ctx),
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
+        Job::Redirect(id, from) => return Ok(redirect(prep, *id, from)),
         Job::NotFound => {
             let page = PageView {
                 kind: "404".into(),
@@ -128,6 +139,20 @@ fn with_active<'a>(site: &'a SiteView, url: &'a str) -> impl Serialize + 'a {
         current: &'a str,
     }
     Active { site, current: url }
+}
+
+/// A page that forwards an old URL to the page's current one.
+fn redirect(prep: &Prepared<'_>, id: PageId, from: &str) -> Output {
+    let url = crate::highlight::html_escape(&prep.url(id));
+    let title = crate::highlight::html_escape(&prep.kb.pages[id].meta.title);
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<link rel=\"canonical\" href=\"{url}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
+        crate::highlight::html_escape(&prep.kb.config.language)
+    );
+    Output {
+        path: format!("{from}/index.html"),
+        bytes: html.into_bytes(),
+    }
 }
 
 fn out_path(page_path: &str) -> String {

@@ -153,6 +153,7 @@ pub fn prepare<'kb>(
             md.render(&t.definition, src, true, diags).html
         })
         .collect();
+    check_fragments(kb, &bodies, diags);
     let backlinks = graph.backlinks();
     Prepared {
         kb,
@@ -164,6 +165,47 @@ pub fn prepare<'kb>(
         term_html,
         backlinks,
         base_path: kb.config.base_path(),
+    }
+}
+
+/// `[[page#id]]` must name a heading (or an event) of the target page.
+fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
+    for body in bodies {
+        for (r, site) in &body.links {
+            let (Target::Page(to), Some(frag)) = (&r.target, &r.fragment) else {
+                continue;
+            };
+            let target = &kb.pages[*to];
+            let headings = bodies[*to].headings.iter().map(|h| h.id.as_str());
+            let stage_case = match &target.data {
+                PageData::Stage(s) => Some(s.case.as_str()),
+                _ => None,
+            };
+            let events = kb
+                .events
+                .iter()
+                .filter(|e| {
+                    e.case.as_deref() == Some(target.path.as_str())
+                        || (stage_case.is_some()
+                            && e.case.as_deref() == stage_case
+                            && e.fm.stage.as_deref() == Some(target.slug.as_str()))
+                })
+                .map(|e| e.anchor.as_str());
+            let ids: Vec<&str> = headings.chain(events).collect();
+            if !ids.contains(&frag.as_str()) {
+                let help =
+                    crate::diagnostics::suggest(frag, ids.iter().copied()).unwrap_or_else(|| {
+                        format!("headings of `{}`: {}", target.path, ids.join(", "))
+                    });
+                diags.push(
+                    Diagnostic::error(
+                        crate::diagnostics::Span::new(&site.file, site.line, site.col),
+                        format!("`{}` has no heading `#{frag}`", target.path),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
     }
 }
 

@@ -96,8 +96,16 @@ fn unknown_ref(kb: &Kb, span: Span, key: &str) -> Diagnostic {
 
 impl Ctx<'_> {
     fn err(&mut self, page: &Page, path: &str, msg: String, help: Option<String>) {
-        let mut d =
-            Diagnostic::error(page.positions.span(path), msg).with_source(&page.source.text);
+        self.err_at(page, page.positions.span(path), msg, help);
+    }
+
+    /// An error about a key itself (an unknown framework or dimension).
+    fn err_key(&mut self, page: &Page, path: &str, msg: String, help: Option<String>) {
+        self.err_at(page, page.positions.key_span(path), msg, help);
+    }
+
+    fn err_at(&mut self, page: &Page, span: Span, msg: String, help: Option<String>) {
+        let mut d = Diagnostic::error(span, msg).with_source(&page.source.text);
         if let Some(h) = help {
             d = d.with_help(h);
         }
@@ -105,6 +113,29 @@ impl Ctx<'_> {
     }
 
     fn page(&mut self, id: PageId, page: &Page) {
+        for (i, from) in page.meta.redirect_from.iter().enumerate() {
+            let path = from.trim_matches('/');
+            let ok = !path.is_empty()
+                && !from.contains("://")
+                && path.split('/').all(|seg| {
+                    !seg.is_empty()
+                        && seg != "."
+                        && seg != ".."
+                        && !seg.contains(['\\', '?', '#', '%'])
+                })
+                && !self.kb.by_path.contains_key(path);
+            if !ok {
+                self.err(
+                    page,
+                    &format!("redirect_from[{i}]"),
+                    format!("invalid redirect source `{from}`"),
+                    Some(
+                        "give an old site path such as `/old/page/` that no current page uses"
+                            .into(),
+                    ),
+                );
+            }
+        }
         for (i, key) in page.meta.refs.iter().enumerate() {
             if !self.kb.references.contains_key(key) {
                 let d = unknown_ref(self.kb, page.positions.span(&format!("refs[{i}]")), key)
@@ -113,7 +144,13 @@ impl Ctx<'_> {
             }
         }
         let first = page.path.split('/').next().unwrap_or("");
-        if matches!(page.kind, Kind::Page | Kind::Section) && RESERVED.contains(&first) {
+        let list_page = matches!(
+            page.path.as_str(),
+            "cases" | "frameworks" | "entities" | "comparisons"
+        );
+        if (page.kind == Kind::Page && list_page)
+            || (matches!(page.kind, Kind::Page | Kind::Section) && RESERVED.contains(&first))
+        {
             self.err(
                 page,
                 "",
@@ -335,7 +372,7 @@ impl Ctx<'_> {
                 let help = suggest(fw, names).unwrap_or_else(|| {
                     format!("create content/frameworks/{fw}.md, or use an existing framework slug")
                 });
-                self.err(
+                self.err_key(
                     page,
                     &fw_path,
                     format!("unknown framework `{fw}`"),
@@ -356,7 +393,7 @@ impl Ctx<'_> {
                             keys.collect::<Vec<_>>().join(", ")
                         )
                     });
-                    self.err(
+                    self.err_key(
                         page,
                         &dim_path,
                         format!("`{dim}` is not a dimension of framework `{fw}`"),

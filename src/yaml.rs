@@ -36,6 +36,12 @@ impl Locator {
         let (line, col) = self.index.find(path);
         Span::new(&self.file, line + self.line_offset, col)
     }
+
+    /// The span of the key at `path` (for unknown-key problems).
+    pub fn key_span(&self, path: &str) -> Span {
+        let (line, col) = self.index.find_key(path);
+        Span::new(&self.file, line + self.line_offset, col)
+    }
 }
 
 /// Largest nesting of YAML collections accepted; deeper input is refused

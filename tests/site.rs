@@ -430,3 +430,59 @@ fn check_reports_errors_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("content/_index.md:6:11: error"));
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn cross_reference_mistakes_are_all_reported_in_one_run() {
+    let built = TestSite::fixture("cross-mistakes").build().fails();
+    assert_error(
+        &built,
+        "content/_index.md:3:8:",
+        "unknown citation key `nobody-1999`",
+    );
+    assert_error(
+        &built,
+        "content/_index.md:5:5:",
+        "`entities/acme` has no heading `#no-such-heading`",
+    );
+    assert_error(
+        &built,
+        "content/cases/acme/index.md:3:10:",
+        "unknown entity `acmee`",
+    );
+    assert_error(
+        &built,
+        "content/cases/acme/one.md:6:5:",
+        "`cultural-cognitve` is not a dimension",
+    );
+    assert!(
+        built.stderr.contains("did you mean `cultural-cognitive`?"),
+        "{}",
+        built.stderr
+    );
+    assert_error(
+        &built,
+        "content/cases/acme/two.md:3:8:",
+        "stage order 1 is already used",
+    );
+    assert!(
+        built.stderr.contains("build failed with 5 errors"),
+        "{}",
+        built.stderr
+    );
+}
+
+#[test]
+fn site_templates_override_the_theme_and_redirects_are_written() {
+    let site = TestSite::fixture("minimal").build().ok();
+    assert!(
+        site.page("404.html")
+            .text_of("h1")
+            .contains("widget warehouse")
+    );
+    let moved = site.page("old-acme/");
+    assert_eq!(
+        moved.attrs("link[rel=canonical]", "href"),
+        vec!["/entities/acme/".to_string()]
+    );
+    assert!(moved.attrs("meta[http-equiv=refresh]", "content")[0].ends_with("url=/entities/acme/"));
+}
