@@ -1,6 +1,6 @@
 //! Command-line interface; the doc comments are the help text.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// casebook: build business-model case-study knowledge bases into static sites.
@@ -38,6 +38,9 @@ pub enum Command {
         /// Port; 0 picks a free one.
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
@@ -46,7 +49,49 @@ pub enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Output format of the diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a commented skeleton for a new case, stage, framework or entity.
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// Slug of the new item (lowercase letters, digits, `-`).
+        slug: String,
+        /// The case a new stage belongs to.
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a minimal knowledge base in DIR that builds at once.
+    Init {
+        /// Directory to create (must be empty or absent).
+        dir: PathBuf,
+    },
+}
+
+/// How `check` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `file:line:col: error: message`, the source line, a caret and a hint.
+    Human,
+    /// A JSON array of diagnostics.
+    Json,
+}
+
+/// What `casebook new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Case,
+    Stage,
+    Framework,
+    Entity,
 }

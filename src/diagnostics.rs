@@ -4,7 +4,6 @@
 //! collected and printed together so an editor sees all mistakes at once.
 
 use serde::Serialize;
-use std::fmt::Write as _;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -79,29 +78,48 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic the way compilers do: location, message, the
-    /// source line with a caret under the column, and the hint.
+    /// Renders the diagnostic: a `file:line:col: error: message` line,
+    /// then the source line with the span underlined and the hint.
     pub fn render(&self) -> String {
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let (kind, level) = match self.severity {
+            Severity::Error => ("error", Level::ERROR),
+            Severity::Warning => ("warning", Level::WARNING),
         };
         let Span { file, line, col } = &self.span;
         let mut out = format!("{file}:{line}:{col}: {kind}: {}\n", self.message);
-        if let Some(src) = &self.source_line {
-            let gutter = line.to_string().len();
-            let pad = " ".repeat(gutter);
-            let caret_pad: String = src
-                .chars()
-                .take(col - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{line} | {src}");
-            let _ = writeln!(out, "{pad} | {caret_pad}^");
-        }
-        if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+        let help = self.help.as_deref().map(|h| Level::HELP.message(h));
+        let group = match &self.source_line {
+            Some(src) => {
+                let start = src
+                    .char_indices()
+                    .nth(col - 1)
+                    .map_or(src.len(), |(i, _)| i);
+                let len = src[start..]
+                    .char_indices()
+                    .find(|(_, c)| {
+                        c.is_whitespace() || matches!(c, ',' | ':' | ']' | '}' | ')' | '"' | '\'')
+                    })
+                    .map_or(src.len() - start, |(i, _)| i)
+                    .max(1);
+                let end = (start + len).min(src.len());
+                let snippet = Snippet::source(src.as_str())
+                    .line_start(*line)
+                    .path(file.as_str())
+                    .annotation(AnnotationKind::Primary.span(start..end));
+                Some(Group::with_level(level.clone()).element(snippet))
+            }
+            None => None,
+        };
+        let group = match (group, help) {
+            (Some(g), Some(h)) => Some(g.element(h)),
+            (Some(g), None) => Some(g),
+            (None, Some(h)) => Some(Group::with_level(level).element(h)),
+            (None, None) => None,
+        };
+        if let Some(g) = group {
+            out.push_str(&Renderer::plain().render(&[g]));
+            out.push('\n');
         }
         out
     }
@@ -179,8 +197,11 @@ mod tests {
             .with_source("x\nabc def\n")
             .with_help("fix it");
         let text = d.render();
-        assert!(text.starts_with("a.md:2:5: error: bad\n"));
-        assert!(text.contains("2 | abc def\n  |     ^\n"), "{text}");
+        assert!(text.starts_with("a.md:2:5: error: bad\n"), "{text}");
+        assert!(
+            text.contains("2 | abc def\n  |     ^^^\n"),
+            "the word at the column is underlined:\n{text}"
+        );
         assert!(text.contains("= help: fix it"));
     }
 }

@@ -14,6 +14,7 @@ pub mod output;
 pub mod pages;
 pub mod pipeline;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod svg;
 pub mod theme;

@@ -1,6 +1,6 @@
 //! The only function that knows the order of the stages.
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Format};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 use crate::links::Resolver;
@@ -67,29 +67,95 @@ pub fn run(cli: Cli) -> i32 {
                 Err(failure) => failure.report(),
             }
         }
-        Command::Check { root, drafts } => {
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+            drafts,
+        } => {
             let opts = BuildOptions {
                 output: root.join("public"),
                 root,
                 base_url: None,
                 drafts,
             };
-            match check(&opts) {
+            let (diags, code) = match check(&opts) {
                 Ok(warnings) => {
-                    print_diagnostics(&warnings);
-                    println!("no errors");
-                    0
+                    let code = i32::from(deny_warnings && !warnings.is_empty());
+                    (warnings, code)
                 }
-                Err(failure) => failure.report(),
+                Err(Failure::Content(ds)) => (ds, 1),
+                Err(Failure::Io(d)) => (vec![d], 2),
+            };
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&diags).unwrap_or_else(|_| "[]".into())
+                ),
+                Format::Human => {
+                    print_diagnostics(&diags);
+                    let errors = diags
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .count();
+                    let warnings = diags.len() - errors;
+                    if code == 0 {
+                        println!(
+                            "no errors ({warnings} warning{})",
+                            if warnings == 1 { "" } else { "s" }
+                        );
+                    } else {
+                        eprintln!(
+                            "error: check found {errors} error{} and {warnings} warning{}",
+                            plural(errors),
+                            plural(warnings)
+                        );
+                    }
+                }
             }
+            code
         }
+        Command::New {
+            kind,
+            slug,
+            case,
+            root,
+        } => match crate::scaffold::new_item(&root, kind, &slug, case.as_deref()) {
+            Ok(path) => {
+                println!("created {}", path.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
+        Command::Init { dir } => match crate::scaffold::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "created a knowledge base in {}; try `casebook serve --root {}`",
+                    dir.display(),
+                    dir.display()
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
         Command::Serve {
             root,
             bind,
             port,
+            open,
             drafts,
-        } => crate::serve::serve(&root, &bind, port, drafts),
+        } => crate::serve::serve(&root, &bind, port, open, drafts),
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn print_diagnostics(ds: &[Diagnostic]) {

@@ -170,7 +170,8 @@ pub fn prepare<'kb>(
 
 /// `[[page#id]]` must name a heading (or an event) of the target page.
 fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
-    for body in bodies {
+    for (from, body) in bodies.iter().enumerate() {
+        let text = &kb.pages[from].source.text;
         for (r, site) in &body.links {
             let (Target::Page(to), Some(frag)) = (&r.target, &r.fragment) else {
                 continue;
@@ -202,7 +203,8 @@ fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
                         crate::diagnostics::Span::new(&site.file, site.line, site.col),
                         format!("`{}` has no heading `#{frag}`", target.path),
                     )
-                    .with_help(help),
+                    .with_help(help)
+                    .with_source(text),
                 );
             }
         }

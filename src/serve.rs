@@ -1,11 +1,47 @@
-//! `casebook serve`: builds into a scratch directory (never public/) and
-//! serves it over HTTP on loopback.
+//! `casebook serve`: builds into a scratch directory (never public/), serves
+//! it over HTTP on loopback, rebuilds when sources change and reloads open
+//! pages through server-sent events. A failed build is shown as a page.
 
+use crate::diagnostics::Diagnostic;
+use crate::highlight::html_escape;
 use crate::pipeline::{BuildOptions, build};
+use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// Path of the server-sent events stream that tells pages to reload.
+const EVENTS: &str = "/__casebook/events";
+
+/// Injected before `</body>` of every HTML response.
+const RELOAD_SCRIPT: &str = "<script>(()=>{const s=new EventSource(\"/__casebook/events\");s.onmessage=()=>location.reload();})()</script>";
+
+/// What the server knows about the latest build.
+struct Status {
+    version: u64,
+    errors: Option<Vec<Diagnostic>>,
+}
+
+/// Build status shared by the rebuild thread and request threads.
+struct Shared {
+    status: Mutex<Status>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn version(&self) -> u64 {
+        self.status.lock().map(|s| s.version).unwrap_or(0)
+    }
+
+    fn errors(&self) -> Option<Vec<Diagnostic>> {
+        self.status.lock().ok().and_then(|s| s.errors.clone())
+    }
+}
 
 /// Builds, then serves until killed. Returns an exit code on failure.
-pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> i32 {
+pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i32 {
     let server = match tiny_http::Server::http((bind, port)) {
         Ok(s) => s,
         Err(e) => {
@@ -13,39 +49,221 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> i32 {
             return 2;
         }
     };
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.to_string())
-        .unwrap_or_else(|| format!("{bind}:{port}"));
+    let Some(addr) = server.server_addr().to_ip() else {
+        eprintln!("error: cannot listen on {bind}:{port}");
+        return 2;
+    };
+    if !addr.ip().is_loopback() {
+        eprintln!("warning: serving on {addr}, which other machines can reach");
+    }
     let scratch = std::env::temp_dir().join(format!("casebook-serve-{}", std::process::id()));
     let opts = BuildOptions {
         root: root.to_path_buf(),
-        output: scratch.clone(),
+        output: scratch.join("site"),
         base_url: Some(format!("http://{addr}/")),
         drafts,
     };
-    if let Err(f) = build(&opts) {
-        return f.report();
+    let shared = Arc::new(Shared {
+        status: Mutex::new(Status {
+            version: 0,
+            errors: None,
+        }),
+        changed: Condvar::new(),
+    });
+    rebuild(&opts, &shared);
+    let _watcher = match watch(root, opts.clone(), Arc::clone(&shared)) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", root.display());
+            return 2;
+        }
+    };
+    let url = format!("http://{addr}/");
+    println!("serving {} at {url} (Ctrl+C to stop)", root.display());
+    if open && let Err(e) = open::that_detached(&url) {
+        eprintln!("warning: cannot open a browser: {e}");
     }
-    println!(
-        "serving {} at http://{addr}/ (Ctrl+C to stop)",
-        root.display()
-    );
     for request in server.incoming_requests() {
-        let (status, path) = match resolve(&scratch, request.url()) {
-            Some(p) => (200, p),
-            None => (404, scratch.join("404.html")),
-        };
-        let response = match std::fs::read(&path) {
-            Ok(bytes) => tiny_http::Response::from_data(bytes)
-                .with_status_code(status)
-                .with_header(content_type(&path)),
-            Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-        };
+        if request.url() == EVENTS {
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || stream_events(request.into_writer(), &shared));
+            continue;
+        }
+        let response = respond(&opts.output, request.url(), &shared);
         let _ = request.respond(response);
     }
     0
+}
+
+/// Runs a build and records its outcome for the pages.
+fn rebuild(opts: &BuildOptions, shared: &Shared) {
+    let start = Instant::now();
+    let errors = match build(opts) {
+        Ok(_) => {
+            println!("rebuilt in {} ms", start.elapsed().as_millis());
+            None
+        }
+        Err(f) => {
+            f.report();
+            Some(f.diagnostics())
+        }
+    };
+    if let Ok(mut s) = shared.status.lock() {
+        s.version += 1;
+        s.errors = errors;
+    }
+    shared.changed.notify_all();
+}
+
+/// Watches the sources and rebuilds after each burst of changes.
+fn watch(
+    root: &Path,
+    opts: BuildOptions,
+    shared: Arc<Shared>,
+) -> notify_debouncer_mini::notify::Result<impl Drop> {
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = new_debouncer(Duration::from_millis(150), move |res| {
+        if let Ok(events) = res {
+            let events: Vec<notify_debouncer_mini::DebouncedEvent> = events;
+            if !events.is_empty() {
+                let _ = tx.send(());
+            }
+        }
+    })?;
+    for dir in ["content", "themes", "templates", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            debouncer.watcher().watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    let config = root.join("casebook.yaml");
+    if config.is_file() {
+        debouncer
+            .watcher()
+            .watch(&config, RecursiveMode::NonRecursive)?;
+    }
+    std::thread::spawn(move || {
+        let mut last = fingerprint(&opts.root);
+        while rx.recv().is_ok() {
+            while rx.try_recv().is_ok() {}
+            // Builds read the sources, and some platforms report reads as
+            // events: rebuild only when a file really changed.
+            let now = fingerprint(&opts.root);
+            if now != last {
+                last = now;
+                rebuild(&opts, &shared);
+            }
+        }
+    });
+    Ok(debouncer)
+}
+
+/// Path, size and modification time of every watched source file.
+fn fingerprint(root: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut files = Vec::new();
+    for dir in ["content", "themes", "templates", "static", "casebook.yaml"] {
+        for entry in walkdir::WalkDir::new(root.join(dir))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if let Ok(meta) = entry.metadata() {
+                files.push((entry.path().to_path_buf(), meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    files
+}
+
+type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name, value).expect("static header names and values are valid")
+}
+
+/// Answers a request from the built site, the error page, or the 404 page.
+fn respond(site: &Path, url: &str, shared: &Shared) -> Response {
+    let path = resolve(site, url);
+    let is_page = path
+        .as_ref()
+        .is_none_or(|p| p.extension().is_some_and(|e| e == "html"));
+    if is_page && let Some(errors) = shared.errors() {
+        return html_response(500, error_page(&errors));
+    }
+    let (status, file) = match path {
+        Some(p) => (200, p),
+        None => (404, site.join("404.html")),
+    };
+    let Ok(bytes) = std::fs::read(&file) else {
+        return tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404);
+    };
+    if file.extension().is_some_and(|e| e == "html") {
+        return html_response(status, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    tiny_http::Response::from_data(bytes)
+        .with_status_code(status)
+        .with_header(header("Content-Type", content_type(&file)))
+}
+
+fn html_response(status: u16, mut html: String) -> Response {
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, RELOAD_SCRIPT),
+        None => html.push_str(RELOAD_SCRIPT),
+    }
+    tiny_http::Response::from_data(html.into_bytes())
+        .with_status_code(status)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+/// The build's errors as a page; it reloads itself once they are fixed.
+fn error_page(errors: &[Diagnostic]) -> String {
+    let items: String = errors
+        .iter()
+        .map(|d| format!("<pre>{}</pre>\n", html_escape(&d.render())))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Build failed · casebook</title>\
+<style>body{{font:16px system-ui,sans-serif;margin:2rem;max-width:60rem}}pre{{background:#fbeaea;border-left:4px solid #b3261e;padding:.75rem;overflow-x:auto;white-space:pre-wrap}}</style></head>\n\
+<body>\n<h1>Build failed</h1>\n<p>Fix the problems below and save: this page reloads when the site builds again.</p>\n{items}</body>\n</html>\n"
+    )
+}
+
+/// Streams `data: reload` after each rebuild until the page goes away.
+/// Written by hand on the raw connection so every event is flushed at once.
+fn stream_events(mut out: Box<dyn Write + Send>, shared: &Shared) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n: connected\n\n";
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    let mut seen = shared.version();
+    loop {
+        let Ok(guard) = shared.status.lock() else {
+            return;
+        };
+        let Ok((guard, _)) =
+            shared
+                .changed
+                .wait_timeout_while(guard, Duration::from_secs(15), |s| s.version == seen)
+        else {
+            return;
+        };
+        // A comment on timeout keeps the stream open and reveals closed pages.
+        let message: &[u8] = if guard.version != seen {
+            b"data: reload\n\n"
+        } else {
+            b": ping\n\n"
+        };
+        seen = guard.version;
+        drop(guard);
+        if out.write_all(message).and_then(|()| out.flush()).is_err() {
+            return;
+        }
+    }
 }
 
 /// Maps a request path to a file under `dir`, refusing anything that
@@ -54,7 +272,7 @@ pub fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let decoded = percent_decode(path)?;
     let rel = Path::new(decoded.trim_start_matches('/'));
-    if !rel.components().all(|c| matches!(c, Component::Normal(_))) && !rel.as_os_str().is_empty() {
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return None;
     }
     let mut full = dir.join(rel);
@@ -84,9 +302,8 @@ fn percent_decode(s: &str) -> Option<String> {
     (!s.contains('\0') && !s.contains('\\')).then_some(s)
 }
 
-fn content_type(path: &Path) -> tiny_http::Header {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let mime = match ext {
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
@@ -95,11 +312,13 @@ fn content_type(path: &Path) -> tiny_http::Header {
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
         "webp" => "image/webp",
+        "avif" => "image/avif",
+        "pdf" => "application/pdf",
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
-    };
-    tiny_http::Header::from_bytes("Content-Type", mime).expect("static header is valid")
+    }
 }
 
 #[cfg(test)]
@@ -107,20 +326,36 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(unix)]
     fn traversal_requests_resolve_to_nothing() {
-        let dir = std::env::temp_dir().join(format!("casebook-serve-test-{}", std::process::id()));
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
         std::fs::create_dir_all(dir.join("a")).unwrap();
         std::fs::write(dir.join("a/index.html"), "x").unwrap();
+        std::fs::write(tmp.path().join("secret"), "s").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("secret"), dir.join("link")).unwrap();
         assert!(resolve(&dir, "/a/").is_some());
+        assert!(
+            resolve(&dir, "/").is_none(),
+            "no index.html at the root here"
+        );
         for bad in [
-            "/../etc/passwd",
-            "/%2e%2e/etc/passwd",
-            "/a/%2E%2E/%2e%2e/etc/passwd",
+            "/../secret",
+            "/%2e%2e/secret",
+            "/a/%2E%2E/%2e%2e/secret",
             "//etc/passwd",
-            "/a/..%2f..%2fetc",
+            "/a/..%2f..%2fsecret",
+            "/link",
+            "/a%00",
         ] {
             assert!(resolve(&dir, bad).is_none(), "{bad}");
         }
-        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn error_page_escapes_diagnostics() {
+        let d = Diagnostic::error(crate::diagnostics::Span::new("a.md", 1, 1), "bad <script>");
+        let html = error_page(&[d]);
+        assert!(html.contains("bad &lt;script&gt;") && !html.contains("bad <script>"));
     }
 }

@@ -1,6 +1,8 @@
 //! Builds the shipped knowledge base and fixture sites with the real binary
 //! and checks the output as HTML.
 
+#[path = "editor/mod.rs"]
+mod editor;
 mod harness;
 
 use harness::{Built, TestSite, manifest_dir};

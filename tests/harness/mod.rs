@@ -12,7 +12,7 @@ pub fn manifest_dir() -> PathBuf {
 
 pub struct TestSite {
     pub root: PathBuf,
-    args: Vec<String>,
+    pub args: Vec<String>,
 }
 
 pub struct Built {

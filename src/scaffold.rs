@@ -1,0 +1,226 @@
+//! `casebook new` and `casebook init`: commented skeletons that pass
+//! `casebook check` as written.
+
+use crate::cli::NewKind;
+use crate::config::is_slug;
+use std::path::{Path, PathBuf};
+
+/// A problem with the request itself (exit 2).
+#[derive(Debug)]
+pub struct ScaffoldError(pub String);
+
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `acme-india` → `Acme india`.
+fn title_of(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn case_text(title: &str) -> String {
+    format!(
+        r#"---
+title: {title}
+summary: One sentence on whose business model, in which market, over which years.
+# company: some-entity        # entity slug of the firm (content/entities/<slug>.md)
+# parent: parent-entity       # entity slug of its parent company
+# market: some-market         # entity slug of the market
+period: {{ from: "2020", to: present }}
+model: []                      # e.g. [B2C, C2C]; values link to glossary terms
+tags: []
+refs: []                       # citation keys from content/references.yaml
+# analyses:                    # framework slug -> dimension key -> entries
+#   swot:
+#     strengths:
+#       - text: What the firm does well.
+#         refs: [some-key]
+---
+## Overview
+
+Describe the case here. Link entities with `[[slug]]`, stages with `[[case/stage]]`,
+and cite sources with `[@key, p. 12]`.
+"#
+    )
+}
+
+fn stage_text(title: &str, order: u32) -> String {
+    format!(
+        r#"---
+title: {title}
+summary: One sentence on what changed in this stage.
+order: {order}                       # position within the case; unique
+period: {{ from: "2020", to: present }}
+# business_model:               # Business Model Canvas blocks (all optional)
+#   value_proposition: What customers get.
+#   customer_segments: [Who buys]
+#   channels: [How they are reached]
+# analyses:                     # framework slug -> dimension key -> entries
+#   institutional-theory:
+#     regulative: Formal rules that mattered.
+# metrics:
+#   - {{ key: orders, label: Daily orders, unit: orders/day, start: 100, end: 500, period: "2021" }}
+refs: []
+---
+Describe the stage: what the firm did, why, and with what result.
+"#
+    )
+}
+
+fn framework_text(title: &str) -> String {
+    format!(
+        r#"---
+title: {title}
+summary: One sentence on what this lens examines.
+layout: columns                 # columns | quadrant (exactly 4 dimensions) | sequence
+dimensions:                     # ordered; analyses use the keys
+  - {{ key: first, label: First dimension, description: What it covers. }}
+  - {{ key: second, label: Second dimension, description: What it covers. }}
+refs: []
+---
+Explain the framework, where it comes from and how cases apply it.
+"#
+    )
+}
+
+fn entity_text(title: &str) -> String {
+    format!(
+        r#"---
+title: {title}
+summary: One sentence on what it is.
+type: other                     # company | platform | institution | market | person | payment | logistics | other
+facts: {{}}                       # comparable attributes, e.g. {{ founded: 1999, model: B2C }}
+# website: https://example.org
+aliases: []                     # other names that wikilinks and search resolve
+refs: []
+---
+What the sources say about it.
+"#
+    )
+}
+
+/// Writes a new content file; returns its path.
+pub fn new_item(
+    root: &Path,
+    kind: NewKind,
+    slug: &str,
+    case: Option<&str>,
+) -> Result<PathBuf, ScaffoldError> {
+    if !is_slug(slug) {
+        return Err(ScaffoldError(format!(
+            "invalid slug `{slug}`: use lowercase letters, digits and `-` (for example `{}`)",
+            crate::load::slugify(slug)
+        )));
+    }
+    if !root.join("casebook.yaml").is_file() {
+        return Err(ScaffoldError(format!(
+            "no casebook.yaml in {}: run this inside a knowledge base or pass --root",
+            root.display()
+        )));
+    }
+    let content = root.join("content");
+    let title = title_of(slug);
+    let (path, text) = match kind {
+        NewKind::Case => (
+            content.join("cases").join(slug).join("index.md"),
+            case_text(&title),
+        ),
+        NewKind::Stage => {
+            let case = case.ok_or_else(|| ScaffoldError("a stage needs --case CASE".into()))?;
+            let dir = content.join("cases").join(case);
+            if !dir.join("index.md").is_file() {
+                return Err(ScaffoldError(format!(
+                    "no case `{case}`: content/cases/{case}/index.md does not exist"
+                )));
+            }
+            if slug == "index" || slug == "events" {
+                return Err(ScaffoldError(format!(
+                    "`{slug}` is reserved inside a case folder"
+                )));
+            }
+            (
+                dir.join(format!("{slug}.md")),
+                stage_text(&title, next_order(&dir)),
+            )
+        }
+        NewKind::Framework => (
+            content.join("frameworks").join(format!("{slug}.md")),
+            framework_text(&title),
+        ),
+        NewKind::Entity => (
+            content.join("entities").join(format!("{slug}.md")),
+            entity_text(&title),
+        ),
+    };
+    if kind != NewKind::Stage && case.is_some() {
+        return Err(ScaffoldError("--case only applies to stages".into()));
+    }
+    write_new(&path, &text)?;
+    Ok(path)
+}
+
+/// One more than the largest `order:` among the case's stages.
+fn next_order(dir: &Path) -> u32 {
+    let mut max = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for line in text.lines().take_while(|l| !l.is_empty()) {
+            if let Some(n) = line
+                .strip_prefix("order:")
+                .and_then(|r| r.split('#').next())
+                .and_then(|r| r.trim().parse::<u32>().ok())
+            {
+                max = max.max(n);
+            }
+        }
+    }
+    max + 1
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    if path.exists() {
+        return Err(ScaffoldError(format!(
+            "{} already exists; not overwriting it",
+            path.display()
+        )));
+    }
+    crate::fs::write(path, text.as_bytes()).map_err(|e| ScaffoldError(e.to_string()))
+}
+
+/// Creates a minimal knowledge base in `dir`.
+pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(ScaffoldError(format!(
+            "{} exists and is not empty",
+            dir.display()
+        )));
+    }
+    let files: [(&str, String); 6] = [
+        (
+            "casebook.yaml",
+            "title: My casebook\ndescription: Case studies of business models over time.\nbase_url: \"http://127.0.0.1:1111/\"\nlanguage: en\ntheme: default\nmarkdown:\n  allow_html: false\n".into(),
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: My casebook\nsummary: Case studies of how business models change.\n---\nStart with [[example-case]].\n".into(),
+        ),
+        ("content/cases/example-case/index.md", case_text("Example case").replace("# company: some-entity ", "company: example-company")),
+        ("content/cases/example-case/first-stage.md", stage_text("First stage", 1).replace("# analyses:", "analyses:").replace("#   institutional-theory:\n#     regulative:", "  example-framework:\n    first:")),
+        ("content/frameworks/example-framework.md", framework_text("Example framework")),
+        ("content/entities/example-company.md", entity_text("Example company").replace("type: other  ", "type: company")),
+    ];
+    for (rel, text) in files {
+        write_new(&dir.join(rel), &text)?;
+    }
+    Ok(())
+}

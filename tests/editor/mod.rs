@@ -1,0 +1,310 @@
+//! The editor workflow: `check` (human and JSON), `new`, `init`, `serve`.
+
+use crate::harness::{TestSite, manifest_dir};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn casebook(args: &[&str], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run casebook")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    manifest_dir().join("tests/fixtures").join(name)
+}
+
+/// Copies a fixture into a temporary directory the test may edit.
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = fixture(name);
+    for entry in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        let to = tmp.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    tmp
+}
+
+#[test]
+fn check_reports_every_mistake_with_source_and_hint() {
+    let out = casebook(
+        &[
+            "check",
+            "--root",
+            fixture("cross-mistakes").to_str().unwrap(),
+        ],
+        &manifest_dir(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("cross_mistakes_human", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn check_json_lists_the_same_diagnostics() {
+    let out = casebook(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--root",
+            fixture("cross-mistakes").to_str().unwrap(),
+        ],
+        &manifest_dir(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let list: Vec<serde_json::Value> =
+        serde_json::from_slice(&out.stdout).expect("check --format json prints JSON");
+    let found: Vec<(String, u64, u64)> = list
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["col"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("content/_index.md", 3, 8),
+        ("content/_index.md", 5, 5),
+        ("content/cases/acme/index.md", 3, 10),
+        ("content/cases/acme/one.md", 6, 5),
+        ("content/cases/acme/two.md", 3, 8),
+    ];
+    assert_eq!(
+        found,
+        expected.map(|(f, l, c)| (f.to_string(), l, c)).to_vec()
+    );
+    assert!(
+        list.iter()
+            .all(|d| d["severity"] == "error" && d["message"].is_string())
+    );
+    assert_eq!(list[3]["help"], "did you mean `cultural-cognitive`?");
+}
+
+#[test]
+fn check_on_clean_content_exits_zero_and_writes_nothing() {
+    let tmp = copy_fixture("minimal");
+    let out = casebook(&["check"], tmp.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!tmp.path().join("public").exists());
+}
+
+#[test]
+fn new_writes_skeletons_that_pass_check_and_refuses_bad_requests() {
+    let tmp = copy_fixture("minimal");
+    let dir = tmp.path();
+    for args in [
+        &["new", "case", "beta-case"][..],
+        &["new", "stage", "launch", "--case", "beta-case"],
+        &["new", "stage", "later", "--case", "beta-case"],
+        &["new", "framework", "pestel"],
+        &["new", "entity", "beta-corp"],
+    ] {
+        let out = casebook(args, dir);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        std::fs::read_to_string(dir.join("content/cases/beta-case/later.md"))
+            .unwrap()
+            .contains("order: 2")
+    );
+    let check = casebook(&["check"], dir);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "skeletons must pass check:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let again = casebook(&["new", "entity", "beta-corp"], dir);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let bad = casebook(&["new", "case", "Beta Case"], dir);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid slug `Beta Case`"));
+    let orphan = casebook(&["new", "stage", "x", "--case", "nope"], dir);
+    assert_eq!(orphan.status.code(), Some(2));
+}
+
+#[test]
+fn init_writes_a_knowledge_base_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path().join("kb");
+    let out = casebook(&["init", kb.to_str().unwrap()], tmp.path());
+    assert_eq!(out.status.code(), Some(0));
+    let site = TestSite {
+        root: kb.clone(),
+        ..TestSite::fixture("minimal")
+    }
+    .build()
+    .ok();
+    let case = site.page("cases/example-case/");
+    assert!(
+        case.attrs("table.matrix tbody th a", "href")
+            .contains(&"/cases/example-case/first-stage/".to_string())
+    );
+    let refused = casebook(&["init", kb.to_str().unwrap()], tmp.path());
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "init refuses a non-empty directory"
+    );
+}
+
+/// A running `casebook serve`, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(root: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(i) = line.find("http://") {
+                let _ = tx.send(line[i..].split_whitespace().next().unwrap().to_string());
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve printed its address");
+    Server { child, url }
+}
+
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    match agent.get(url).call() {
+        Ok(mut r) => (
+            r.status().as_u16(),
+            r.body_mut().read_to_string().unwrap_or_default(),
+        ),
+        Err(e) => panic!("{url}: {e}"),
+    }
+}
+
+/// Sends a raw request line, so the path reaches the server unnormalised.
+fn raw_status(url: &str, path: &str) -> String {
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = s.read_to_string(&mut response);
+    response.lines().next().unwrap_or("").to_string()
+}
+
+/// Polls until `pred` holds for the page, or gives up after a generous wait
+/// (this only detects a hang; it measures nothing).
+fn wait_for(url: &str, pred: impl Fn(u16, &str) -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let (code, body) = get(url);
+        if pred(code, &body) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn serve_rebuilds_on_edit_shows_errors_and_refuses_traversal() {
+    let tmp = copy_fixture("minimal");
+    let server = start_server(tmp.path());
+    let page = format!("{}entities/acme/", server.url);
+    let (code, body) = get(&page);
+    assert_eq!(code, 200);
+    assert!(body.contains("Makes widgets.") && body.contains("/__casebook/events"));
+
+    let source = tmp.path().join("content/entities/acme.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(
+        &source,
+        text.replace("Makes widgets.", "Makes sprockets now."),
+    )
+    .unwrap();
+    assert!(
+        wait_for(&page, |_, b| b.contains("Makes sprockets now.")),
+        "the edit was not served"
+    );
+
+    std::fs::write(&source, format!("{}\n[[missing-page]]\n", text)).unwrap();
+    assert!(
+        wait_for(&page, |c, b| c == 500
+            && b.contains("link to nothing: `missing-page`")),
+        "no error page"
+    );
+    std::fs::write(&source, &text).unwrap();
+    assert!(
+        wait_for(&page, |c, b| c == 200 && b.contains("Makes widgets.")),
+        "did not recover"
+    );
+
+    std::fs::write(tmp.path().join("secret.txt"), "top secret").unwrap();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/cases/../../secret.txt",
+        "//etc/passwd",
+    ] {
+        let status = raw_status(&server.url, path);
+        assert!(
+            status.contains(" 404") || status.contains(" 400"),
+            "{path}: {status}"
+        );
+    }
+    let (code, body) = get(&format!("{}no/such/page/", server.url));
+    assert_eq!(code, 404);
+    assert!(
+        body.contains("widget warehouse"),
+        "unknown paths get the site's 404 page"
+    );
+    assert!(
+        !tmp.path().join("public").exists(),
+        "serve never writes public/"
+    );
+}
