@@ -70,7 +70,6 @@ pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i3
         }),
         changed: Condvar::new(),
     });
-    rebuild(&opts, &shared);
     let _watcher = match watch(root, opts.clone(), Arc::clone(&shared)) {
         Ok(w) => w,
         Err(e) => {
@@ -78,6 +77,10 @@ pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i3
             return 2;
         }
     };
+    // The first build runs on the rebuild thread; wait for it.
+    if let Ok(guard) = shared.status.lock() {
+        drop(shared.changed.wait_while(guard, |s| s.version == 0));
+    }
     let url = format!("http://{addr}/");
     println!("serving {} at {url} (Ctrl+C to stop)", root.display());
     if open && let Err(e) = open::that_detached(&url) {
@@ -115,7 +118,8 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
     shared.changed.notify_all();
 }
 
-/// Watches the sources and rebuilds after each burst of changes.
+/// Watches the sources, builds once, then rebuilds after each burst of
+/// changes; all builds run on one thread, one at a time.
 fn watch(
     root: &Path,
     opts: BuildOptions,
@@ -142,8 +146,11 @@ fn watch(
             .watcher()
             .watch(&config, RecursiveMode::NonRecursive)?;
     }
+    // Watching starts before the first fingerprint and build, so an edit made
+    // at any moment after startup is either in that build or triggers another.
     std::thread::spawn(move || {
         let mut last = fingerprint(&opts.root);
+        rebuild(&opts, &shared);
         while rx.recv().is_ok() {
             while rx.try_recv().is_ok() {}
             // Builds read the sources, and some platforms report reads as
