@@ -27,6 +27,8 @@ enum Job {
     References,
     Glossary,
     NotFound,
+    /// The home page when content/_index.md does not exist.
+    DefaultHome,
     /// An old URL (`redirect_from`) that forwards to a page.
     Redirect(PageId, String),
 }
@@ -46,6 +48,9 @@ pub fn render_all(
         .collect();
     jobs.extend([Kind::Case, Kind::Framework, Kind::Entity].map(Job::List));
     jobs.extend([Job::References, Job::Glossary, Job::NotFound]);
+    if prep.kb.page("").is_none() {
+        jobs.push(Job::DefaultHome);
+    }
     for (id, p) in prep.kb.pages.iter().enumerate() {
         jobs.extend(
             p.meta
@@ -72,7 +77,6 @@ fn site_view(prep: &Prepared<'_>) -> SiteView {
     let item = |title: &str, path: &str| NavItem {
         title: title.into(),
         url: page_url(&prep.base_path, path),
-        active: false,
     };
     let mut nav = vec![
         item("Cases", "cases"),
@@ -108,6 +112,18 @@ fn render_job(
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
         Job::Redirect(id, from) => return Ok(redirect(prep, *id, from)),
+        Job::DefaultHome => {
+            insert(&mut ctx, "home", &home_view(prep));
+            let page = PageView {
+                kind: "home".into(),
+                title: prep.kb.config.title.clone(),
+                summary: prep.kb.config.description.clone(),
+                url: prep.base_path.clone(),
+                permalink: prep.kb.config.base_url.clone(),
+                ..Default::default()
+            };
+            ("home.html", "index.html".to_string(), page)
+        }
         Job::NotFound => {
             let page = PageView {
                 kind: "404".into(),

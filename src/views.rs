@@ -16,7 +16,6 @@ pub struct Link {
 pub struct NavItem {
     pub title: String,
     pub url: String,
-    pub active: bool,
 }
 
 /// Site-wide values, the same on every page.

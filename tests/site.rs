@@ -3,6 +3,8 @@
 
 #[path = "editor/mod.rs"]
 mod editor;
+#[path = "guide/mod.rs"]
+mod guide;
 mod harness;
 
 use harness::{Built, TestSite, manifest_dir};
@@ -487,4 +489,24 @@ fn site_templates_override_the_theme_and_redirects_are_written() {
         vec!["/entities/acme/".to_string()]
     );
     assert!(moved.attrs("meta[http-equiv=refresh]", "content")[0].ends_with("url=/entities/acme/"));
+}
+
+#[test]
+fn a_site_without_home_text_still_gets_a_home_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("content/entities")).unwrap();
+    std::fs::write(root.join("casebook.yaml"), "title: Bare site\n").unwrap();
+    std::fs::write(
+        root.join("content/entities/e.md"),
+        "---\ntitle: E\ntype: other\n---\nHi\n",
+    )
+    .unwrap();
+    let site = TestSite {
+        root: root.to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    assert_eq!(site.page("").text_of("main h1"), "Bare site");
 }
