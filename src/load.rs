@@ -21,6 +21,9 @@ const ASSET_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", 
 /// What one content file turned into.
 enum Loaded {
     Page(Box<Page>),
+    /// A page whose front matter failed: a placeholder keeps links to it
+    /// from reporting false errors while its own problems are reported.
+    Broken(Box<Page>, Vec<Diagnostic>),
     Events(Vec<Event>),
     References(BTreeMap<String, Reference>),
     Glossary(Vec<Term>),
@@ -52,9 +55,14 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
     let mut terms = Vec::new();
     let mut datasets = BTreeMap::new();
     let mut assets = Vec::new();
-    for r in results {
+    let (mut refs_broken, mut terms_broken) = (false, false);
+    for ((rel, _), r) in files.iter().zip(results) {
         match r {
             Ok(Loaded::Page(p)) => pages.push(*p),
+            Ok(Loaded::Broken(p, ds)) => {
+                pages.push(*p);
+                diags.extend(ds);
+            }
             Ok(Loaded::Events(e)) => events.extend(e),
             Ok(Loaded::References(r)) => references = r,
             Ok(Loaded::Glossary(t)) => terms = t,
@@ -63,7 +71,11 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
             }
             Ok(Loaded::Asset(a)) => assets.push(a),
             Ok(Loaded::Skip) => {}
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                refs_broken |= rel.starts_with("content/references.");
+                terms_broken |= rel.starts_with("content/glossary.");
+                diags.extend(ds);
+            }
         }
     }
     // Events written inside a case's index.md.
@@ -116,6 +128,10 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
             terms,
             datasets,
             latest,
+            incomplete: Incomplete {
+                references: refs_broken,
+                glossary: terms_broken,
+            },
         },
         assets,
     }
@@ -312,9 +328,57 @@ fn load_page(
     path: String,
     drafts: bool,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let (yaml, body_start) = split_front_matter(rel, &text).map_err(|d| vec![d])?;
-    let yaml = yaml.to_string();
-    let doc = YamlDoc::parse(rel, &text, &yaml, 1).map_err(|d| vec![d])?;
+    let slug = path.rsplit('/').next().unwrap_or("").to_string();
+    match parse_page(rel, &text, kind, &path, drafts) {
+        Ok(Some((meta, data, positions, body_start))) => Ok(Loaded::Page(Box::new(Page {
+            kind,
+            path,
+            slug,
+            source: Source {
+                file: rel.to_string(),
+                text,
+                body_start,
+            },
+            meta,
+            data,
+            positions,
+            broken: false,
+        }))),
+        Ok(None) => Ok(Loaded::Skip),
+        Err(ds) => {
+            let body_start = text.len();
+            let page = Page {
+                kind,
+                meta: Meta::placeholder(&slug),
+                path,
+                slug,
+                source: Source {
+                    file: rel.to_string(),
+                    text,
+                    body_start,
+                },
+                data: PageData::None,
+                positions: crate::yaml::Locator::default(),
+                broken: true,
+            };
+            Ok(Loaded::Broken(Box::new(page), ds))
+        }
+    }
+}
+
+/// A parsed page: front matter, kind data, positions and body offset;
+/// `None` for a draft left out.
+type ParsedPage = Option<(Meta, PageData, crate::yaml::Locator, usize)>;
+
+fn parse_page(
+    rel: &str,
+    text: &str,
+    kind: Kind,
+    path: &str,
+    drafts: bool,
+) -> Result<ParsedPage, Vec<Diagnostic>> {
+    let (yaml, body_start) = split_front_matter(rel, text).map_err(|d| vec![d])?;
+    let doc = YamlDoc::parse(rel, text, yaml, 1).map_err(|d| vec![d])?;
     let map = match doc.value() {
         Value::Mapping(m) => m.clone(),
         Value::Null => Mapping::new(),
@@ -374,23 +438,9 @@ fn load_page(
         }
     }
     if meta.draft && !drafts {
-        return Ok(Loaded::Skip);
+        return Ok(None);
     }
-    let positions = doc.locator();
-    let slug = path.rsplit('/').next().unwrap_or("").to_string();
-    Ok(Loaded::Page(Box::new(Page {
-        kind,
-        path,
-        slug,
-        source: Source {
-            file: rel.to_string(),
-            text,
-            body_start,
-        },
-        meta,
-        data,
-        positions,
-    })))
+    Ok(Some((meta, data, doc.locator(), body_start)))
 }
 
 fn load_yaml<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T, Vec<Diagnostic>> {

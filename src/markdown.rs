@@ -213,6 +213,7 @@ impl Renderer<'_> {
                                 }
                                 events.push(Event::InlineHtml(cite_html(key, r, locator).into()));
                             }
+                            None if self.resolver.kb().incomplete.references => {}
                             None => diags.push(
                                 Diagnostic::error(span, format!("unknown citation key `{key}`"))
                                     .with_help(
@@ -265,6 +266,10 @@ impl Renderer<'_> {
                                 continue;
                             }
                             (href, preview)
+                        }
+                        // An unknown name may be a term of a glossary that failed to load.
+                        Some(Err(_)) if is_wiki && self.resolver.kb().incomplete.glossary => {
+                            ("#".to_string(), None)
                         }
                         Some(Err(e)) => {
                             let mut d =

@@ -237,10 +237,6 @@ fn run_pipeline(
     let loaded = load::load(&opts.root, config, opts.drafts, &mut diags);
     let kb = loaded.kb;
     let mut all = Diagnostics::default();
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        all.extend(diags);
-        return Err(Failure::Content(all.into_sorted()));
-    }
     let resolver = Resolver::new(&kb, &loaded.assets);
     let (problems, graph) = validate::validate(&kb, &resolver);
     diags.extend(problems);

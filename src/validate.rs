@@ -51,7 +51,7 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     cx.events();
     for t in &kb.terms {
         for key in &t.refs {
-            if !kb.references.contains_key(key) {
+            if kb.cites_unknown(key) {
                 let span = Span::new("content/glossary.yaml", 1, 1);
                 cx.diags.push(unknown_ref(kb, span, key));
             }
@@ -60,7 +60,7 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     for (slug, d) in &kb.datasets {
         let file = format!("content/data/{slug}.yaml");
         for key in &d.refs {
-            if !kb.references.contains_key(key) {
+            if kb.cites_unknown(key) {
                 cx.diags.push(unknown_ref(kb, Span::new(&file, 1, 1), key));
             }
         }
@@ -137,7 +137,7 @@ impl Ctx<'_> {
             }
         }
         for (i, key) in page.meta.refs.iter().enumerate() {
-            if !self.kb.references.contains_key(key) {
+            if self.kb.cites_unknown(key) {
                 let d = unknown_ref(self.kb, page.positions.span(&format!("refs[{i}]")), key)
                     .with_source(&page.source.text);
                 self.diags.push(d);
@@ -329,7 +329,7 @@ impl Ctx<'_> {
 
     fn refs(&mut self, _id: PageId, page: &Page, refs: &[String], path: &str) {
         for (i, key) in refs.iter().enumerate() {
-            if !self.kb.references.contains_key(key) {
+            if self.kb.cites_unknown(key) {
                 let d = unknown_ref(self.kb, page.positions.span(&format!("{path}[{i}]")), key)
                     .with_source(&page.source.text);
                 self.diags.push(d);
@@ -364,6 +364,14 @@ impl Ctx<'_> {
     ) {
         for (fw, dims) in analyses {
             let fw_path = path_of(fw);
+            // A framework whose own file failed to load is reported there.
+            if self
+                .kb
+                .page(&format!("frameworks/{fw}"))
+                .is_some_and(|p| p.broken)
+            {
+                continue;
+            }
             let Some(framework) = self.kb.framework(fw) else {
                 let names = self
                     .kb
@@ -493,7 +501,7 @@ impl Ctx<'_> {
                 }
             }
             for key in &ev.fm.refs {
-                if !self.kb.references.contains_key(key) {
+                if self.kb.cites_unknown(key) {
                     self.diags.push(unknown_ref(self.kb, at("refs"), key));
                 }
             }

@@ -50,6 +50,23 @@ pub struct Meta {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
+impl Meta {
+    /// Front matter of a page that failed to parse.
+    pub fn placeholder(title: &str) -> Meta {
+        Meta {
+            title: title.to_string(),
+            summary: None,
+            kind: None,
+            tags: Vec::new(),
+            refs: Vec::new(),
+            draft: false,
+            updated: None,
+            redirect_from: Vec::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
 /// framework slug → dimension key → entries.
 pub type Analyses = BTreeMap<String, BTreeMap<String, Entry>>;
 

@@ -102,6 +102,9 @@ pub struct Page {
     pub data: PageData,
     /// Positions of front-matter values, for diagnostics after loading.
     pub positions: Locator,
+    /// The front matter failed to parse; this is a placeholder so links to
+    /// the page do not report false errors.
+    pub broken: bool,
 }
 
 /// Kind-specific front matter.
@@ -152,9 +155,24 @@ pub struct Kb {
     pub datasets: BTreeMap<String, Dataset>,
     /// Latest date mentioned in the content; `present` is drawn to it.
     pub latest: PartialDate,
+    /// Data files that failed to load, so checks that need them stay quiet.
+    pub incomplete: Incomplete,
+}
+
+/// Which shared data files failed to load in this run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Incomplete {
+    pub references: bool,
+    pub glossary: bool,
 }
 
 impl Kb {
+    /// A citation key that is not in the bibliography (never reported
+    /// while the bibliography itself failed to load).
+    pub fn cites_unknown(&self, key: &str) -> bool {
+        !self.incomplete.references && !self.references.contains_key(key)
+    }
+
     pub fn page(&self, path: &str) -> Option<&Page> {
         self.by_path.get(path).map(|&id| &self.pages[id])
     }

@@ -308,3 +308,50 @@ fn serve_rebuilds_on_edit_shows_errors_and_refuses_traversal() {
         "serve never writes public/"
     );
 }
+
+#[test]
+fn schema_and_link_mistakes_in_different_files_are_reported_together() {
+    let tmp = copy_fixture("minimal");
+    let dir = tmp.path();
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = dir.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("content/cases/acme-india/entry.md", "order: 1", "ordr: 1");
+    edit(
+        "content/frameworks/swot.md",
+        "layout: quadrant",
+        "layout: quadrant\nbogus: 1",
+    );
+    edit(
+        "content/entities/india.md",
+        "A large market.",
+        "A large market, see [[nowhere]].",
+    );
+    let out = casebook(&["check", "--format", "json"], dir);
+    assert_eq!(out.status.code(), Some(1));
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<String> = list
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "content/cases/acme-india/entry.md:2 missing required key `order`",
+            "content/cases/acme-india/entry.md:4 unknown key `ordr`",
+            "content/entities/india.md:6 link to nothing: `nowhere`",
+            "content/frameworks/swot.md:5 unknown key `bogus`",
+        ],
+        "a broken framework file must not also make the case's SWOT entries errors"
+    );
+}
