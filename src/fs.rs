@@ -47,6 +47,11 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(at(1, 1, "file is UTF-16 encoded".into()).with_help("save it as UTF-8"));
     }
+    // A UTF-8 byte order mark is not content (and YAML would read it as text).
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();

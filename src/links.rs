@@ -87,7 +87,9 @@ impl<'kb> Resolver<'kb> {
 
     /// Resolves a wikilink target (`slug`, `case/stage`, `term`, `x#h`).
     pub fn wikilink(&self, raw: &str) -> Result<Resolved, Unresolved> {
-        let (target, fragment) = split_fragment(raw.trim());
+        // In a table the label separator is written `\|`; the parser keeps
+        // the backslash on the target.
+        let (target, fragment) = split_fragment(raw.trim().trim_end_matches('\\'));
         let target = target.trim_matches('/');
         let found = self.find(target)?;
         Ok(Resolved {

@@ -25,8 +25,9 @@ enum Loaded {
     /// from reporting false errors while its own problems are reported.
     Broken(Box<Page>, Vec<Diagnostic>),
     Events(Vec<Event>),
-    References(BTreeMap<String, Reference>),
-    Glossary(Vec<Term>),
+    /// The entries that loaded, where they are, and the problems of the rest.
+    References(BTreeMap<String, Reference>, Locator, Vec<Diagnostic>),
+    Glossary(Vec<Term>, Locator, Vec<Diagnostic>),
     Dataset(String, Box<Dataset>),
     Asset(String),
     Skip,
@@ -56,6 +57,7 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
     let mut datasets = BTreeMap::new();
     let mut assets = Vec::new();
     let (mut refs_broken, mut terms_broken) = (false, false);
+    let mut locators = DataLocators::default();
     for ((rel, _), r) in files.iter().zip(results) {
         match r {
             Ok(Loaded::Page(p)) => pages.push(*p),
@@ -64,8 +66,18 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
                 diags.extend(ds);
             }
             Ok(Loaded::Events(e)) => events.extend(e),
-            Ok(Loaded::References(r)) => references = r,
-            Ok(Loaded::Glossary(t)) => terms = t,
+            Ok(Loaded::References(r, at, ds)) => {
+                references = r;
+                locators.references = Some(Arc::new(at));
+                refs_broken |= !ds.is_empty();
+                diags.extend(ds);
+            }
+            Ok(Loaded::Glossary(t, at, ds)) => {
+                terms = t;
+                locators.glossary = Some(Arc::new(at));
+                terms_broken |= !ds.is_empty();
+                diags.extend(ds);
+            }
             Ok(Loaded::Dataset(slug, d)) => {
                 datasets.insert(slug, *d);
             }
@@ -132,6 +144,7 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
                 references: refs_broken,
                 glossary: terms_broken,
             },
+            locators,
         },
         assets,
     }
@@ -216,8 +229,16 @@ fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded
     let stem = |name: &str| name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
     check_segments(rel, &parts)?;
     match (parts.as_slice(), ext.as_str()) {
-        (["references.yaml" | "references.yml"], _) => load_yaml(rel, &text).map(Loaded::References),
-        (["glossary.yaml" | "glossary.yml"], _) => load_yaml(rel, &text).map(Loaded::Glossary),
+        (["references.yaml" | "references.yml"], _) => {
+            let doc = YamlDoc::parse(rel, &text, &text, 0).map_err(|d| vec![d])?;
+            let (refs, problems) = load_map(&doc)?;
+            Ok(Loaded::References(refs, doc.locator(), problems))
+        }
+        (["glossary.yaml" | "glossary.yml"], _) => {
+            let doc = YamlDoc::parse(rel, &text, &text, 0).map_err(|d| vec![d])?;
+            let (terms, problems) = split_results(load_list_items(&doc)?);
+            Ok(Loaded::Glossary(terms, doc.locator(), problems))
+        }
         (["events.yaml" | "events.yml"], _) => load_events(rel, &text, None),
         (["data", name], "yaml" | "yml") => {
             let d: Dataset = load_yaml(rel, &text)?;
@@ -448,9 +469,83 @@ fn load_yaml<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T,
     doc.deserialize()
 }
 
+/// A YAML list whose items are checked one by one, so every bad item is
+/// reported, not only the first.
+fn load_list<T: serde::de::DeserializeOwned>(doc: &YamlDoc<'_>) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let (ok, errors) = split_results(load_list_items(doc)?);
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Each item of a YAML list, typed on its own.
+fn load_list_items<T: serde::de::DeserializeOwned>(
+    doc: &YamlDoc<'_>,
+) -> Result<Vec<Result<T, Vec<Diagnostic>>>, Vec<Diagnostic>> {
+    let items = match doc.value() {
+        Value::Sequence(items) => items.clone(),
+        Value::Null => Vec::new(),
+        _ => {
+            return Err(vec![doc.error(
+                doc.span(""),
+                "expected a list of entries (`- key: value` items)",
+            )]);
+        }
+    };
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| doc.deserialize_at(v, &format!("[{i}]"), &[]))
+        .collect())
+}
+
+/// The good entries of a YAML map and the problems of the others.
+type MapLoad<T> = (BTreeMap<String, T>, Vec<Diagnostic>);
+
+/// A YAML map whose entries are checked one by one.
+fn load_map<T: serde::de::DeserializeOwned>(
+    doc: &YamlDoc<'_>,
+) -> Result<MapLoad<T>, Vec<Diagnostic>> {
+    let entries = match doc.value() {
+        Value::Mapping(m) => m.clone(),
+        Value::Null => Mapping::new(),
+        _ => {
+            return Err(vec![
+                doc.error(doc.span(""), "expected a map of `key: entry` items"),
+            ]);
+        }
+    };
+    let results = entries
+        .into_iter()
+        .map(|(k, v)| match k {
+            Value::String(key) => doc.deserialize_at(v, &key, &[]).map(|entry| (key, entry)),
+            other => Err(vec![doc.error(
+                doc.span(""),
+                format!("keys must be strings, found {other:?}"),
+            )]),
+        })
+        .collect();
+    let (pairs, errors) = split_results(results);
+    Ok((pairs.into_iter().collect(), errors))
+}
+
+fn split_results<T>(results: Vec<Result<T, Vec<Diagnostic>>>) -> (Vec<T>, Vec<Diagnostic>) {
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(ds) => errors.extend(ds),
+        }
+    }
+    (ok, errors)
+}
+
 fn load_events(rel: &str, text: &str, case: Option<String>) -> Result<Loaded, Vec<Diagnostic>> {
     let doc = YamlDoc::parse(rel, text, text, 0).map_err(|d| vec![d])?;
-    let list: Vec<EventFm> = doc.deserialize()?;
+    let list: Vec<EventFm> = load_list(&doc)?;
     let locator = Arc::new(doc.locator());
     Ok(Loaded::Events(
         list.into_iter()

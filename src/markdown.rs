@@ -5,11 +5,33 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::highlight::{code_block, html_escape};
 use crate::links::{LinkSite, Resolved, Resolver};
 use crate::load::slugify;
-use crate::model::{Reference, line_col};
+use crate::model::Reference;
 use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 use std::collections::HashSet;
+
+/// Ids the templates give to generated parts of a page (`ref-<key>`,
+/// `analysis-<framework>`…); headings never take them.
+const GENERATED_ID_PREFIXES: &[&str] = &["ref-", "analysis-", "matrix-", "term-"];
+
+/// Ids of the default theme's own landmarks and sections.
+pub const TEMPLATE_IDS: &[&str] = &[
+    "main",
+    "timeline",
+    "timeline-heading",
+    "stages-heading",
+    "canvas-heading",
+    "metrics-heading",
+    "events-heading",
+    "dimensions-heading",
+    "applications-heading",
+    "backlinks-heading",
+    "references-heading",
+    "cases-heading",
+    "frameworks-heading",
+    "latest-heading",
+];
 
 /// Prefix of the fake URL given to `[@key]` citations by the parser.
 const CITE: &str = "casebook-cite:";
@@ -84,6 +106,7 @@ impl Renderer<'_> {
         text: &str,
         src: Source<'_>,
         inline: bool,
+        taken: &[&str],
         diags: &mut Vec<Diagnostic>,
     ) -> Rendered {
         let mut out = Rendered::default();
@@ -99,13 +122,18 @@ impl Renderer<'_> {
         let mut code: Option<(String, String)> = None;
         let mut heading: Option<(usize, String)> = None;
         let mut image_alt: Option<(usize, String, Span)> = None;
-        let mut ids: HashSet<String> = HashSet::new();
+        let mut ids: HashSet<String> = taken.iter().map(|s| s.to_string()).collect();
+        let mut local_fragments: Vec<(String, Span)> = Vec::new();
         let base = self.resolver.kb().config.base_path();
+        let body_lines = match src.origin {
+            Origin::Body(_) => Positioner::new(src.file_text),
+            Origin::Yaml(..) => Positioner::new(text),
+        };
         let span_at = |offset: usize| -> Span {
             let (line, col) = match src.origin {
-                Origin::Body(start) => line_col(src.file_text, start + offset),
+                Origin::Body(start) => body_lines.line_col(start + offset),
                 Origin::Yaml(line, col) => {
-                    let (l, c) = line_col(text, offset);
+                    let (l, c) = body_lines.line_col(offset);
                     if l == 1 {
                         (line, col + c - 1)
                     } else {
@@ -175,10 +203,13 @@ impl Renderer<'_> {
                     if let Some((at, text)) = heading.take()
                         && let Event::Start(Tag::Heading { id, .. }) = &mut events[at]
                     {
-                        let wanted = id
+                        let mut wanted = id
                             .as_ref()
                             .map(|i| i.to_string())
                             .unwrap_or_else(|| slugify(&text));
+                        if GENERATED_ID_PREFIXES.iter().any(|p| wanted.starts_with(p)) {
+                            wanted = format!("h-{wanted}");
+                        }
                         let mut unique = wanted.clone();
                         let mut n = 1;
                         while !ids.insert(unique.clone()) {
@@ -237,6 +268,14 @@ impl Renderer<'_> {
                         continue;
                     }
                     let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
+                    if is_wiki && let Some(frag) = dest_url.strip_prefix('#') {
+                        local_fragments.push((frag.to_string(), span));
+                        events.push(Event::InlineHtml(
+                            open_link(&format!("#{frag}"), None, false).into(),
+                        ));
+                        stack.push(Open::Plain);
+                        continue;
+                    }
                     let resolved = if is_wiki {
                         Some(self.resolver.wikilink(&dest_url))
                     } else if is_md_link(&dest_url) {
@@ -260,6 +299,9 @@ impl Renderer<'_> {
                                 events.push(Event::InlineHtml(
                                     open_link(&href, preview.as_deref(), true).into(),
                                 ));
+                                if let Some((_, t)) = heading.as_mut() {
+                                    t.push_str(&label);
+                                }
                                 events.push(Event::Text(label.into()));
                                 stack.push(Open::Wiki);
                                 skipping = 1;
@@ -279,6 +321,9 @@ impl Renderer<'_> {
                             }
                             diags.push(d);
                             ("#".to_string(), None)
+                        }
+                        None if link_type == LinkType::Email => {
+                            (format!("mailto:{dest_url}"), None)
                         }
                         None => match check_url(&dest_url) {
                             Ok(()) => (
@@ -352,10 +397,31 @@ impl Renderer<'_> {
                 Event::Html(h) | Event::InlineHtml(h) if !self.allow_html => {
                     events.push(Event::Text(h))
                 }
-                Event::Text(t) if t.contains('\0') => {
+                Event::Text(t) | Event::Code(t) if t.contains('\0') => {
                     events.push(Event::Text(t.replace('\0', "\u{FFFD}").into()))
                 }
+                Event::Text(t) if t.contains("[[") => {
+                    let at = range.start + t.find("[[").unwrap_or(0);
+                    diags.push(
+                        Diagnostic::warning(span_at(at), "`[[` does not start a link here")
+                            .with_source(src.file_text)
+                            .with_help("close the wikilink with `]]`; inside a table write `[[page\\|label]]`"),
+                    );
+                    events.push(Event::Text(t));
+                }
                 other => events.push(other),
+            }
+        }
+        for (frag, span) in local_fragments {
+            if !out.headings.iter().any(|h| h.id == frag) && !taken.contains(&frag.as_str()) {
+                let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
+                let help = crate::diagnostics::suggest(&frag, ids.iter().copied())
+                    .unwrap_or_else(|| format!("headings here: {}", ids.join(", ")));
+                diags.push(
+                    Diagnostic::error(span, format!("this page has no heading `#{frag}`"))
+                        .with_help(help)
+                        .with_source(src.file_text),
+                );
             }
         }
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
@@ -467,14 +533,63 @@ fn rebase(dest: &str, base: &str) -> String {
 }
 
 /// The sentence around a link, for backlink context.
+/// Looks at most this many bytes around a link for its sentence.
+const SNIPPET_WINDOW: usize = 240;
+
 fn snippet(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind(['\n', '.']).map_or(0, |i| i + 1);
-    let end = text[offset..]
+    let offset = floor_boundary(text, offset.min(text.len()));
+    let lo = floor_boundary(text, offset.saturating_sub(SNIPPET_WINDOW));
+    let hi = floor_boundary(text, (offset + SNIPPET_WINDOW).min(text.len()));
+    let start = text[lo..offset]
+        .rfind(['\n', '.'])
+        .map_or(lo, |i| lo + i + 1);
+    let end = text[offset..hi]
         .find(['\n', '.'])
-        .map_or(text.len(), |i| offset + i + 1);
-    let s: String = text[start..end].trim().chars().take(200).collect();
-    s
+        .map_or(hi, |i| offset + i + 1);
+    text[start..end].trim().chars().take(200).collect()
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Byte offsets to `line:col` in time linear in the text: line starts are
+/// indexed once, and columns advance from the previous lookup when offsets
+/// come in order on one line (a long line with many links stays linear).
+struct Positioner<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+    last: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'t> Positioner<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Positioner {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1, 1)),
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
+        let (last_off, last_line, last_col) = self.last.get();
+        let col = if last_line == line && last_off <= offset && last_off >= line_start {
+            last_col + self.text[last_off..offset].chars().count()
+        } else {
+            self.text[line_start..offset].chars().count() + 1
+        };
+        self.last.set((offset, line, col));
+        (line, col)
+    }
 }
 
 /// Short author–year label: `Gu 2018`, `Wu & Li 2016`, `Yang et al. 2015`.

@@ -342,23 +342,63 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Failure> {
     run_pipeline(opts, &emit, &copy).map(|s| s.warnings)
 }
 
-/// The output directory must not be the project, its content or a system folder.
+/// An absolute path with `.` and `..` resolved and symlinks of the part
+/// that exists followed, so two spellings of one folder compare equal.
+fn real_path(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut clean = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    // Canonicalize the longest existing prefix, keep the rest as written.
+    let mut existing = clean.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    out.extend(rest.into_iter().rev());
+    out
+}
+
+/// The output directory must not be the project, hold it, sit inside its
+/// sources, or be a folder casebook did not make: the build replaces it.
 fn refuse_dangerous_output(opts: &BuildOptions) -> Result<(), Failure> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let out = abs(&opts.output);
-    let root = abs(&opts.root);
-    let bad = out.parent().is_none()
-        || out == root
-        || root.starts_with(&out)
-        || out.starts_with(root.join("content"))
-        || out.starts_with(root.join("themes"))
-        || out.starts_with(root.join("templates"))
-        || out.starts_with(root.join("static"));
-    if bad {
+    let out = real_path(&opts.output);
+    let root = real_path(&opts.root);
+    let inside_sources = ["content", "themes", "templates", "static"]
+        .iter()
+        .any(|d| out.starts_with(root.join(d)));
+    let looks_like_a_project = out.join("casebook.yaml").exists() || out.join("content").is_dir();
+    let problem = if out.parent().is_none() || root.starts_with(&out) {
+        Some("it is the knowledge base itself or a folder that contains it")
+    } else if inside_sources {
+        Some("it is inside the sources of the knowledge base")
+    } else if looks_like_a_project {
+        Some("it holds a knowledge base (casebook.yaml or content/)")
+    } else {
+        None
+    };
+    if let Some(why) = problem {
         return Err(Failure::Io(
             Diagnostic::error(
                 Span::new(opts.output.display().to_string(), 1, 1),
-                "refusing to use this directory as output: the build replaces it entirely",
+                format!("refusing to use this directory as output: {why}, and a build replaces the output entirely"),
             )
             .with_help("choose a dedicated folder such as `public`"),
         ));

@@ -61,7 +61,9 @@ pub fn prepare<'kb>(
                 file_text: &page.source.text,
                 origin: Origin::Body(page.source.body_start),
             };
-            let mut body = md.render(page.source.body(), src, false, &mut d);
+            let taken = taken_ids(kb, page);
+            let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+            let mut body = md.render(page.source.body(), src, false, &taken, &mut d);
             let mut cites: BTreeSet<String> = page.meta.refs.iter().cloned().collect();
             cites.extend(body.cites.iter().cloned());
             let mut cells = Vec::new();
@@ -78,7 +80,7 @@ pub fn prepare<'kb>(
                             ),
                             ..src
                         };
-                        let r = md.render(text, src, true, &mut d);
+                        let r = md.render(text, src, true, &[], &mut d);
                         cites.extend(r.cites.iter().cloned());
                         cites.extend(refs.iter().cloned());
                         let mut html = r.html;
@@ -123,7 +125,7 @@ pub fn prepare<'kb>(
             file_text: "",
             origin: Origin::Yaml(span.line, span.col),
         };
-        let r = md.render(text, src, true, diags);
+        let r = md.render(text, src, true, &[], diags);
         if let Some(case) = ev.case.as_deref().and_then(|c| kb.by_path.get(c)) {
             for (to, site) in &r.links {
                 graph.add(*case, to.target.clone(), site.clone());
@@ -143,14 +145,19 @@ pub fn prepare<'kb>(
     let term_html = kb
         .terms
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(i, t)| {
+            let (line, col) = kb.locators.glossary.as_ref().map_or((1, 1), |l| {
+                let span = l.span(&format!("[{i}].definition"));
+                (span.line, span.col)
+            });
             let src = Source {
                 content_path: "glossary.yaml",
                 file: "content/glossary.yaml",
                 file_text: "",
-                origin: Origin::Yaml(1, 1),
+                origin: Origin::Yaml(line, col),
             };
-            md.render(&t.definition, src, true, diags).html
+            md.render(&t.definition, src, true, &[], diags).html
         })
         .collect();
     check_fragments(kb, &bodies, diags);
@@ -166,6 +173,25 @@ pub fn prepare<'kb>(
         backlinks,
         base_path: kb.config.base_path(),
     }
+}
+
+/// Ids a page's templates already use: the theme's landmarks and the
+/// anchors of the events shown on it.
+fn taken_ids(kb: &Kb, page: &Page) -> Vec<String> {
+    let mut ids: Vec<String> = crate::markdown::TEMPLATE_IDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let events = kb.events.iter().filter(|e| match &page.data {
+        PageData::Case(_) => e.case.as_deref() == Some(page.path.as_str()),
+        PageData::Stage(s) => {
+            e.case.as_deref() == Some(s.case.as_str())
+                && e.fm.stage.as_deref() == Some(page.slug.as_str())
+        }
+        _ => false,
+    });
+    ids.extend(events.map(|e| e.anchor.clone()));
+    ids
 }
 
 /// `[[page#id]]` must name a heading (or an event) of the target page.
@@ -505,9 +531,15 @@ impl Prepared<'_> {
     pub fn analysis(&self, id: PageId, slug: &str) -> Option<AnalysisView> {
         let fw = self.kb.framework(slug)?;
         let fw_id = self.kb.by_path[&format!("frameworks/{slug}")];
+        let page = &self.kb.pages[id];
+        let anchor = match page.kind {
+            Kind::Stage => format!("analysis-{slug}-{}", page.slug),
+            _ => format!("analysis-{slug}"),
+        };
         Some(AnalysisView {
             framework: self.link(fw_id),
             slug: slug.to_string(),
+            anchor,
             layout: layout_name(fw.layout).into(),
             dims: fw
                 .dimensions

@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, HashSet};
 /// The framework whose dimension keys `business_model` uses.
 pub const CANVAS: &str = "business-model-canvas";
 
+/// Generated list pages.
+const LIST_PAGES: &[&str] = &["cases", "frameworks", "entities", "comparisons"];
+
 /// URLs the generator owns; a content page may not map onto them.
 pub const RESERVED: &[&str] = &[
     "timeline",
@@ -31,6 +34,8 @@ pub const RESERVED: &[&str] = &[
 
 struct Ctx<'a> {
     kb: &'a Kb,
+    /// Redirect sources seen so far, with the file that declared each.
+    redirects: std::collections::HashMap<String, String>,
     resolver: &'a Resolver<'a>,
     diags: Vec<Diagnostic>,
     graph: Graph,
@@ -40,6 +45,7 @@ struct Ctx<'a> {
 pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     let mut cx = Ctx {
         kb,
+        redirects: Default::default(),
         resolver,
         diags: Vec::new(),
         graph: Graph::default(),
@@ -49,11 +55,34 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     }
     cx.stage_orders();
     cx.events();
-    for t in &kb.terms {
-        for key in &t.refs {
+    for (i, t) in kb.terms.iter().enumerate() {
+        for (j, key) in t.refs.iter().enumerate() {
             if kb.cites_unknown(key) {
-                let span = Span::new("content/glossary.yaml", 1, 1);
+                let span = data_span(
+                    kb.locators.glossary.as_deref(),
+                    "content/glossary.yaml",
+                    &format!("[{i}].refs[{j}]"),
+                );
                 cx.diags.push(unknown_ref(kb, span, key));
+            }
+        }
+    }
+    for (key, r) in &kb.references {
+        for (field, url) in [
+            ("url", r.url.clone()),
+            ("parent.url", r.parent.as_ref().and_then(|p| p.url.clone())),
+        ] {
+            if let Some(url) = url
+                && let Err(msg) = crate::markdown::check_url(&url)
+            {
+                let span = data_span(
+                    kb.locators.references.as_deref(),
+                    "content/references.yaml",
+                    &format!("{key}.{field}"),
+                );
+                cx.diags.push(
+                    Diagnostic::error(span, msg).with_help("give the work an http(s) URL, or none"),
+                );
             }
         }
     }
@@ -87,6 +116,11 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     (cx.diags, cx.graph)
 }
 
+/// The position of `path` in a shared data file, or its first line.
+fn data_span(locator: Option<&crate::yaml::Locator>, file: &str, path: &str) -> Span {
+    locator.map_or_else(|| Span::new(file, 1, 1), |l| l.span(path))
+}
+
 fn unknown_ref(kb: &Kb, span: Span, key: &str) -> Diagnostic {
     Diagnostic::error(span, format!("unknown citation key `{key}`")).with_help(
         suggest(key, kb.references.keys().map(String::as_str))
@@ -115,24 +149,32 @@ impl Ctx<'_> {
     fn page(&mut self, id: PageId, page: &Page) {
         for (i, from) in page.meta.redirect_from.iter().enumerate() {
             let path = from.trim_matches('/');
-            let ok = !path.is_empty()
-                && !from.contains("://")
-                && path.split('/').all(|seg| {
-                    !seg.is_empty()
-                        && seg != "."
-                        && seg != ".."
-                        && !seg.contains(['\\', '?', '#', '%'])
-                })
-                && !self.kb.by_path.contains_key(path);
-            if !ok {
+            let first = path.split('/').next().unwrap_or("");
+            let problem = if from.starts_with("//") || from.contains("://") || path.is_empty() {
+                Some("is not a path on this site".to_string())
+            } else if !path.split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            }) {
+                Some("may only hold letters, digits, `-` and `_` between slashes".to_string())
+            } else if self.kb.by_path.contains_key(path)
+                || RESERVED.contains(&first)
+                || LIST_PAGES.contains(&path)
+            {
+                Some("is the URL of a page that exists".to_string())
+            } else {
+                self.redirects
+                    .insert(path.to_string(), page.source.file.clone())
+                    .map(|other| format!("is already redirected by {other}"))
+            };
+            if let Some(why) = problem {
                 self.err(
                     page,
                     &format!("redirect_from[{i}]"),
-                    format!("invalid redirect source `{from}`"),
-                    Some(
-                        "give an old site path such as `/old/page/` that no current page uses"
-                            .into(),
-                    ),
+                    format!("redirect source `{from}` {why}"),
+                    Some("give an old site path such as `/old/page/` that no page or other redirect uses".into()),
                 );
             }
         }
@@ -144,10 +186,7 @@ impl Ctx<'_> {
             }
         }
         let first = page.path.split('/').next().unwrap_or("");
-        let list_page = matches!(
-            page.path.as_str(),
-            "cases" | "frameworks" | "entities" | "comparisons"
-        );
+        let list_page = LIST_PAGES.contains(&page.path.as_str());
         if (page.kind == Kind::Page && list_page)
             || (matches!(page.kind, Kind::Page | Kind::Section) && RESERVED.contains(&first))
         {

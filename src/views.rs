@@ -111,6 +111,8 @@ pub struct MatrixRow {
 pub struct AnalysisView {
     pub framework: Link,
     pub slug: String,
+    /// Id of the section, unique on pages that show several analyses.
+    pub anchor: String,
     pub layout: String,
     pub dims: Vec<DimCell>,
 }

@@ -510,3 +510,168 @@ fn a_site_without_home_text_still_gets_a_home_page() {
     .ok();
     assert_eq!(site.page("").text_of("main h1"), "Bare site");
 }
+
+/// Rewrites part of a file of a copied fixture.
+fn edit(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
+    let path = dir.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn output_spelled_through_dotdot_never_replaces_the_project() {
+    let tmp = harness::copy_fixture("minimal");
+    let name = tmp
+        .path()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["build", "--root", ".", "--output"])
+        .arg(format!("../{name}"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("refusing to use this directory as output")
+    );
+    assert!(tmp.path().join("casebook.yaml").is_file() && tmp.path().join("content").is_dir());
+}
+
+#[test]
+fn same_page_fragments_mail_links_and_table_wikilinks_work() {
+    let tmp = harness::copy_fixture("minimal");
+    edit(
+        tmp.path(),
+        "content/entities/acme.md",
+        "Makes widgets.",
+        "Makes widgets.\n\n## Plants\n\nSee [[#plants]] or write <sales@acme.example>.\n\n| who | link |\n| --- | --- |\n| maker | [[india\\|the market]] |\n",
+    );
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let page = site.page("entities/acme/");
+    let hrefs = page.attrs("main a", "href");
+    assert!(hrefs.contains(&"#plants".to_string()), "{hrefs:?}");
+    assert!(
+        hrefs.contains(&"mailto:sales@acme.example".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(
+        page.select("td a")
+            .iter()
+            .any(|a| a.value().attr("href") == Some("/entities/india/")
+                && a.text().collect::<String>() == "the market")
+    );
+}
+
+#[test]
+fn generated_ids_are_unique_even_when_headings_mimic_them() {
+    let tmp = harness::copy_fixture("minimal");
+    edit(
+        tmp.path(),
+        "content/cases/acme-india/index.md",
+        "## Overview",
+        "## Main\n\n## Launch\n\n## X {#ref-doe-2020}\n\n## Overview",
+    );
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    for (file, _) in site
+        .files()
+        .into_iter()
+        .filter(|(f, _)| f.ends_with(".html"))
+    {
+        let page = site.page(&file);
+        let ids = page.attrs("[id]", "id");
+        let unique: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(ids.len(), unique.len(), "duplicate ids in {file}: {ids:?}");
+    }
+}
+
+#[test]
+fn bad_redirects_references_and_list_entries_are_all_reported() {
+    let tmp = harness::copy_fixture("minimal");
+    let dir = tmp.path();
+    edit(
+        dir,
+        "content/entities/india.md",
+        "type: market",
+        "type: market\nredirect_from: [/old-acme/, /entities/, /style.css]",
+    );
+    edit(
+        dir,
+        "content/references.yaml",
+        "doe-2020:",
+        "bad-1:\n  url: javascript:alert(1)\n  title: T\nbad-2:\n  type: book\nbad-3:\n  author: X\ndoe-2020:",
+    );
+    edit(
+        dir,
+        "content/cases/acme-india/events.yaml",
+        "- date: \"2015-03\"",
+        "- date: \"2015-13\"",
+    );
+    edit(
+        dir,
+        "content/cases/acme-india/events.yaml",
+        "- date: \"2018-06-01\"",
+        "- dte: \"2018-06-01\"",
+    );
+    let built = TestSite {
+        root: dir.to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .fails();
+    for needle in [
+        "redirect source `/old-acme/` is already redirected by content/entities/acme.md",
+        "redirect source `/entities/` is the URL of a page that exists",
+        "redirect source `/style.css` may only hold",
+        "content/references.yaml:2:8: error: `javascript:` link target refused",
+        "`bad-2`: missing required key `title`",
+        "`bad-3`: missing required key `title`",
+        "invalid date `2015-13`",
+        "unknown key `dte`",
+    ] {
+        assert!(
+            built.stderr.contains(needle),
+            "missing `{needle}` in:\n{}",
+            built.stderr
+        );
+    }
+}
+
+#[test]
+fn byte_order_marks_are_accepted_in_yaml_files() {
+    let tmp = harness::copy_fixture("minimal");
+    for rel in [
+        "casebook.yaml",
+        "content/glossary.yaml",
+        "content/references.yaml",
+    ] {
+        let path = tmp.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+    }
+    TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+}

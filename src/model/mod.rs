@@ -157,6 +157,15 @@ pub struct Kb {
     pub latest: PartialDate,
     /// Data files that failed to load, so checks that need them stay quiet.
     pub incomplete: Incomplete,
+    /// Positions inside the shared data files, for later diagnostics.
+    pub locators: DataLocators,
+}
+
+/// Position finders of `references.yaml` and `glossary.yaml`.
+#[derive(Debug, Default)]
+pub struct DataLocators {
+    pub references: Option<std::sync::Arc<Locator>>,
+    pub glossary: Option<std::sync::Arc<Locator>>,
 }
 
 /// Which shared data files failed to load in this run.

@@ -1,6 +1,6 @@
 //! The editor workflow: `check` (human and JSON), `new`, `init`, `serve`.
 
-use crate::harness::{TestSite, manifest_dir};
+use crate::harness::{TestSite, copy_fixture, manifest_dir};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,22 +16,6 @@ fn casebook(args: &[&str], cwd: &Path) -> std::process::Output {
 
 fn fixture(name: &str) -> PathBuf {
     manifest_dir().join("tests/fixtures").join(name)
-}
-
-/// Copies a fixture into a temporary directory the test may edit.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = fixture(name);
-    for entry in walkdir::WalkDir::new(&src).into_iter().flatten() {
-        let rel = entry.path().strip_prefix(&src).unwrap();
-        let to = tmp.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    tmp
 }
 
 #[test]

@@ -56,15 +56,14 @@ impl TestSite {
 
     /// Builds into `out` (which the caller owns).
     pub fn build_into(&self, out: &Path) -> Built {
-        let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
-            .arg("build")
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
+        cmd.arg("build")
             .arg("--root")
             .arg(&self.root)
             .arg("--output")
             .arg(out)
-            .args(&self.args)
-            .output()
-            .expect("run casebook");
+            .args(&self.args);
+        let output = run_with_deadline(cmd);
         Built {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -159,5 +158,60 @@ impl Page {
             .iter()
             .filter_map(|e| e.value().attr(attr).map(String::from))
             .collect()
+    }
+}
+
+/// Copies a fixture into a temporary directory the test may edit.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = manifest_dir().join("tests/fixtures").join(name);
+    for entry in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        let to = tmp.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    tmp
+}
+
+/// Runs a command, killing it if it has not finished after a generous
+/// deadline: this only turns a hang into a failure, it measures nothing.
+pub fn run_with_deadline(mut cmd: Command) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run casebook");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_thread = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut buf).ok();
+        buf
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut buf).ok();
+        buf
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for casebook") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("casebook did not finish within 300 s: {cmd:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out_thread.join().unwrap(),
+        stderr: err_thread.join().unwrap(),
     }
 }
