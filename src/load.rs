@@ -350,41 +350,39 @@ fn load_page(
     drafts: bool,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let slug = path.rsplit('/').next().unwrap_or("").to_string();
-    match parse_page(rel, &text, kind, &path, drafts) {
-        Ok(Some((meta, data, positions, body_start))) => Ok(Loaded::Page(Box::new(Page {
-            kind,
-            path,
-            slug,
-            source: Source {
-                file: rel.to_string(),
-                text,
-                body_start,
-            },
-            meta,
-            data,
-            positions,
-            broken: false,
-        }))),
-        Ok(None) => Ok(Loaded::Skip),
-        Err(ds) => {
-            let body_start = text.len();
-            let page = Page {
-                kind,
-                meta: Meta::placeholder(&slug),
-                path,
-                slug,
-                source: Source {
-                    file: rel.to_string(),
-                    text,
-                    body_start,
-                },
-                data: PageData::None,
-                positions: crate::yaml::Locator::default(),
-                broken: true,
-            };
-            Ok(Loaded::Broken(Box::new(page), ds))
-        }
-    }
+    let (parsed, problems) = match parse_page(rel, &text, kind, &path, drafts) {
+        Ok(Some(parsed)) => (parsed, None),
+        Ok(None) => return Ok(Loaded::Skip),
+        // A placeholder with an empty body keeps links to the page valid.
+        Err(ds) => (
+            (
+                Meta::placeholder(&slug),
+                PageData::None,
+                crate::yaml::Locator::default(),
+                text.len(),
+            ),
+            Some(ds),
+        ),
+    };
+    let (meta, data, positions, body_start) = parsed;
+    let page = Box::new(Page {
+        kind,
+        path,
+        slug,
+        source: Source {
+            file: rel.to_string(),
+            text,
+            body_start,
+        },
+        meta,
+        data,
+        positions,
+        broken: problems.is_some(),
+    });
+    Ok(match problems {
+        None => Loaded::Page(page),
+        Some(ds) => Loaded::Broken(page, ds),
+    })
 }
 
 /// A parsed page: front matter, kind data, positions and body offset;
