@@ -511,13 +511,7 @@ fn a_site_without_home_text_still_gets_a_home_page() {
     assert_eq!(site.page("").text_of("main h1"), "Bare site");
 }
 
-/// Rewrites part of a file of a copied fixture.
-fn edit(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
-    let path = dir.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} lacks {from:?}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
+use harness::edit;
 
 #[test]
 fn output_spelled_through_dotdot_never_replaces_the_project() {

@@ -1,6 +1,6 @@
 //! The editor workflow: `check` (human and JSON), `new`, `init`, `serve`.
 
-use crate::harness::{TestSite, copy_fixture, manifest_dir};
+use crate::harness::{TestSite, copy_fixture, edit, manifest_dir};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -297,19 +297,20 @@ fn serve_rebuilds_on_edit_shows_errors_and_refuses_traversal() {
 fn schema_and_link_mistakes_in_different_files_are_reported_together() {
     let tmp = copy_fixture("minimal");
     let dir = tmp.path();
-    let edit = |rel: &str, from: &str, to: &str| {
-        let path = dir.join(rel);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} lacks {from:?}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    };
-    edit("content/cases/acme-india/entry.md", "order: 1", "ordr: 1");
     edit(
+        dir,
+        "content/cases/acme-india/entry.md",
+        "order: 1",
+        "ordr: 1",
+    );
+    edit(
+        dir,
         "content/frameworks/swot.md",
         "layout: quadrant",
         "layout: quadrant\nbogus: 1",
     );
     edit(
+        dir,
         "content/entities/india.md",
         "A large market.",
         "A large market, see [[nowhere]].",

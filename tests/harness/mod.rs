@@ -215,3 +215,11 @@ pub fn run_with_deadline(mut cmd: Command) -> std::process::Output {
         stderr: err_thread.join().unwrap(),
     }
 }
+
+/// Rewrites part of a file of a copied fixture.
+pub fn edit(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
+    let path = dir.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
