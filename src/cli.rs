@@ -27,6 +27,9 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Skip the search index (also `search: false` in casebook.yaml).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Build the site and serve it over HTTP on loopback.
     Serve {

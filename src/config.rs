@@ -31,6 +31,9 @@ pub struct Config {
     /// (e.g. `https://github.com/org/kb/edit/main/`).
     #[serde(default)]
     pub edit_url: Option<String>,
+    /// Build a client-side search index and the /search/ page.
+    #[serde(default = "default_true")]
+    pub search: bool,
 }
 
 /// Options of the Markdown renderer.
@@ -44,6 +47,9 @@ pub struct MarkdownConfig {
 
 fn default_base_url() -> String {
     "http://127.0.0.1:1111/".into()
+}
+fn default_true() -> bool {
+    true
 }
 fn default_language() -> String {
     "en".into()

@@ -1,9 +1,11 @@
 //! casebook: a static site generator for business-model evolution knowledge
 //! bases. The pipeline: config → load → model → links → markdown → render → output.
 
+pub mod aggregate;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod feeds;
 pub mod fs;
 pub mod highlight;
 pub mod links;
@@ -15,6 +17,7 @@ pub mod pages;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod svg;
 pub mod theme;

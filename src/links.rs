@@ -251,7 +251,16 @@ pub fn page_url(base_path: &str, path: &str) -> String {
     if path.is_empty() {
         base_path.to_string()
     } else {
-        format!("{base_path}{path}/")
+        format!("{base_path}{}/", url_path(path))
+    }
+}
+
+/// The site path a content path is published under: comparisons, written
+/// in content/comparisons/, live under /compare/.
+pub fn url_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("comparisons") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("compare{rest}").into(),
+        _ => path.into(),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Every output of a build: one function per page kind, each filling a
 //! template with typed views. Outputs are produced in parallel.
 
+use crate::aggregate;
 use crate::diagnostics::Diagnostic;
+use crate::feeds::{self, SitemapEntry};
 use crate::links::{Target, page_url};
 use crate::model::*;
 use crate::render::{Prepared, applies, layout_name};
@@ -11,7 +13,7 @@ use crate::validate::CANVAS;
 use crate::views::*;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use tera::Context;
 
 /// One file of the site: a path under the output directory and its bytes.
@@ -23,7 +25,8 @@ pub struct Output {
 /// A page to render, before its template is filled.
 enum Job {
     Page(PageId),
-    List(Kind),
+    /// Page `n` (1-based) of a list page.
+    List(Kind, usize),
     References,
     Glossary,
     NotFound,
@@ -31,27 +34,131 @@ enum Job {
     DefaultHome,
     /// An old URL (`redirect_from`) that forwards to a page.
     Redirect(PageId, String),
+    Timeline(usize),
+    Compare(usize),
+    TagIndex,
+    /// A tag's slug and page number.
+    Tag(String, usize),
+    ModelIndex,
+    Model(String, usize),
+    Search,
 }
 
-/// Renders every page; `emit` receives each output as soon as it exists
-/// (from worker threads).
+impl Job {
+    /// Content pages go to the search index; lists and redirects do not.
+    fn searchable(&self) -> bool {
+        matches!(self, Job::Page(_) | Job::References | Job::Glossary)
+    }
+}
+
+/// Renders every page and the site-wide files; `emit` receives each output
+/// as soon as it exists (from worker threads). With `search`, a Pagefind
+/// index of the content pages is built alongside.
 pub fn render_all(
     prep: &Prepared<'_>,
     theme: &Theme,
+    search: bool,
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
 ) -> Vec<Diagnostic> {
-    let mut jobs: Vec<Job> = (0..prep.kb.pages.len())
-        .filter(|&id| {
-            !(prep.kb.pages[id].kind == Kind::Section && is_list_section(&prep.kb.pages[id].path))
+    let jobs = jobs(prep, search);
+    let site = site_view(prep, search);
+    let indexer = search.then(|| crate::search::Indexer::start(&prep.kb.config.language));
+    // Jobs render in parallel a chunk at a time, and pages reach the
+    // indexer in job order: the search index is then the same on every
+    // build, and at most one chunk of pages waits in memory.
+    let mut errors = Vec::new();
+    let mut entries = Vec::new();
+    for chunk in jobs.chunks(SEARCH_CHUNK) {
+        let results: Vec<Result<(Option<SitemapEntry>, Option<(String, String)>), Diagnostic>> =
+            chunk
+                .par_iter()
+                .map(|job| {
+                    let (output, entry) = render_job(prep, theme, &site, job)?;
+                    let page = (indexer.is_some() && job.searchable()).then(|| {
+                        (
+                            format!("/{}", output.path.trim_end_matches("index.html")),
+                            String::from_utf8_lossy(&output.bytes).into_owned(),
+                        )
+                    });
+                    emit(output)?;
+                    Ok((entry, page))
+                })
+                .collect();
+        for r in results {
+            match r {
+                Ok((entry, page)) => {
+                    entries.extend(entry);
+                    if let (Some(ix), Some((url, html))) = (&indexer, page) {
+                        ix.add(url, html);
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    if let Some(ix) = indexer {
+        match ix.finish() {
+            Ok(files) => errors.extend(files.into_iter().filter_map(|f| emit(f).err())),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
+    entries.sort_by(|a, b| a.file.cmp(&b.file));
+    let base = &prep.kb.config.base_url;
+    let files = [
+        ("sitemap.xml", feeds::sitemap(base, &entries)),
+        ("robots.txt", feeds::robots(base)),
+        ("atom.xml", feeds::atom(prep)),
+        ("graph.json", feeds::graph_json(prep)),
+    ];
+    files
+        .into_iter()
+        .filter_map(|(path, text)| {
+            emit(Output {
+                path: path.into(),
+                bytes: text.into_bytes(),
+            })
+            .err()
         })
+        .collect()
+}
+
+/// Pages rendered together before their HTML goes to the search index.
+const SEARCH_CHUNK: usize = 256;
+
+/// Every page of the site.
+fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
+    let kb = prep.kb;
+    let mut jobs: Vec<Job> = (0..kb.pages.len())
+        .filter(|&id| !(kb.pages[id].kind == Kind::Section && is_list_section(&kb.pages[id].path)))
         .map(Job::Page)
         .collect();
-    jobs.extend([Kind::Case, Kind::Framework, Kind::Entity].map(Job::List));
+    for kind in [Kind::Case, Kind::Framework, Kind::Entity] {
+        let n = aggregate::page_count(kb.pages_of(kind).count(), aggregate::LIST_ITEMS);
+        jobs.extend((1..=n).map(|i| Job::List(kind, i)));
+    }
     jobs.extend([Job::References, Job::Glossary, Job::NotFound]);
-    if prep.kb.page("").is_none() {
+    jobs.extend((1..=aggregate::timeline_pages(prep)).map(Job::Timeline));
+    jobs.extend((1..=aggregate::compare_pages(prep)).map(Job::Compare));
+    jobs.push(Job::TagIndex);
+    for (slug, t) in aggregate::tags(kb) {
+        let n = aggregate::page_count(t.pages.len(), aggregate::LIST_ITEMS);
+        jobs.extend((1..=n).map(|i| Job::Tag(slug.clone(), i)));
+    }
+    jobs.push(Job::ModelIndex);
+    for (slug, t) in aggregate::models(kb) {
+        let n = aggregate::page_count(t.pages.len(), aggregate::LIST_ITEMS);
+        jobs.extend((1..=n).map(|i| Job::Model(slug.clone(), i)));
+    }
+    if search {
+        jobs.push(Job::Search);
+    }
+    if kb.page("").is_none() {
         jobs.push(Job::DefaultHome);
     }
-    for (id, p) in prep.kb.pages.iter().enumerate() {
+    for (id, p) in kb.pages.iter().enumerate() {
         jobs.extend(
             p.meta
                 .redirect_from
@@ -59,20 +166,14 @@ pub fn render_all(
                 .map(|from| Job::Redirect(id, from.trim_matches('/').to_string())),
         );
     }
-    let site = site_view(prep);
-    jobs.par_iter()
-        .filter_map(|job| {
-            let result = render_job(prep, theme, &site, job).and_then(emit);
-            result.err()
-        })
-        .collect()
+    jobs
 }
 
 fn is_list_section(path: &str) -> bool {
     matches!(path, "cases" | "frameworks" | "entities" | "comparisons")
 }
 
-fn site_view(prep: &Prepared<'_>) -> SiteView {
+fn site_view(prep: &Prepared<'_>, search: bool) -> SiteView {
     let c = &prep.kb.config;
     let item = |title: &str, path: &str| NavItem {
         title: title.into(),
@@ -82,6 +183,8 @@ fn site_view(prep: &Prepared<'_>) -> SiteView {
         item("Cases", "cases"),
         item("Frameworks", "frameworks"),
         item("Entities", "entities"),
+        item("Timeline", "timeline"),
+        item("Compare", "compare"),
     ];
     if !prep.kb.terms.is_empty() {
         nav.push(item("Glossary", "glossary"));
@@ -96,6 +199,18 @@ fn site_view(prep: &Prepared<'_>) -> SiteView {
         base_path: prep.base_path.clone(),
         language: c.language.clone(),
         nav,
+        search_url: search.then(|| page_url(&prep.base_path, "search")),
+    }
+}
+
+/// A generated page with no source file.
+fn generated(prep: &Prepared<'_>, kind: &str, title: &str, path: &str) -> PageView {
+    PageView {
+        kind: kind.into(),
+        title: title.into(),
+        url: page_url(&prep.base_path, path),
+        permalink: format!("{}{path}/", prep.kb.config.base_url),
+        ..Default::default()
     }
 }
 
@@ -104,14 +219,56 @@ fn render_job(
     theme: &Theme,
     site: &SiteView,
     job: &Job,
-) -> Result<Output, Diagnostic> {
+) -> Result<(Output, Option<SitemapEntry>), Diagnostic> {
     let mut ctx = Context::new();
+    let mut lastmod = None;
     let (template, path, page) = match job {
-        Job::Page(id) => page_job(prep, *id, &mut ctx),
-        Job::List(kind) => list_job(prep, *kind, &mut ctx),
+        Job::Page(id) => {
+            lastmod = feeds::page_date(&prep.kb.pages[*id]);
+            page_job(prep, *id, &mut ctx)
+        }
+        Job::List(kind, n) => list_job(prep, *kind, *n, &mut ctx),
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
-        Job::Redirect(id, from) => return Ok(redirect(prep, *id, from)),
+        Job::Redirect(id, from) => return Ok((redirect(prep, *id, from), None)),
+        Job::Timeline(n) => {
+            let view = aggregate::timeline_view(prep, *n);
+            insert(&mut ctx, "timeline", &view);
+            let mut page = generated(prep, "timeline", "Timeline", "timeline");
+            page.references = prep.references(&view.cites);
+            page.summary = Some(
+                "Every case on one time axis: stages as bands, events as marks, with market-wide events below."
+                    .into(),
+            );
+            paged_title(&mut page, *n);
+            ("timeline.html", aggregate::paged_file("timeline", *n), page)
+        }
+        Job::Compare(n) => {
+            let view = aggregate::compare_view(prep, *n);
+            insert(&mut ctx, "compare", &view);
+            let mut page = match prep.kb.by_path.get("comparisons") {
+                Some(&id) => prep.page_view(id),
+                None => generated(prep, "compare", "Compare cases", "compare"),
+            };
+            page.references = prep.references(&view.cites.union(&page_cites(prep, "comparisons")).cloned().collect());
+            page.kind = "compare".into();
+            page.url = page_url(&prep.base_path, "compare");
+            page.permalink = format!("{}compare/", prep.kb.config.base_url);
+            if page.summary.is_none() {
+                page.summary = Some("Cases side by side: period, market, business model stage by stage, and the frameworks applied.".into());
+            }
+            paged_title(&mut page, *n);
+            ("compare.html", aggregate::paged_file("compare", *n), page)
+        }
+        Job::TagIndex => taxonomy_index(prep, &mut ctx, "tags"),
+        Job::ModelIndex => taxonomy_index(prep, &mut ctx, "model"),
+        Job::Tag(slug, n) => taxonomy_job(prep, &mut ctx, "tags", slug, *n),
+        Job::Model(slug, n) => taxonomy_job(prep, &mut ctx, "model", slug, *n),
+        Job::Search => {
+            let mut page = generated(prep, "search", "Search", "search");
+            page.summary = Some("Search every case, stage, framework, entity and page.".into());
+            ("search.html", "search/index.html".into(), page)
+        }
         Job::DefaultHome => {
             insert(&mut ctx, "home", &home_view(prep));
             let page = PageView {
@@ -140,10 +297,176 @@ fn render_job(
         .tera
         .render(template, &ctx)
         .map_err(|e| template_error(&e))?;
-    Ok(Output {
-        path,
-        bytes: html.into_bytes(),
-    })
+    let entry = (!matches!(job, Job::NotFound)).then(|| SitemapEntry {
+        file: path.clone(),
+        lastmod,
+    });
+    Ok((
+        Output {
+            path,
+            bytes: html.into_bytes(),
+        },
+        entry,
+    ))
+}
+
+/// Citation keys of the page at `path`, if it exists.
+fn page_cites(prep: &Prepared<'_>, path: &str) -> BTreeSet<String> {
+    prep.kb
+        .by_path
+        .get(path)
+        .map(|&id| prep.cites[id].clone())
+        .unwrap_or_default()
+}
+
+/// "Timeline (page 2)" on numbered pages after the first.
+fn paged_title(page: &mut PageView, n: usize) {
+    if n > 1 {
+        page.title = format!("{} (page {n})", page.title);
+        page.permalink = format!("{}page/{n}/", page.permalink);
+    }
+}
+
+/// `/tags/` or `/model/`: every tag or type with how many pages it has.
+fn taxonomy_index(
+    prep: &Prepared<'_>,
+    ctx: &mut Context,
+    path: &str,
+) -> (&'static str, String, PageView) {
+    let (title, summary, taxa) = taxonomy(prep.kb, path);
+    let cards = taxa
+        .iter()
+        .map(|(slug, t)| Card {
+            title: t.label.clone(),
+            url: page_url(&prep.base_path, &format!("{path}/{slug}")),
+            summary: None,
+            meta: count_label(t.pages.len() + t.events.len()),
+        })
+        .collect();
+    let mut page = generated(prep, "taxonomy", title, path);
+    page.summary = Some(summary.into());
+    insert(
+        ctx,
+        "list",
+        &ListView {
+            groups: vec![CardGroup {
+                title: String::new(),
+                cards,
+            }],
+            pager: Default::default(),
+            events: Vec::new(),
+        },
+    );
+    ("list.html", format!("{path}/index.html"), page)
+}
+
+fn taxonomy(
+    kb: &Kb,
+    path: &str,
+) -> (
+    &'static str,
+    &'static str,
+    BTreeMap<String, aggregate::Taxon>,
+) {
+    if path == "tags" {
+        (
+            "Tags",
+            "Every tag, with the pages and events that carry it.",
+            aggregate::tags(kb),
+        )
+    } else {
+        (
+            "Business models",
+            "Cases by the business-model types they combine.",
+            aggregate::models(kb),
+        )
+    }
+}
+
+fn count_label(n: usize) -> String {
+    format!("{n} item{}", if n == 1 { "" } else { "s" })
+}
+
+/// `/tags/<tag>/` or `/model/<type>/`, page `n`.
+fn taxonomy_job(
+    prep: &Prepared<'_>,
+    ctx: &mut Context,
+    path: &str,
+    slug: &str,
+    n: usize,
+) -> (&'static str, String, PageView) {
+    let (title, _, mut taxa) = taxonomy(prep.kb, path);
+    let taxon = taxa.remove(slug).unwrap_or_default();
+    let here = format!("{path}/{slug}");
+    let total = aggregate::page_count(taxon.pages.len(), aggregate::LIST_ITEMS);
+    let mut ids = taxon.pages;
+    ids.sort_by(|a, b| {
+        let (pa, pb) = (&prep.kb.pages[*a], &prep.kb.pages[*b]);
+        (pa.kind, &pa.meta.title).cmp(&(pb.kind, &pb.meta.title))
+    });
+    let mut groups: Vec<CardGroup> = Vec::new();
+    for &id in aggregate::chunk(&ids, aggregate::LIST_ITEMS, n) {
+        let p = &prep.kb.pages[id];
+        let kind = p.kind.plural().to_string();
+        if groups.last().is_none_or(|g| g.title != kind) {
+            groups.push(CardGroup {
+                title: kind,
+                cards: Vec::new(),
+            });
+        }
+        if let Some(g) = groups.last_mut() {
+            g.cards.push(card(prep, id, period_of(p)));
+        }
+    }
+    let cites: BTreeSet<String> = if n == 1 {
+        taxon
+            .events
+            .iter()
+            .flat_map(|&e| prep.event_cites[e].iter().cloned())
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let events = if n == 1 {
+        taxon
+            .events
+            .iter()
+            .map(|&e| {
+                let mut v = prep.event_view(e, true);
+                v.anchor = format!("event-{}", v.anchor);
+                v
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut page = generated(prep, "taxonomy", &taxon.label, &here);
+    page.references = prep.references(&cites);
+    page.breadcrumbs = vec![Link {
+        title: title.into(),
+        url: page_url(&prep.base_path, path),
+        summary: None,
+    }];
+    if path == "model" {
+        let term = prep.term_link(&taxon.label);
+        page.summary = Some(match term.summary {
+            Some(def) if !term.url.is_empty() => def,
+            _ => format!("Cases whose business model includes {}.", taxon.label),
+        });
+    } else {
+        page.summary = Some(format!("Pages and events tagged “{}”.", taxon.label));
+    }
+    paged_title(&mut page, n);
+    insert(
+        ctx,
+        "list",
+        &ListView {
+            groups,
+            pager: aggregate::pager(&prep.base_path, &here, n, total),
+            events,
+        },
+    );
+    ("list.html", aggregate::paged_file(&here, n), page)
 }
 
 /// The site view with the navigation entry of the current section marked.
@@ -175,7 +498,7 @@ fn out_path(page_path: &str) -> String {
     if page_path.is_empty() {
         "index.html".into()
     } else {
-        format!("{page_path}/index.html")
+        format!("{}/index.html", crate::links::url_path(page_path))
     }
 }
 
@@ -212,6 +535,10 @@ fn page_job(
             insert(ctx, "entity", &entity_view(e));
             "entity.html"
         }
+        PageData::Comparison(c) => {
+            insert(ctx, "comparison", &aggregate::comparison_view(prep, c));
+            "comparison.html"
+        }
         _ if p.kind == Kind::Home => {
             insert(ctx, "home", &home_view(prep));
             "home.html"
@@ -225,7 +552,7 @@ fn page_job(
     (template, out_path(&p.path), page)
 }
 
-fn card(prep: &Prepared<'_>, id: PageId, meta: String) -> Card {
+pub fn card(prep: &Prepared<'_>, id: PageId, meta: String) -> Card {
     let p = &prep.kb.pages[id];
     Card {
         title: p.meta.title.clone(),
@@ -264,7 +591,7 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
             });
         }
     }
-    let events = kb.events_of(Some(&page.path));
+    let events: Vec<usize> = kb.event_ids_of(Some(&page.path));
     let latest = kb.latest;
     let bands: Vec<svg::Band> = stages
         .iter()
@@ -279,10 +606,12 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
         .collect();
     let marks: Vec<svg::Mark> = events
         .iter()
+        .map(|&e| &kb.events[e])
         .map(|e| svg::Mark {
             label: e.fm.title.clone(),
             href: format!("#{}", e.anchor),
             date: e.fm.date,
+            filter: None,
         })
         .collect();
     let timeline = svg::timeline(&format!("Timeline of {}", page.meta.title), &bands, &marks);
@@ -342,10 +671,7 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
         model: c.model.iter().map(|m| prep.term_link(m)).collect(),
         period: c.period.map(|p| p.human()).unwrap_or_default(),
         timeline,
-        events: events
-            .iter()
-            .map(|e| prep.event_view(prep.event_index(e), false))
-            .collect(),
+        events: events.iter().map(|&e| prep.event_view(e, false)).collect(),
         stages: stages
             .iter()
             .map(|(sid, sp, _)| card(prep, *sid, period_of(sp)))
@@ -388,10 +714,10 @@ fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> StageView {
         analyses,
         metrics: s.fm.metrics.iter().map(|m| metric_view(prep, m)).collect(),
         events: kb
-            .events_of(Some(&s.case))
+            .event_ids_of(Some(&s.case))
             .into_iter()
-            .filter(|e| e.fm.stage.as_deref() == Some(slug))
-            .map(|e| prep.event_view(prep.event_index(e), false))
+            .filter(|&e| kb.events[e].fm.stage.as_deref() == Some(slug))
+            .map(|e| prep.event_view(e, false))
             .collect(),
         prev: neighbour(pos.and_then(|p| p.checked_sub(1))),
         next: neighbour(pos.map(|p| p + 1)),
@@ -548,6 +874,7 @@ fn home_view(prep: &Prepared<'_>) -> HomeView {
 fn list_job(
     prep: &Prepared<'_>,
     kind: Kind,
+    n: usize,
     ctx: &mut Context,
 ) -> (&'static str, String, PageView) {
     let kb = prep.kb;
@@ -566,10 +893,14 @@ fn list_job(
     };
     page.url = page_url(&prep.base_path, path);
     page.permalink = format!("{}{path}/", kb.config.base_url);
+    paged_title(&mut page, n);
+    let all: Vec<(PageId, &Page)> = kb.pages_of(kind).collect();
+    let total = aggregate::page_count(all.len(), aggregate::LIST_ITEMS);
+    let shown = aggregate::chunk(&all, aggregate::LIST_ITEMS, n);
     let groups = match kind {
         Kind::Entity => {
-            let mut by_type: std::collections::BTreeMap<String, Vec<Card>> = Default::default();
-            for (id, p) in kb.pages_of(Kind::Entity) {
+            let mut by_type: BTreeMap<String, Vec<Card>> = Default::default();
+            for &(id, p) in shown {
                 if let PageData::Entity(e) = &p.data {
                     let t = entity_view(e).entity_type;
                     by_type
@@ -585,14 +916,22 @@ fn list_job(
         }
         _ => vec![CardGroup {
             title: String::new(),
-            cards: kb
-                .pages_of(kind)
-                .map(|(id, p)| card(prep, id, period_of(p)))
+            cards: shown
+                .iter()
+                .map(|&(id, p)| card(prep, id, period_of(p)))
                 .collect(),
         }],
     };
-    insert(ctx, "list", &ListView { groups });
-    ("list.html", format!("{path}/index.html"), page)
+    insert(
+        ctx,
+        "list",
+        &ListView {
+            groups,
+            pager: aggregate::pager(&prep.base_path, path, n, total),
+            events: Vec::new(),
+        },
+    );
+    ("list.html", aggregate::paged_file(path, n), page)
 }
 
 /// A plain section lists its pages by weight, then date, then title.
@@ -624,6 +963,8 @@ fn section_view(prep: &Prepared<'_>, path: &str) -> ListView {
             title: String::new(),
             cards,
         }],
+        pager: Default::default(),
+        events: Vec::new(),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Build the search index (when the configuration enables it).
+    pub search: bool,
 }
 
 /// What a successful build produced.
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> i32 {
             output,
             base_url,
             drafts,
+            no_search,
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             let opts = BuildOptions {
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> i32 {
                 output,
                 base_url,
                 drafts,
+                search: !no_search,
             };
             let start = Instant::now();
             match build(&opts) {
@@ -78,6 +82,7 @@ pub fn run(cli: Cli) -> i32 {
                 root,
                 base_url: None,
                 drafts,
+                search: false,
             };
             let (diags, code) = match check(&opts) {
                 Ok(warnings) => {
@@ -245,7 +250,7 @@ fn run_pipeline(
     if all.has_errors() {
         return Err(Failure::Content(all.into_sorted()));
     }
-    let errors = render_all(&prep, &theme, emit);
+    let errors = render_all(&prep, &theme, opts.search && kb.config.search, emit);
     if !errors.is_empty() {
         return Err(Failure::Content(errors));
     }

@@ -22,8 +22,12 @@ pub struct Prepared<'kb> {
     pub cites: Vec<BTreeSet<String>>,
     /// Rendered event bodies with the refs they do not cite inline.
     event_html: Vec<(String, Vec<String>)>,
+    /// Every citation key of each event (inline and `refs`).
+    pub event_cites: Vec<BTreeSet<String>>,
     term_html: Vec<String>,
     pub backlinks: BTreeMap<Target, Vec<(PageId, crate::links::LinkSite)>>,
+    /// Every link with where it was written (for graph.json).
+    pub graph: Graph,
     pub base_path: String,
 }
 
@@ -116,6 +120,7 @@ pub fn prepare<'kb>(
         cites.push(page_cites);
     }
     let mut event_html = Vec::new();
+    let mut event_cites = Vec::new();
     for ev in &kb.events {
         let text = ev.fm.body.as_deref().unwrap_or("");
         let span = ev.locator.span(&format!("{}.body", ev.yaml_path));
@@ -140,6 +145,7 @@ pub fn prepare<'kb>(
             .filter(|k| !r.cites.contains(k))
             .cloned()
             .collect();
+        event_cites.push(r.cites.iter().chain(&ev.fm.refs).cloned().collect());
         event_html.push((r.html, uncited));
     }
     let term_html = kb
@@ -169,8 +175,10 @@ pub fn prepare<'kb>(
         cells,
         cites,
         event_html,
+        event_cites,
         term_html,
         backlinks,
+        graph,
         base_path: kb.config.base_path(),
     }
 }
@@ -368,7 +376,7 @@ impl Prepared<'_> {
             ),
             content: body.html.clone(),
             toc: body.headings.clone(),
-            tags: p.meta.tags.clone(),
+            tags: self.tag_links(&p.meta.tags),
             updated: p.meta.updated.map(|d| d.human()),
             edit_url: self
                 .kb
@@ -380,6 +388,20 @@ impl Prepared<'_> {
             backlinks: self.backlinks_of(&Target::Page(id)),
             references: self.references(&self.cites[id]),
         }
+    }
+
+    /// Tags as links to their tag pages.
+    pub fn tag_links(&self, tags: &[String]) -> Vec<Link> {
+        tags.iter()
+            .map(|t| Link {
+                title: t.clone(),
+                url: page_url(
+                    &self.base_path,
+                    &format!("tags/{}", crate::load::slugify(t)),
+                ),
+                summary: None,
+            })
+            .collect()
     }
 
     fn breadcrumbs(&self, id: PageId) -> Vec<Link> {
@@ -400,6 +422,7 @@ impl Prepared<'_> {
             }
             Kind::Framework => crumbs.push(section("Frameworks", "frameworks")),
             Kind::Entity => crumbs.push(section("Entities", "entities")),
+            Kind::Comparison => crumbs.push(section("Compare", "compare")),
             Kind::Page | Kind::Section => {
                 let mut prefix = String::new();
                 let parts: Vec<&str> = p.path.split('/').collect();
@@ -581,16 +604,15 @@ impl Prepared<'_> {
                 .filter_map(|e| self.link_path(&format!("entities/{e}")))
                 .collect(),
             cites: cite_list(self.kb, &self.event_html[index].1),
+            filter_entities: ev.fm.entities.join(" "),
+            filter_tags: ev
+                .fm
+                .tags
+                .iter()
+                .map(|t| crate::load::slugify(t))
+                .collect::<Vec<_>>()
+                .join(" "),
         }
-    }
-
-    pub fn event_index(&self, ev: &Event) -> usize {
-        // Events are few per page; the pointer identifies the entry.
-        self.kb
-            .events
-            .iter()
-            .position(|e| std::ptr::eq(e, ev))
-            .unwrap_or(0)
     }
 
     pub fn term_view(&self, i: usize) -> TermView {

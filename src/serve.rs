@@ -62,6 +62,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i3
         output: scratch.join("site"),
         base_url: Some(format!("http://{addr}/")),
         drafts,
+        search: true,
     };
     let shared = Arc::new(Shared {
         status: Mutex::new(Status {

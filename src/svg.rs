@@ -18,6 +18,8 @@ pub struct Mark {
     /// Link target of the mark (the event's anchor).
     pub href: String,
     pub date: PartialDate,
+    /// Space-separated entity slugs and tags, for in-page filters.
+    pub filter: Option<(String, String)>,
 }
 
 const WIDTH: f64 = 960.0;
@@ -31,6 +33,14 @@ const MIN_GAP: f64 = 14.0;
 /// One case's timeline: stages as bands, events as marks, years on an axis.
 /// Marks are links, so they are reachable by keyboard.
 pub fn timeline(title: &str, bands: &[Band], marks: &[Mark]) -> String {
+    match domain(bands, marks) {
+        Some(d) => timeline_in(title, bands, marks, d),
+        None => String::new(),
+    }
+}
+
+/// The whole years spanned by bands and marks, for a shared axis.
+pub fn domain(bands: &[Band], marks: &[Mark]) -> Option<(f64, f64)> {
     let starts = bands
         .iter()
         .map(|b| b.from.as_year_fraction(false))
@@ -39,10 +49,22 @@ pub fn timeline(title: &str, bands: &[Band], marks: &[Mark]) -> String {
         .iter()
         .map(|b| b.to.as_year_fraction(true))
         .chain(marks.iter().map(|m| m.date.as_year_fraction(true)));
-    let (Some(min), Some(max)) = (starts.fold(None, fmin), ends.fold(None, fmax)) else {
-        return String::new();
-    };
-    let (min, max) = (min.floor(), max.ceil().max(min.floor() + 1.0));
+    let (min, max) = (starts.fold(None, fmin)?, ends.fold(None, fmax)?);
+    Some((min.floor(), max.ceil().max(min.floor() + 1.0)))
+}
+
+/// Joins two domains.
+pub fn union(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> Option<(f64, f64)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A timeline drawn on a given axis (`domain` from [`domain`]), so several
+/// lanes line up.
+pub fn timeline_in(title: &str, bands: &[Band], marks: &[Mark], domain: (f64, f64)) -> String {
+    let (min, max) = domain;
     let x = |t: f64| PAD + (t - min) / (max - min) * (WIDTH - 2.0 * PAD);
 
     // Greedy lanes so that close marks do not overlap.
@@ -93,8 +115,16 @@ pub fn timeline(title: &str, bands: &[Band], marks: &[Mark]) -> String {
         let cy = MARK_Y + *lane as f64 * LANE_H;
         let _ = write!(
             s,
-            "<a href=\"{}\" class=\"mark\" aria-label=\"{}: {}\"><title>{}: {}</title><line x1=\"{mx:.1}\" x2=\"{mx:.1}\" y1=\"{:.1}\" y2=\"{cy:.1}\"/><circle cx=\"{mx:.1}\" cy=\"{cy:.1}\" r=\"5\"/></a>",
+            "<a href=\"{}\" class=\"mark\"{} aria-label=\"{}: {}\"><title>{}: {}</title><line x1=\"{mx:.1}\" x2=\"{mx:.1}\" y1=\"{:.1}\" y2=\"{cy:.1}\"/><circle cx=\"{mx:.1}\" cy=\"{cy:.1}\" r=\"5\"/></a>",
             html_escape(&m.href),
+            m.filter
+                .as_ref()
+                .map(|(e, t)| format!(
+                    " data-entities=\"{}\" data-tags=\"{}\"",
+                    html_escape(e),
+                    html_escape(t)
+                ))
+                .unwrap_or_default(),
             m.date.human(),
             html_escape(&m.label),
             m.date.human(),
@@ -164,11 +194,13 @@ mod tests {
                     label: "Launch".into(),
                     href: "#launch".into(),
                     date: d("2010-04"),
+                    filter: None,
                 },
                 Mark {
                     label: "Same month".into(),
                     href: "#x".into(),
                     date: d("2010-04"),
+                    filter: None,
                 },
             ],
         );

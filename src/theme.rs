@@ -28,13 +28,27 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "references.html",
     "glossary.html",
     "404.html",
+    "timeline.html",
+    "compare.html",
+    "comparison.html",
+    "search.html",
 );
 
 /// The default theme's static files.
-const STATIC: &[(&str, &str)] = &[(
-    "style.css",
-    include_str!("../themes/default/static/style.css"),
-)];
+const STATIC: &[(&str, &str)] = &[
+    (
+        "style.css",
+        include_str!("../themes/default/static/style.css"),
+    ),
+    (
+        "filter.js",
+        include_str!("../themes/default/static/filter.js"),
+    ),
+    (
+        "search.js",
+        include_str!("../themes/default/static/search.js"),
+    ),
+];
 
 /// Templates and static files resolved for one site.
 pub struct Theme {

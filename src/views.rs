@@ -27,6 +27,8 @@ pub struct SiteView {
     pub base_path: String,
     pub language: String,
     pub nav: Vec<NavItem>,
+    /// The search page, when the site has a search index.
+    pub search_url: Option<String>,
 }
 
 /// Values every page has.
@@ -41,7 +43,7 @@ pub struct PageView {
     /// Rendered Markdown body.
     pub content: String,
     pub toc: Vec<crate::markdown::Heading>,
-    pub tags: Vec<String>,
+    pub tags: Vec<Link>,
     pub updated: Option<String>,
     pub edit_url: Option<String>,
     pub breadcrumbs: Vec<Link>,
@@ -137,6 +139,9 @@ pub struct EventView {
     pub stage: Option<Link>,
     pub entities: Vec<Link>,
     pub cites: String,
+    /// Space-separated entity slugs and tag slugs, for in-page filters.
+    pub filter_entities: String,
+    pub filter_tags: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -208,6 +213,9 @@ pub struct EntityView {
 #[derive(Debug, Serialize)]
 pub struct ListView {
     pub groups: Vec<CardGroup>,
+    pub pager: crate::aggregate::Pager,
+    /// Events listed on taxonomy pages.
+    pub events: Vec<EventView>,
 }
 
 #[derive(Debug, Serialize)]

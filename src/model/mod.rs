@@ -217,15 +217,14 @@ impl Kb {
         }
     }
 
-    /// Events of a case (or market-wide ones for `None`), by date.
-    pub fn events_of(&self, case: Option<&str>) -> Vec<&Event> {
-        let mut evs: Vec<&Event> = self
-            .events
-            .iter()
-            .filter(|e| e.case.as_deref() == case)
-            .collect();
-        evs.sort_by(|a, b| a.fm.date.cmp(&b.fm.date).then(a.anchor.cmp(&b.anchor)));
-        evs
+    /// Indices into [`Kb::events`] of a case's events (or the market-wide
+    /// ones for `None`), by date. Events are stored sorted by case, then
+    /// date, so this is a binary search, not a scan.
+    pub fn event_ids_of(&self, case: Option<&str>) -> Vec<usize> {
+        let key = |e: &Event| e.case.as_deref().cmp(&case);
+        let start = self.events.partition_point(|e| key(e).is_lt());
+        let end = self.events.partition_point(|e| key(e).is_le());
+        (start..end).collect()
     }
 }
 

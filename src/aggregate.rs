@@ -1,0 +1,700 @@
+//! Pages that gather the whole knowledge base: the global timeline, the
+//! case comparison, declared comparisons, tags and business-model types.
+//! Each one that grows with the content is split into numbered pages.
+
+use crate::links::page_url;
+use crate::load::slugify;
+use crate::model::*;
+use crate::render::{Prepared, applies};
+use crate::svg;
+use crate::validate::CANVAS;
+use crate::views::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Cases per page of the global timeline.
+pub const TIMELINE_LANES: usize = 25;
+/// Cases per page of the side-by-side comparison.
+pub const COMPARE_CASES: usize = 6;
+/// Items per page of list and taxonomy pages.
+pub const LIST_ITEMS: usize = 100;
+
+/// Links between the numbered pages of one aggregate page.
+#[derive(Debug, Default, Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PagerLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// Site path of page `n` (1-based) of an aggregate page at `path`.
+pub fn paged_path(path: &str, n: usize) -> String {
+    if n <= 1 {
+        path.to_string()
+    } else {
+        format!("{path}/page/{n}")
+    }
+}
+
+/// Output file of page `n` of `path`.
+pub fn paged_file(path: &str, n: usize) -> String {
+    format!("{}/index.html", paged_path(path, n))
+}
+
+/// Number of pages needed for `len` items, `per` a page (at least one).
+pub fn page_count(len: usize, per: usize) -> usize {
+    len.div_ceil(per).max(1)
+}
+
+pub fn pager(base_path: &str, path: &str, current: usize, total: usize) -> Pager {
+    let url = |n: usize| page_url(base_path, &paged_path(path, n));
+    Pager {
+        current,
+        total,
+        prev: (current > 1).then(|| url(current - 1)),
+        next: (current < total).then(|| url(current + 1)),
+        pages: if total > 1 {
+            (1..=total)
+                .map(|n| PagerLink {
+                    number: n,
+                    url: url(n),
+                    current: n == current,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The slice of `items` shown on page `n`.
+pub fn chunk<T>(items: &[T], per: usize, n: usize) -> &[T] {
+    let start = (n - 1).saturating_mul(per).min(items.len());
+    &items[start..(start + per).min(items.len())]
+}
+
+// ---------------------------------------------------------------------------
+// Global timeline
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct TimelineView {
+    pub lanes: Vec<LaneView>,
+    pub filters: Filters,
+    pub pager: Pager,
+    /// Citation keys of the events shown, for the page's reference list.
+    #[serde(skip)]
+    pub cites: BTreeSet<String>,
+}
+
+/// One case (or the market-wide events) on the shared axis.
+#[derive(Debug, Serialize)]
+pub struct LaneView {
+    /// Case slug, or `market` for market-wide events.
+    pub key: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub period: String,
+    /// Space-separated entity slugs and tags, for the in-page filter.
+    pub entities: String,
+    pub tags: String,
+    pub svg: String,
+    pub events: Vec<EventView>,
+    #[serde(skip)]
+    pub event_ids: Vec<usize>,
+}
+
+/// Choices offered by the in-page filters.
+#[derive(Debug, Default, Serialize)]
+pub struct Filters {
+    pub cases: Vec<Choice>,
+    pub entities: Vec<Choice>,
+    pub tags: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+const MARKET: &str = "market";
+
+/// Lanes of the global timeline, in page order: cases by start date, then
+/// the market-wide events (shown on every page).
+pub fn timeline_pages(prep: &Prepared<'_>) -> usize {
+    page_count(prep.kb.pages_of(Kind::Case).count(), TIMELINE_LANES)
+}
+
+pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
+    let kb = prep.kb;
+    let mut cases: Vec<(PageId, &Page, &CaseFm)> = kb
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| match &p.data {
+            PageData::Case(c) => Some((id, p, &**c)),
+            _ => None,
+        })
+        .collect();
+    cases.sort_by(|a, b| {
+        let start = |c: &CaseFm| c.period.map(|p| p.from);
+        (start(a.2), &a.1.meta.title).cmp(&(start(b.2), &b.1.meta.title))
+    });
+    let total = page_count(cases.len(), TIMELINE_LANES);
+    let shown = chunk(&cases, TIMELINE_LANES, n);
+
+    let mut lanes_data = Vec::new();
+    for &(id, page, case) in shown {
+        let stages = kb.stages_of(&page.path);
+        let bands: Vec<svg::Band> = stages
+            .iter()
+            .filter_map(|(sid, sp, s)| {
+                s.period.map(|per| svg::Band {
+                    label: sp.meta.title.clone(),
+                    url: prep.url(*sid),
+                    from: per.from,
+                    to: per.end(kb.latest),
+                })
+            })
+            .collect();
+        let bands = if bands.is_empty() {
+            // A case without dated stages is drawn as one band.
+            case.period
+                .map(|per| svg::Band {
+                    label: page.meta.title.clone(),
+                    url: prep.url(id),
+                    from: per.from,
+                    to: per.end(kb.latest),
+                })
+                .into_iter()
+                .collect()
+        } else {
+            bands
+        };
+        let mut entities: BTreeSet<&str> = [&case.company, &case.parent, &case.market]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let mut tags: BTreeSet<String> = page.meta.tags.iter().map(|t| slugify(t)).collect();
+        for (_, sp, _) in &stages {
+            tags.extend(sp.meta.tags.iter().map(|t| slugify(t)));
+        }
+        let events = prep.kb.event_ids_of(Some(&page.path));
+        for &e in &events {
+            let ev = &kb.events[e];
+            entities.extend(ev.fm.entities.iter().map(String::as_str));
+            tags.extend(ev.fm.tags.iter().map(|t| slugify(t)));
+        }
+        lanes_data.push(LaneData {
+            key: page.slug.clone(),
+            title: page.meta.title.clone(),
+            url: Some(prep.url(id)),
+            period: case.period.map(|p| p.human()).unwrap_or_default(),
+            entities: entities.into_iter().map(String::from).collect(),
+            tags,
+            bands,
+            events,
+        });
+    }
+    let market = kb.event_ids_of(None);
+    if !market.is_empty() {
+        let mut entities = BTreeSet::new();
+        let mut tags = BTreeSet::new();
+        for &e in &market {
+            entities.extend(kb.events[e].fm.entities.iter().cloned());
+            tags.extend(kb.events[e].fm.tags.iter().map(|t| slugify(t)));
+        }
+        lanes_data.push(LaneData {
+            key: MARKET.into(),
+            title: "Market-wide events".into(),
+            url: None,
+            period: String::new(),
+            entities,
+            tags,
+            bands: Vec::new(),
+            events: market,
+        });
+    }
+
+    let marks_of = |l: &LaneData| -> Vec<svg::Mark> {
+        l.events
+            .iter()
+            .map(|&e| {
+                let ev = &kb.events[e];
+                svg::Mark {
+                    label: ev.fm.title.clone(),
+                    href: format!("#{}", timeline_anchor(&l.key, &ev.anchor)),
+                    date: ev.fm.date,
+                    filter: Some((ev.fm.entities.join(" "), tag_slugs(&ev.fm.tags))),
+                }
+            })
+            .collect()
+    };
+    let marks: Vec<Vec<svg::Mark>> = lanes_data.iter().map(marks_of).collect();
+    let domain = lanes_data.iter().zip(&marks).fold(None, |acc, (l, m)| {
+        svg::union(acc, svg::domain(&l.bands, m))
+    });
+
+    let mut filters = Filters::default();
+    let mut entity_set = BTreeSet::new();
+    let mut tag_set = BTreeSet::new();
+    let lanes: Vec<LaneView> = lanes_data
+        .into_iter()
+        .zip(marks)
+        .map(|(l, m)| {
+            filters.cases.push(Choice {
+                value: l.key.clone(),
+                label: l.title.clone(),
+            });
+            entity_set.extend(l.entities.iter().cloned());
+            tag_set.extend(l.tags.iter().cloned());
+            LaneView {
+                svg: domain
+                    .map(|d| svg::timeline_in(&format!("Timeline of {}", l.title), &l.bands, &m, d))
+                    .unwrap_or_default(),
+                events: l
+                    .events
+                    .iter()
+                    .map(|&e| {
+                        let mut v = prep.event_view(e, false);
+                        v.anchor = timeline_anchor(&l.key, &v.anchor);
+                        v
+                    })
+                    .collect(),
+                event_ids: l.events.clone(),
+                entities: l.entities.iter().cloned().collect::<Vec<_>>().join(" "),
+                tags: l.tags.iter().cloned().collect::<Vec<_>>().join(" "),
+                key: l.key,
+                title: l.title,
+                url: l.url,
+                period: l.period,
+            }
+        })
+        .collect();
+    filters.entities = entity_set
+        .into_iter()
+        .map(|slug: String| Choice {
+            label: kb
+                .page(&format!("entities/{slug}"))
+                .map_or_else(|| slug.clone(), |p| p.meta.title.clone()),
+            value: slug,
+        })
+        .collect();
+    filters.entities.sort_by(|a, b| a.label.cmp(&b.label));
+    let labels = tag_labels(kb);
+    filters.tags = tag_set
+        .into_iter()
+        .map(|slug| Choice {
+            label: labels.get(&slug).cloned().unwrap_or_else(|| slug.clone()),
+            value: slug,
+        })
+        .collect();
+    let cites = lanes
+        .iter()
+        .flat_map(|l| &l.event_ids)
+        .flat_map(|&e| prep.event_cites[e].iter().cloned())
+        .collect();
+    TimelineView {
+        lanes,
+        cites,
+        filters,
+        pager: pager(&prep.base_path, "timeline", n, total),
+    }
+}
+
+struct LaneData {
+    key: String,
+    title: String,
+    url: Option<String>,
+    period: String,
+    entities: BTreeSet<String>,
+    tags: BTreeSet<String>,
+    bands: Vec<svg::Band>,
+    events: Vec<usize>,
+}
+
+/// Anchor of an event on /timeline/, unique across cases.
+pub fn timeline_anchor(lane: &str, anchor: &str) -> String {
+    format!("{lane}--{anchor}")
+}
+
+fn tag_slugs(tags: &[String]) -> String {
+    tags.iter()
+        .map(|t| slugify(t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---------------------------------------------------------------------------
+// Comparisons
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct CompareView {
+    /// Citation keys of the cells shown, for the page's reference list.
+    #[serde(skip)]
+    pub cites: BTreeSet<String>,
+    pub cases: Vec<Link>,
+    pub rows: Vec<CompareRow>,
+    pub comparisons: Vec<Card>,
+    pub pager: Pager,
+}
+
+/// One attribute across the compared subjects.
+#[derive(Debug, Serialize)]
+pub struct CompareRow {
+    pub label: String,
+    /// Section heading the row starts, if any.
+    pub group: Option<String>,
+    pub cells: Vec<Vec<CompareItem>>,
+}
+
+/// One piece of a cell: text or rendered HTML, with an optional link and
+/// a small label (the stage it belongs to).
+#[derive(Debug, Serialize)]
+pub struct CompareItem {
+    pub note: Option<Link>,
+    pub html: String,
+}
+
+pub fn compare_pages(prep: &Prepared<'_>) -> usize {
+    page_count(prep.kb.pages_of(Kind::Case).count(), COMPARE_CASES)
+}
+
+fn text_item(s: String) -> CompareItem {
+    CompareItem {
+        note: None,
+        html: crate::highlight::html_escape(&s),
+    }
+}
+
+fn link_item(l: Link) -> CompareItem {
+    CompareItem {
+        html: format!(
+            "<a href=\"{}\">{}</a>",
+            crate::highlight::html_escape(&l.url),
+            crate::highlight::html_escape(&l.title)
+        ),
+        note: None,
+    }
+}
+
+/// Cases side by side: period, company, market, model, stages, the canvas
+/// block by block with each stage's entry, and framework coverage.
+pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
+    let kb = prep.kb;
+    let all: Vec<(PageId, &Page, &CaseFm)> = kb
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| match &p.data {
+            PageData::Case(c) => Some((id, p, &**c)),
+            _ => None,
+        })
+        .collect();
+    let total = page_count(all.len(), COMPARE_CASES);
+    let shown = chunk(&all, COMPARE_CASES, n);
+    let entity = |slug: &Option<String>| -> Vec<CompareItem> {
+        slug.iter()
+            .map(|s| match kb.by_path.get(format!("entities/{s}").as_str()) {
+                Some(&id) => link_item(prep.link(id)),
+                None => text_item(s.clone()),
+            })
+            .collect()
+    };
+    let row = |label: &str, group: Option<&str>, cells: Vec<Vec<CompareItem>>| CompareRow {
+        label: label.into(),
+        group: group.map(String::from),
+        cells,
+    };
+    let mut rows = vec![
+        row(
+            "Period",
+            Some("Overview"),
+            shown
+                .iter()
+                .map(|(_, _, c)| c.period.iter().map(|p| text_item(p.human())).collect())
+                .collect(),
+        ),
+        row(
+            "Company",
+            None,
+            shown.iter().map(|(_, _, c)| entity(&c.company)).collect(),
+        ),
+        row(
+            "Market",
+            None,
+            shown.iter().map(|(_, _, c)| entity(&c.market)).collect(),
+        ),
+        row(
+            "Model",
+            None,
+            shown
+                .iter()
+                .map(|(_, _, c)| {
+                    c.model
+                        .iter()
+                        .map(|m| {
+                            let l = prep.term_link(m);
+                            if l.url.is_empty() {
+                                text_item(l.title)
+                            } else {
+                                link_item(l)
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        ),
+        row(
+            "Stages",
+            None,
+            shown
+                .iter()
+                .map(|(_, p, _)| {
+                    kb.stages_of(&p.path)
+                        .iter()
+                        .map(|(sid, _, _)| link_item(prep.link(*sid)))
+                        .collect()
+                })
+                .collect(),
+        ),
+    ];
+    if let Some(canvas) = kb.framework(CANVAS) {
+        for (i, dim) in canvas.dimensions.iter().enumerate() {
+            let cells = shown
+                .iter()
+                .map(|(cid, p, _)| {
+                    let mut items = Vec::new();
+                    let mut add = |rid: PageId, note: Option<Link>| {
+                        for c in prep.cell(rid, CANVAS, &dim.key) {
+                            items.push(CompareItem {
+                                note: note.clone(),
+                                html: c.html,
+                            });
+                        }
+                    };
+                    add(*cid, None);
+                    for (sid, _, _) in kb.stages_of(&p.path) {
+                        add(sid, Some(prep.link(sid)));
+                    }
+                    items
+                })
+                .collect();
+            rows.push(row(
+                &dim.label,
+                (i == 0).then_some("Business model canvas"),
+                cells,
+            ));
+        }
+    }
+    let mut first = true;
+    for (fid, f) in kb.pages_of(Kind::Framework) {
+        if f.slug == CANVAS {
+            continue;
+        }
+        let cells = shown
+            .iter()
+            .map(|(cid, p, _)| {
+                let mut rows_applying: Vec<PageId> = vec![*cid];
+                rows_applying.extend(kb.stages_of(&p.path).iter().map(|(s, _, _)| *s));
+                rows_applying
+                    .into_iter()
+                    .filter(|r| applies(&kb.pages[*r], &f.slug))
+                    .map(|r| {
+                        let mut link = prep.link(r);
+                        if r == *cid {
+                            link.title = "Whole case".into();
+                        }
+                        link_item(link)
+                    })
+                    .collect()
+            })
+            .collect();
+        let label = prep.link(fid).title;
+        rows.push(row(&label, first.then_some("Framework coverage"), cells));
+        first = false;
+    }
+    let mut cites = BTreeSet::new();
+    for (cid, p, _) in shown {
+        cites.extend(prep.cites[*cid].iter().cloned());
+        for (sid, _, _) in kb.stages_of(&p.path) {
+            cites.extend(prep.cites[sid].iter().cloned());
+        }
+    }
+    CompareView {
+        cites,
+        cases: shown.iter().map(|(id, _, _)| prep.link(*id)).collect(),
+        rows,
+        comparisons: kb
+            .pages_of(Kind::Comparison)
+            .map(|(id, _)| crate::pages::card(prep, id, String::new()))
+            .collect(),
+        pager: pager(&prep.base_path, "compare", n, total),
+    }
+}
+
+/// A declared comparison: its subjects side by side on its attributes.
+#[derive(Debug, Serialize)]
+pub struct ComparisonView {
+    pub subjects: Vec<Link>,
+    pub rows: Vec<CompareRow>,
+}
+
+/// The value of `key` for a subject: `values:` first, then the subject's
+/// facts (entities) or front matter (cases).
+pub fn subject_value(kb: &Kb, c: &ComparisonFm, subject: &str, key: &str) -> Option<String> {
+    if let Some(v) = c.values.get(subject).and_then(|m| m.get(key)) {
+        return Some(v.0.clone());
+    }
+    if let Some(PageData::Entity(e)) = kb.page(&format!("entities/{subject}")).map(|p| &p.data) {
+        return e.facts.get(key).map(|v| v.0.clone());
+    }
+    match kb.page(&format!("cases/{subject}")).map(|p| &p.data) {
+        Some(PageData::Case(case)) => match key {
+            "period" => case.period.map(|p| p.human()),
+            "model" => (!case.model.is_empty()).then(|| case.model.join(", ")),
+            "company" => case.company.clone(),
+            "market" => case.market.clone(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn comparison_view(prep: &Prepared<'_>, c: &ComparisonFm) -> ComparisonView {
+    let kb = prep.kb;
+    let subjects = c
+        .subjects
+        .iter()
+        .map(|s| {
+            kb.by_path
+                .get(format!("entities/{s}").as_str())
+                .or_else(|| kb.by_path.get(format!("cases/{s}").as_str()))
+                .map(|&id| prep.link(id))
+                .unwrap_or_else(|| Link {
+                    title: s.clone(),
+                    url: String::new(),
+                    summary: None,
+                })
+        })
+        .collect();
+    let rows = c
+        .attributes
+        .iter()
+        .map(|a| CompareRow {
+            label: a.label.clone(),
+            group: None,
+            cells: c
+                .subjects
+                .iter()
+                .map(|s| {
+                    subject_value(kb, c, s, &a.key)
+                        .map(text_item)
+                        .into_iter()
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    ComparisonView { subjects, rows }
+}
+
+// ---------------------------------------------------------------------------
+// Tags and business-model types
+// ---------------------------------------------------------------------------
+
+/// What one tag (or model type) gathers.
+#[derive(Debug, Default)]
+pub struct Taxon {
+    pub label: String,
+    pub pages: Vec<PageId>,
+    /// Events carrying the tag.
+    pub events: Vec<usize>,
+}
+
+/// Tags by slug. Tags that differ only in case or punctuation share a page.
+pub fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
+    let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
+    for (id, p) in kb.pages.iter().enumerate() {
+        let mut seen = BTreeSet::new();
+        for t in &p.meta.tags {
+            let slug = slugify(t);
+            if seen.insert(slug.clone()) {
+                let taxon = map.entry(slug).or_default();
+                if taxon.label.is_empty() {
+                    taxon.label = t.clone();
+                }
+                taxon.pages.push(id);
+            }
+        }
+    }
+    for (i, e) in kb.events.iter().enumerate() {
+        for t in &e.fm.tags {
+            let taxon = map.entry(slugify(t)).or_default();
+            if taxon.label.is_empty() {
+                taxon.label = t.clone();
+            }
+            if taxon.events.last() != Some(&i) {
+                taxon.events.push(i);
+            }
+        }
+    }
+    map
+}
+
+fn tag_labels(kb: &Kb) -> BTreeMap<String, String> {
+    tags(kb).into_iter().map(|(k, v)| (k, v.label)).collect()
+}
+
+/// Cases by the business-model types in their `model` list.
+pub fn models(kb: &Kb) -> BTreeMap<String, Taxon> {
+    let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
+    for (id, p) in kb.pages.iter().enumerate() {
+        if let PageData::Case(c) = &p.data {
+            for m in &c.model {
+                let taxon = map.entry(slugify(m)).or_default();
+                if taxon.label.is_empty() {
+                    taxon.label = m.clone();
+                }
+                if taxon.pages.last() != Some(&id) {
+                    taxon.pages.push(id);
+                }
+            }
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_split_evenly_and_link_to_each_other() {
+        assert_eq!(page_count(0, 10), 1);
+        assert_eq!(page_count(10, 10), 1);
+        assert_eq!(page_count(11, 10), 2);
+        let items: Vec<u32> = (0..25).collect();
+        assert_eq!(chunk(&items, 10, 3), &[20, 21, 22, 23, 24]);
+        assert!(chunk(&items, 10, 4).is_empty());
+        assert_eq!(paged_file("tags/x", 1), "tags/x/index.html");
+        assert_eq!(paged_file("tags/x", 2), "tags/x/page/2/index.html");
+        let p = pager("/kb/", "timeline", 2, 3);
+        assert_eq!(p.prev.as_deref(), Some("/kb/timeline/"));
+        assert_eq!(p.next.as_deref(), Some("/kb/timeline/page/3/"));
+        assert!(p.pages[1].current);
+        assert!(pager("/", "timeline", 1, 1).pages.is_empty());
+    }
+}

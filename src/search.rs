@@ -1,0 +1,84 @@
+//! The client-side search index, built with Pagefind from the rendered
+//! pages in memory while the rest of the site is still rendering.
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::pages::Output;
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+/// Folder of the index and of Pagefind's own scripts in the output.
+pub const BUNDLE: &str = "pagefind";
+
+/// Pages waiting to be indexed; rendering blocks when this many queue up,
+/// so memory stays bounded.
+const QUEUE: usize = 256;
+
+/// Feeds pages to Pagefind on its own thread.
+pub struct Indexer {
+    tx: SyncSender<(String, String)>,
+    worker: JoinHandle<Result<Vec<Output>, String>>,
+}
+
+impl Indexer {
+    /// Starts the indexing thread. `language` is the site's BCP 47 tag.
+    pub fn start(language: &str) -> Indexer {
+        let (tx, rx) = sync_channel(QUEUE);
+        let lang: String = language.split('-').next().unwrap_or("en").to_lowercase();
+        let worker = std::thread::spawn(move || index(rx, lang));
+        Indexer { tx, worker }
+    }
+
+    /// Queues a page: `url` is its path from the site root (`/cases/x/`).
+    pub fn add(&self, url: String, html: String) {
+        // A send fails only if the worker stopped; `finish` reports why.
+        let _ = self.tx.send((url, html));
+    }
+
+    /// Waits for the index and returns its files, paths under the output.
+    pub fn finish(self) -> Result<Vec<Output>, Diagnostic> {
+        drop(self.tx);
+        let failed = |msg: String| {
+            Diagnostic::error(Span::new("search index", 1, 1), msg).with_help(
+                "build with `--no-search` (or `search: false` in casebook.yaml) to skip the index",
+            )
+        };
+        match self.worker.join() {
+            Ok(Ok(files)) => Ok(files),
+            Ok(Err(e)) => Err(failed(format!("building the search index failed: {e}"))),
+            Err(_) => Err(failed("the search indexer stopped unexpectedly".into())),
+        }
+    }
+}
+
+fn index(rx: Receiver<(String, String)>, lang: String) -> Result<Vec<Output>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let options = PagefindServiceConfig::builder()
+        .force_language(lang)
+        .build();
+    let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let mut problem = None;
+        for (url, html) in rx {
+            if problem.is_none()
+                && let Err(e) = index.add_html_file(None, Some(url.clone()), html).await
+            {
+                problem = Some(format!("{url}: {e}"));
+            }
+        }
+        if let Some(p) = problem {
+            return Err(p);
+        }
+        let files = index.get_files().await.map_err(|e| e.to_string())?;
+        Ok(files
+            .into_iter()
+            .map(|f| Output {
+                path: format!("{BUNDLE}/{}", f.filename.to_string_lossy()),
+                bytes: f.contents,
+            })
+            .collect())
+    })
+}
