@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const TIMELINE_LANES: usize = 25;
 /// Cases per page of the side-by-side comparison.
 pub const COMPARE_CASES: usize = 6;
+/// Cases per page of a framework's application matrix.
+pub const MATRIX_CASES: usize = 25;
 /// Items per page of list and taxonomy pages.
 pub const LIST_ITEMS: usize = 100;
 

@@ -25,6 +25,8 @@ pub struct Output {
 /// A page to render, before its template is filled.
 enum Job {
     Page(PageId),
+    /// Page `n` (from 2) of a framework's application matrix.
+    FrameworkPage(PageId, usize),
     /// Page `n` (1-based) of a list page.
     List(Kind, usize),
     References,
@@ -69,21 +71,20 @@ pub fn render_all(
     let mut errors = Vec::new();
     let mut entries = Vec::new();
     for chunk in jobs.chunks(SEARCH_CHUNK) {
-        let results: Vec<Result<(Option<SitemapEntry>, Option<(String, String)>), Diagnostic>> =
-            chunk
-                .par_iter()
-                .map(|job| {
-                    let (output, entry) = render_job(prep, theme, &site, job)?;
-                    let page = (indexer.is_some() && job.searchable()).then(|| {
-                        (
-                            format!("/{}", output.path.trim_end_matches("index.html")),
-                            String::from_utf8_lossy(&output.bytes).into_owned(),
-                        )
-                    });
-                    emit(output)?;
-                    Ok((entry, page))
-                })
-                .collect();
+        let results: Vec<Result<Rendered, Diagnostic>> = chunk
+            .par_iter()
+            .map(|job| {
+                let (output, entry) = render_job(prep, theme, &site, job)?;
+                let page = (indexer.is_some() && job.searchable()).then(|| {
+                    (
+                        format!("/{}", output.path.trim_end_matches("index.html")),
+                        String::from_utf8_lossy(&output.bytes).into_owned(),
+                    )
+                });
+                emit(output)?;
+                Ok((entry, page))
+            })
+            .collect();
         for r in results {
             match r {
                 Ok((entry, page)) => {
@@ -125,6 +126,10 @@ pub fn render_all(
         .collect()
 }
 
+/// A rendered page's sitemap entry and, for searchable pages, its URL and
+/// HTML for the index.
+type Rendered = (Option<SitemapEntry>, Option<(String, String)>);
+
 /// Pages rendered together before their HTML goes to the search index.
 const SEARCH_CHUNK: usize = 256;
 
@@ -135,6 +140,14 @@ fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
         .filter(|&id| !(kb.pages[id].kind == Kind::Section && is_list_section(&kb.pages[id].path)))
         .map(Job::Page)
         .collect();
+    for (id, f) in kb.pages_of(Kind::Framework) {
+        let cases = kb
+            .pages_of(Kind::Case)
+            .filter(|(_, c)| applies_to_case(kb, c, &f.slug))
+            .count();
+        let n = aggregate::page_count(cases, aggregate::MATRIX_CASES);
+        jobs.extend((2..=n).map(|i| Job::FrameworkPage(id, i)));
+    }
     for kind in [Kind::Case, Kind::Framework, Kind::Entity] {
         let n = aggregate::page_count(kb.pages_of(kind).count(), aggregate::LIST_ITEMS);
         jobs.extend((1..=n).map(|i| Job::List(kind, i)));
@@ -225,8 +238,9 @@ fn render_job(
     let (template, path, page) = match job {
         Job::Page(id) => {
             lastmod = feeds::page_date(&prep.kb.pages[*id]);
-            page_job(prep, *id, &mut ctx)
+            page_job(prep, *id, 1, &mut ctx)
         }
+        Job::FrameworkPage(id, n) => page_job(prep, *id, *n, &mut ctx),
         Job::List(kind, n) => list_job(prep, *kind, *n, &mut ctx),
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
@@ -250,7 +264,13 @@ fn render_job(
                 Some(&id) => prep.page_view(id),
                 None => generated(prep, "compare", "Compare cases", "compare"),
             };
-            page.references = prep.references(&view.cites.union(&page_cites(prep, "comparisons")).cloned().collect());
+            page.references = prep.references(
+                &view
+                    .cites
+                    .union(&page_cites(prep, "comparisons"))
+                    .cloned()
+                    .collect(),
+            );
             page.kind = "compare".into();
             page.url = page_url(&prep.base_path, "compare");
             page.permalink = format!("{}compare/", prep.kb.config.base_url);
@@ -509,6 +529,7 @@ fn insert<T: Serialize>(ctx: &mut Context, key: &str, value: &T) {
 fn page_job(
     prep: &Prepared<'_>,
     id: PageId,
+    n: usize,
     ctx: &mut Context,
 ) -> (&'static str, String, PageView) {
     let p = &prep.kb.pages[id];
@@ -526,7 +547,8 @@ fn page_job(
             "stage.html"
         }
         PageData::Framework(f) => {
-            let (view, cites) = framework_view(prep, id, f);
+            let (view, cites) = framework_view(prep, id, f, n);
+            paged_title(&mut page, n);
             page.references = prep.references(&prep.cites[id].union(&cites).cloned().collect());
             insert(ctx, "framework", &view);
             "framework.html"
@@ -549,7 +571,12 @@ fn page_job(
         }
         _ => "page.html",
     };
-    (template, out_path(&p.path), page)
+    let path = if n > 1 {
+        aggregate::paged_file(&p.path, n)
+    } else {
+        out_path(&p.path)
+    };
+    (template, path, page)
 }
 
 pub fn card(prep: &Prepared<'_>, id: PageId, meta: String) -> Card {
@@ -769,16 +796,32 @@ fn metric_view(prep: &Prepared<'_>, m: &Metric) -> MetricView {
     }
 }
 
+/// Whether a case or any of its stages applies a framework.
+fn applies_to_case(kb: &Kb, case: &Page, slug: &str) -> bool {
+    applies(case, slug)
+        || kb
+            .stages_of(&case.path)
+            .iter()
+            .any(|(_, sp, _)| applies(sp, slug))
+}
+
 fn framework_view(
     prep: &Prepared<'_>,
     id: PageId,
     f: &FrameworkFm,
+    n: usize,
 ) -> (FrameworkView, BTreeSet<String>) {
     let kb = prep.kb;
-    let slug = &kb.pages[id].slug;
+    let page = &kb.pages[id];
+    let slug = &page.slug;
+    let cases: Vec<(PageId, &Page)> = kb
+        .pages_of(Kind::Case)
+        .filter(|(_, c)| applies_to_case(kb, c, slug))
+        .collect();
+    let total = aggregate::page_count(cases.len(), aggregate::MATRIX_CASES);
     let mut rows = Vec::new();
     let mut cites = BTreeSet::new();
-    for (cid, case) in kb.pages_of(Kind::Case) {
+    for &(cid, case) in aggregate::chunk(&cases, aggregate::MATRIX_CASES, n) {
         rows.push((cid, true));
         for (sid, _, _) in kb.stages_of(&case.path) {
             rows.push((sid, true));
@@ -800,6 +843,7 @@ fn framework_view(
             layout: layout_name(f.layout).into(),
             dimensions: prep.dims(f),
             matrix,
+            pager: aggregate::pager(&prep.base_path, &page.path, n, total),
         },
         cites,
     )

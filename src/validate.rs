@@ -343,8 +343,49 @@ impl Ctx<'_> {
                         ),
                     }
                 }
+                self.comparison_values(page, c);
             }
             PageData::Page(_) | PageData::None => {}
+        }
+    }
+
+    /// `values:` may only fill declared subjects and attributes.
+    fn comparison_values(&mut self, page: &Page, c: &ComparisonFm) {
+        let keys: Vec<&str> = c.attributes.iter().map(|a| a.key.as_str()).collect();
+        for (i, a) in c.attributes.iter().enumerate() {
+            if keys[..i].contains(&a.key.as_str()) {
+                self.err(
+                    page,
+                    &format!("attributes[{i}].key"),
+                    format!("attribute `{}` is declared twice", a.key),
+                    None,
+                );
+            }
+        }
+        for (subject, values) in &c.values {
+            if !c.subjects.contains(subject) {
+                let hint =
+                    crate::diagnostics::suggest(subject, c.subjects.iter().map(String::as_str));
+                self.err_key(
+                    page,
+                    &format!("values.{subject}"),
+                    format!("`values` names `{subject}`, which is not one of the `subjects`"),
+                    hint.or_else(|| Some("add it to `subjects` or remove its values".into())),
+                );
+            }
+            for key in values.keys() {
+                if !keys.contains(&key.as_str()) {
+                    let hint = crate::diagnostics::suggest(key, keys.iter().copied());
+                    self.err_key(
+                        page,
+                        &format!("values.{subject}.{key}"),
+                        format!("`{key}` is not one of the comparison's `attributes`"),
+                        hint.or_else(|| {
+                            Some("declare it under `attributes` as `{ key, label }`".into())
+                        }),
+                    );
+                }
+            }
         }
     }
 

@@ -200,6 +200,8 @@ pub struct FrameworkView {
     pub layout: String,
     pub dimensions: Vec<DimView>,
     pub matrix: MatrixView,
+    /// The matrix is split by case over numbered pages.
+    pub pager: crate::aggregate::Pager,
 }
 
 #[derive(Debug, Serialize)]

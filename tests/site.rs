@@ -6,6 +6,8 @@ mod editor;
 #[path = "guide/mod.rs"]
 mod guide;
 mod harness;
+#[path = "views/mod.rs"]
+mod views;
 
 use harness::{Built, TestSite, manifest_dir};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,0 +1,507 @@
+//! The knowledge-base views: backlinks, the global timeline, comparisons,
+//! tags and model types, search, sitemap, feed and link graph. Checked on
+//! the shipped site and on a fixture that adds a framework and a case
+//! without any code change.
+
+use crate::harness::{Built, TestSite, copy_fixture, manifest_dir};
+use crate::{front_matter, shipped};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The minimal fixture plus a PESTEL framework (six dimensions), a second
+/// case applying it, a declared comparison, market-wide events and tags.
+fn pestel_site() -> (tempfile::TempDir, Built) {
+    let tmp = copy_fixture("minimal");
+    let root = tmp.path();
+    write(
+        root,
+        "content/frameworks/pestel.md",
+        "---\ntitle: PESTEL\nsummary: Six kinds of outside forces.\nlayout: columns\ndimensions:\n  - { key: political, label: Political }\n  - { key: economic, label: Economic }\n  - { key: social, label: Social }\n  - { key: technological, label: Technological }\n  - { key: environmental, label: Environmental }\n  - { key: legal, label: Legal }\n---\nA lens on the environment.\n",
+    );
+    write(
+        root,
+        "content/entities/globex.md",
+        "---\ntitle: Globex\nsummary: Another widget maker.\ntype: company\nfacts: { founded: 2004, model: B2B }\n---\nGlobex.\n",
+    );
+    write(
+        root,
+        "content/entities/brazil.md",
+        "---\ntitle: Brazil\ntype: market\n---\nA market.\n",
+    );
+    write(
+        root,
+        "content/cases/globex-brazil/index.md",
+        "---\ntitle: Globex in Brazil\nsummary: A second made-up case.\ncompany: globex\nmarket: brazil\nperiod: { from: 2012, to: 2019 }\nmodel: [B2B]\ntags: [Widgets, Latin America]\nanalyses:\n  pestel:\n    political: Import quotas on widgets.\n    legal: A new consumer code.\n---\nGlobex went to [[brazil]].\n",
+    );
+    write(
+        root,
+        "content/cases/globex-brazil/entry.md",
+        "---\ntitle: Globex entry\norder: 1\nperiod: { from: 2012, to: 2015 }\nbusiness_model:\n  value_proposition: Industrial widgets in bulk.\nanalyses:\n  pestel:\n    economic: A weak real made imports dear.\n    technological: Few buyers shopped online.\n---\nThe first years, with [[acme]] as the rival.\n",
+    );
+    write(
+        root,
+        "content/cases/globex-brazil/events.yaml",
+        "- date: 2013-05\n  title: Globex opens a Sao Paulo office\n  id: office\n  stage: entry\n  entities: [globex]\n  tags: [Offices]\n",
+    );
+    write(
+        root,
+        "content/events.yaml",
+        "- date: 2014-01\n  title: \"Widget tariff \\x01cut\"\n  id: tariff\n  entities: [india]\n  tags: [Widgets]\n  body: Tariffs on widgets fell across the region.\n",
+    );
+    write(
+        root,
+        "content/comparisons/widget-makers.md",
+        "---\ntitle: Widget makers\nsummary: Acme and Globex side by side.\nsubjects: [acme, globex]\nattributes:\n  - { key: founded, label: Founded }\n  - { key: model, label: Business model }\nvalues:\n  acme: { model: B2C }\n---\nTwo firms.\n",
+    );
+    let built = TestSite {
+        root: root.to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    (tmp, built)
+}
+
+#[test]
+fn a_new_framework_and_case_appear_in_matrix_timeline_and_comparisons() {
+    let (_tmp, site) = pestel_site();
+    let fw = site.page("frameworks/pestel/");
+    let heads: Vec<String> = fw
+        .select("table.matrix thead th")
+        .iter()
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "Stage",
+            "Political",
+            "Economic",
+            "Social",
+            "Technological",
+            "Environmental",
+            "Legal"
+        ]
+    );
+    let rows = fw.text_of("table.matrix tbody");
+    assert!(rows.contains("Globex in Brazil") && rows.contains("Globex entry"));
+    assert!(rows.contains("Import quotas on widgets.") && rows.contains("A weak real"));
+
+    let case = site.page("cases/globex-brazil/");
+    assert!(case.text_of("#matrix-pestel").contains("PESTEL"));
+
+    let timeline = site.page("timeline/");
+    let lanes = timeline.attrs(".lane", "data-case");
+    // Cases in order of their start (Globex 2012, Acme 2015), market last.
+    assert_eq!(lanes, ["globex-brazil", "acme-india", "market"]);
+    assert!(
+        timeline
+            .text_of("#lane-globex-brazil")
+            .contains("Globex opens a Sao Paulo office")
+    );
+
+    let compare = site.page("compare/");
+    let cols: Vec<String> = compare
+        .select("table.compare thead th")
+        .iter()
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert_eq!(cols, ["Acme in India", "Globex in Brazil"]);
+    let coverage = compare
+        .select("table.compare tbody tr")
+        .into_iter()
+        .find(|r| r.text().collect::<String>().trim().starts_with("PESTEL"))
+        .expect("a PESTEL row under framework coverage");
+    let cells: Vec<String> = coverage
+        .select(&scraper::Selector::parse("td").unwrap())
+        .map(|c| c.text().collect::<String>())
+        .collect();
+    assert!(
+        cells[0].contains('—'),
+        "Acme does not apply PESTEL: {cells:?}"
+    );
+    assert!(cells[1].contains("Whole case") && cells[1].contains("Globex entry"));
+}
+
+#[test]
+fn global_timeline_filters_by_case_entity_and_tag_in_the_page() {
+    let (_tmp, site) = pestel_site();
+    let page = site.page("timeline/");
+    let options = |id: &str| page.attrs(&format!("#{id} option"), "value");
+    assert_eq!(
+        options("filter-case"),
+        ["", "globex-brazil", "acme-india", "market"]
+    );
+    assert!(options("filter-entity").contains(&"globex".to_string()));
+    assert!(options("filter-tag").contains(&"widgets".to_string()));
+    assert!(
+        page.attrs("script[src]", "src")
+            .iter()
+            .any(|s| s.ends_with("filter.js"))
+    );
+    // Lanes and events carry what the filter matches on.
+    let lane = &page.select("#lane-globex-brazil")[0];
+    assert!(
+        lane.value()
+            .attr("data-entities")
+            .unwrap()
+            .contains("brazil")
+    );
+    assert!(
+        lane.value()
+            .attr("data-tags")
+            .unwrap()
+            .contains("latin-america")
+    );
+    // Marks link to event anchors on the page itself.
+    let ids: BTreeSet<String> = page.attrs("[id]", "id").into_iter().collect();
+    let marks = page.attrs("#lane-market a.mark", "href");
+    assert_eq!(marks, ["#market--tariff"]);
+    assert!(ids.contains("market--tariff") && ids.contains("globex-brazil--office"));
+    // The script only hides lanes whose data attributes do not match.
+    let js = std::fs::read_to_string(site.out.join("filter.js")).unwrap();
+    assert!(js.contains("data-case") && js.contains("lane.hidden"));
+}
+
+#[test]
+fn declared_comparison_takes_values_from_facts_and_overrides() {
+    let (_tmp, site) = pestel_site();
+    let page = site.page("compare/widget-makers/");
+    let row = |label: &str| -> Vec<String> {
+        page.select("table.compare tbody tr")
+            .into_iter()
+            .find(|r| {
+                r.select(&scraper::Selector::parse("th").unwrap())
+                    .any(|h| h.text().collect::<String>() == label)
+            })
+            .unwrap_or_else(|| panic!("no row {label}"))
+            .select(&scraper::Selector::parse("td").unwrap())
+            .map(|c| c.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(row("Founded"), ["1999", "2004"]);
+    assert_eq!(row("Business model"), ["B2C", "B2B"]);
+    // Listed on /compare/ and linked from the entities it compares.
+    assert!(
+        site.page("compare/")
+            .attrs(".cards a", "href")
+            .contains(&"/compare/widget-makers/".to_string())
+    );
+    assert!(
+        site.page("entities/globex/")
+            .attrs(".backlinks a", "href")
+            .contains(&"/compare/widget-makers/".to_string())
+    );
+}
+
+#[test]
+fn comparison_values_must_name_declared_subjects_and_attributes() {
+    let tmp = copy_fixture("minimal");
+    write(
+        tmp.path(),
+        "content/comparisons/bad.md",
+        "---\ntitle: Bad\nsubjects: [acme]\nattributes:\n  - { key: founded, label: Founded }\nvalues:\n  acme: { fonded: 1999 }\n  globex: { founded: 2004 }\n---\n",
+    );
+    let built = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .fails();
+    assert!(
+        built.stderr.contains("content/comparisons/bad.md:7:11")
+            && built.stderr.contains("did you mean `founded`?"),
+        "{}",
+        built.stderr
+    );
+    assert!(
+        built.stderr.contains("content/comparisons/bad.md:8:3")
+            && built.stderr.contains("`globex`"),
+        "{}",
+        built.stderr
+    );
+}
+
+#[test]
+fn tags_and_model_types_have_pages() {
+    let (_tmp, site) = pestel_site();
+    let tags = site.page("tags/");
+    assert!(
+        tags.attrs(".cards a", "href")
+            .contains(&"/tags/latin-america/".to_string())
+    );
+    let tag = site.page("tags/widgets/");
+    assert_eq!(tag.text_of("h1"), "Widgets");
+    assert!(
+        tag.attrs(".cards a", "href")
+            .contains(&"/cases/globex-brazil/".to_string())
+    );
+    // Events carrying the tag are listed too, with their citations resolved.
+    assert!(tag.text_of(".events").contains("Widget tariff"));
+    // The case's own tag list links to the tag pages.
+    assert!(
+        site.page("cases/globex-brazil/")
+            .attrs(".tags a", "href")
+            .contains(&"/tags/widgets/".to_string())
+    );
+    let model = site.page("model/b2b/");
+    assert!(
+        model
+            .attrs(".cards a", "href")
+            .contains(&"/cases/globex-brazil/".to_string())
+    );
+    assert!(
+        !model
+            .attrs(".cards a", "href")
+            .contains(&"/cases/acme-india/".to_string())
+    );
+}
+
+#[test]
+fn aggregate_pages_split_into_numbered_pages() {
+    let tmp = copy_fixture("minimal");
+    for i in 0..30 {
+        write(
+            tmp.path(),
+            &format!("content/cases/case-{i:02}/index.md"),
+            &format!(
+                "---\ntitle: Case {i:02}\ncompany: acme\nperiod: {{ from: {}, to: 2020 }}\ntags: [bulk]\nanalyses:\n  swot:\n    strengths: Strength {i}.\n---\nText.\n",
+                2000 + i % 10
+            ),
+        );
+    }
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    // 31 cases: timeline and matrix pages hold 25, compare 6.
+    let first = site.page("timeline/");
+    assert_eq!(
+        first.select(".lane[data-case^=case-]").len()
+            + first.select(".lane[data-case=acme-india]").len(),
+        25
+    );
+    let second = site.page("timeline/page/2/");
+    assert_eq!(second.select(".lane[data-case]").len(), 6);
+    assert!(
+        first
+            .attrs(".pager a[rel=next]", "href")
+            .contains(&"/timeline/page/2/".to_string())
+    );
+    site.page("compare/page/6/");
+    assert!(!site.out.join("compare/page/7").exists());
+    let swot2 = site.page("frameworks/swot/page/2/");
+    assert_eq!(swot2.select("table.matrix tbody tr.whole-case").len(), 6);
+}
+
+#[test]
+fn entity_backlinks_name_the_linking_pages_and_field() {
+    let site = shipped();
+    let tmall = site.page("entities/tmall/");
+    let links = tmall.attrs(".backlinks a", "href");
+    // Both entity pages that link to Tmall in their text, read from the sources.
+    for source in ["alibaba-group", "taobao"] {
+        let text =
+            std::fs::read_to_string(manifest_dir().join(format!("content/entities/{source}.md")))
+                .unwrap();
+        assert!(text.contains("[[tmall"), "{source} links to tmall");
+        assert!(links.contains(&format!("/entities/{source}/")), "{links:?}");
+    }
+    // A front-matter reference names its field as the context.
+    let russia = site.page("entities/russia/");
+    let backlinks = russia.text_of(".backlinks");
+    assert!(
+        backlinks.contains("AliExpress in Russia") && backlinks.contains("market"),
+        "{backlinks}"
+    );
+}
+
+#[test]
+fn shipped_timeline_has_both_cases_and_market_events() {
+    let site = shipped();
+    let page = site.page("timeline/");
+    let lanes: BTreeSet<String> = page.attrs(".lane", "data-case").into_iter().collect();
+    for case in ["aliexpress-russia", "alibaba-international", "market"] {
+        assert!(lanes.contains(case), "lane {case} in {lanes:?}");
+    }
+    let market = page.text_of("#lane-market");
+    let events = std::fs::read_to_string(manifest_dir().join("content/events.yaml")).unwrap();
+    let first_title = events
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("title: "))
+        .unwrap()
+        .trim_matches('"');
+    assert!(market.contains(first_title), "{first_title} in {market}");
+}
+
+#[test]
+fn shipped_comparison_shows_each_platform_fact() {
+    let site = shipped();
+    let fm = front_matter("comparisons/cross-border-platforms-russia.md");
+    let page = site.page("compare/cross-border-platforms-russia/");
+    let subjects: Vec<String> = fm["subjects"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    let header = page.text_of("table.compare thead");
+    let text = page.text_of("table.compare tbody");
+    for s in &subjects {
+        let entity = front_matter(&format!("entities/{s}.md"));
+        assert!(header.contains(entity["title"].as_str().unwrap()));
+        for a in fm["attributes"].as_sequence().unwrap() {
+            let key = a["key"].as_str().unwrap();
+            if let Some(v) = entity["facts"].get(key) {
+                let v = match v {
+                    serde_yaml::Value::String(s) => s.clone(),
+                    other => serde_yaml::to_string(other).unwrap().trim().to_string(),
+                };
+                let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(text.contains(&v), "{s}.{key} = {v} in the table");
+            }
+        }
+    }
+}
+
+#[test]
+fn search_index_finds_a_known_word_with_pagefinds_own_script() {
+    let site = shipped();
+    let script = manifest_dir().join("tests/views/pagefind_query.mjs");
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .arg(&site.out)
+        .arg("Tmall")
+        .output()
+        .expect("node is installed (see .ci/run)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let urls: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    assert!(urls.contains(&"/entities/tmall/"), "{urls:?}");
+    // The header search box points at the search page.
+    let home = site.page("");
+    assert_eq!(
+        home.attrs("header form[role=search]", "action"),
+        ["/search/"]
+    );
+    assert_eq!(home.attrs("header input[type=search]", "name"), ["q"]);
+    assert!(
+        site.page("search/")
+            .attrs("script[src]", "src")
+            .iter()
+            .any(|s| s.ends_with("pagefind-ui.js"))
+    );
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let site = TestSite::fixture("minimal").arg("--no-search").build().ok();
+    assert!(!site.out.join("pagefind").exists());
+    assert!(!site.out.join("search/index.html").exists());
+    assert!(
+        site.page("")
+            .attrs("form[role=search]", "action")
+            .is_empty()
+    );
+}
+
+#[test]
+fn sitemap_lists_every_page_and_feeds_are_well_formed() {
+    let (_tmp, site) = pestel_site();
+    let files = site.files();
+    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is well-formed XML");
+    let locs: BTreeSet<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    for file in files.keys().filter(|f| f.ends_with("index.html")) {
+        let html = String::from_utf8_lossy(&files[file]).into_owned();
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // redirects are not pages
+        }
+        let url = format!(
+            "https://example.org/{}",
+            file.trim_end_matches("index.html")
+        );
+        assert!(locs.contains(&url), "sitemap lacks {url}");
+    }
+    assert!(!locs.iter().any(|l| l.contains("old-acme")));
+
+    let atom = String::from_utf8(files["atom.xml"].clone()).unwrap();
+    let feed = roxmltree::Document::parse(&atom).expect("atom.xml is well-formed XML");
+    assert_eq!(feed.root_element().tag_name().name(), "feed");
+
+    let robots = String::from_utf8(files["robots.txt"].clone()).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
+}
+
+#[test]
+fn feed_stays_well_formed_with_control_characters_in_titles() {
+    let tmp = copy_fixture("minimal");
+    write(
+        tmp.path(),
+        "content/notes.md",
+        "---\ntitle: \"Bell \\a and <b> & friends\"\nupdated: 2024-01-02\n---\nText.\n",
+    );
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let atom = std::fs::read_to_string(site.out.join("atom.xml")).unwrap();
+    let feed = roxmltree::Document::parse(&atom).expect("atom.xml is well-formed XML");
+    let titles: Vec<&str> = feed
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(titles.contains(&"Bell  and <b> & friends"), "{titles:?}");
+}
+
+#[test]
+fn graph_json_names_every_page_and_its_links() {
+    let site = shipped();
+    let text = std::fs::read_to_string(site.out.join("graph.json")).unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&text).expect("graph.json parses");
+    let urls: BTreeSet<&str> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["url"].as_str().unwrap())
+        .collect();
+    for entity in crate::slugs_in("entities") {
+        assert!(
+            urls.contains(format!("/entities/{entity}/").as_str()),
+            "{entity}"
+        );
+    }
+    assert!(urls.contains("/cases/aliexpress-russia/entry/"));
+    let edge = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"] == "page:entities/taobao" && e["target"] == "page:entities/tmall")
+        .expect("the Taobao → Tmall link");
+    assert_eq!(edge["file"], "content/entities/taobao.md");
+    assert!(edge["line"].as_u64().unwrap() > 1);
+}
