@@ -31,6 +31,9 @@ pub struct Config {
     /// (e.g. `https://github.com/org/kb/edit/main/`).
     #[serde(default)]
     pub edit_url: Option<String>,
+    /// Citation style of references and citations.
+    #[serde(default)]
+    pub bibliography: BibliographyConfig,
     /// Build a client-side search index and the /search/ page.
     #[serde(default = "default_true")]
     pub search: bool,
@@ -43,6 +46,28 @@ pub struct MarkdownConfig {
     /// Pass raw HTML in Markdown through instead of escaping it.
     #[serde(default)]
     pub allow_html: bool,
+}
+
+/// How citations and reference lists are formatted.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BibliographyConfig {
+    /// A CSL style bundled with Hayagriva, by name: `apa` (default),
+    /// `chicago-author-date`, `ieee`, `gb-7714-2015-numeric`…
+    #[serde(default = "default_style")]
+    pub style: String,
+}
+
+impl Default for BibliographyConfig {
+    fn default() -> Self {
+        BibliographyConfig {
+            style: default_style(),
+        }
+    }
+}
+
+fn default_style() -> String {
+    "apa".into()
 }
 
 fn default_base_url() -> String {
@@ -81,6 +106,18 @@ impl Config {
                 }),
                 msg,
             )]);
+        }
+        if crate::bibliography::CslStyle::by_name(&config.bibliography.style).is_none() {
+            let names = crate::bibliography::SUGGESTED.join(", ");
+            return Err(vec![
+                doc.error(
+                    doc.span("bibliography.style"),
+                    format!("unknown citation style `{}`", config.bibliography.style),
+                )
+                .with_help(format!(
+                    "use the name of a CSL style bundled with Hayagriva, such as {names}"
+                )),
+            ]);
         }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');

@@ -2,6 +2,7 @@
 //! bases. The pipeline: config → load → model → links → markdown → render → output.
 
 pub mod aggregate;
+pub mod bibliography;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;

@@ -26,7 +26,12 @@ enum Loaded {
     Broken(Box<Page>, Vec<Diagnostic>),
     Events(Vec<Event>),
     /// The entries that loaded, where they are, and the problems of the rest.
-    References(BTreeMap<String, Reference>, Locator, Vec<Diagnostic>),
+    References(
+        BTreeMap<String, Reference>,
+        Locator,
+        Vec<Diagnostic>,
+        Option<Box<hayagriva::Library>>,
+    ),
     Glossary(Vec<Term>, Locator, Vec<Diagnostic>),
     Dataset(String, Box<Dataset>),
     Asset(String),
@@ -53,6 +58,7 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
     let mut pages = Vec::new();
     let mut events = Vec::new();
     let mut references = BTreeMap::new();
+    let mut library = None;
     let mut terms = Vec::new();
     let mut datasets = BTreeMap::new();
     let mut assets = Vec::new();
@@ -66,8 +72,9 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
                 diags.extend(ds);
             }
             Ok(Loaded::Events(e)) => events.extend(e),
-            Ok(Loaded::References(r, at, ds)) => {
+            Ok(Loaded::References(r, at, ds, lib)) => {
                 references = r;
+                library = lib;
                 locators.references = Some(Arc::new(at));
                 refs_broken |= !ds.is_empty();
                 diags.extend(ds);
@@ -130,8 +137,16 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
         .map(|(i, p)| (p.path.clone(), i))
         .collect();
     let latest = latest_date(&pages, &events);
+    let citations = match (
+        &library,
+        crate::bibliography::CslStyle::by_name(&config.bibliography.style),
+    ) {
+        (Some(lib), Some(style)) => style.format(lib),
+        _ => Default::default(),
+    };
     LoadResult {
         kb: Kb {
+            citations,
             config,
             pages,
             by_path,
@@ -231,9 +246,31 @@ fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded
     match (parts.as_slice(), ext.as_str()) {
         (["references.yaml" | "references.yml"], _) => {
             let doc = YamlDoc::parse(rel, &text, &text, 0).map_err(|d| vec![d])?;
-            let (refs, problems) = load_map(&doc)?;
-            Ok(Loaded::References(refs, doc.locator(), problems))
+            let (refs, mut problems) = load_map(&doc)?;
+            let library = if problems.is_empty() {
+                match hayagriva::io::from_yaml_str(&text) {
+                    Ok(lib) => Some(Box::new(lib)),
+                    Err(e) => {
+                        let (line, col) = e
+                            .location()
+                            .map_or((1, 1), |l| (l.line(), l.column()));
+                        problems.push(
+                            Diagnostic::error(
+                                Span::new(rel, line, col),
+                                format!("not a valid Hayagriva bibliography: {e}"),
+                            )
+                            .with_source(&text)
+                            .with_help("entries follow Hayagriva's YAML format: https://github.com/typst/hayagriva/blob/main/docs/file-format.md"),
+                        );
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            Ok(Loaded::References(refs, doc.locator(), problems, library))
         }
+        (["references.bib"], _) => load_bibtex(rel, &text),
         (["glossary.yaml" | "glossary.yml"], _) => {
             let doc = YamlDoc::parse(rel, &text, &text, 0).map_err(|d| vec![d])?;
             let (terms, problems) = split_results(load_list_items(&doc)?);
@@ -575,6 +612,34 @@ fn make_event(
         col: span.col,
         locator: Arc::clone(locator),
     }
+}
+
+/// `content/references.bib`: a BibTeX or BibLaTeX bibliography.
+fn load_bibtex(rel: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    let library = hayagriva::io::from_biblatex_str(text).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| {
+                let offset = match e {
+                    hayagriva::io::BibLaTeXError::Parse(p) => p.span.start,
+                    hayagriva::io::BibLaTeXError::Type(t) => t.span.start,
+                };
+                let (line, col) = line_col(text, offset);
+                Diagnostic::error(Span::new(rel, line, col), format!("BibTeX: {e}"))
+                    .with_source(text)
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let refs = library
+        .iter()
+        .map(|e| (e.key().to_string(), Reference::from_entry(e)))
+        .collect();
+    Ok(Loaded::References(
+        refs,
+        Locator::default(),
+        Vec::new(),
+        Some(Box::new(library)),
+    ))
 }
 
 /// A slug made from free text (for anchors and heading ids).

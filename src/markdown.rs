@@ -242,7 +242,9 @@ impl Renderer<'_> {
                                 if !out.cites.iter().any(|c| c == key) {
                                     out.cites.push(key.to_string());
                                 }
-                                events.push(Event::InlineHtml(cite_html(key, r, locator).into()));
+                                events.push(Event::InlineHtml(
+                                    cite_html(self.resolver.kb(), key, r, locator).into(),
+                                ));
                             }
                             None if self.resolver.kb().incomplete.references => {}
                             None => diags.push(
@@ -592,33 +594,16 @@ impl<'t> Positioner<'t> {
     }
 }
 
-/// Short author–year label: `Gu 2018`, `Wu & Li 2016`, `Yang et al. 2015`.
-pub fn author_year(r: &Reference) -> String {
-    let year = r
-        .date
-        .as_ref()
-        .map(|d| d.0.chars().take(4).collect::<String>())
-        .unwrap_or_else(|| "n.d.".into());
-    let family = |n: &str| n.split(',').next().unwrap_or(n).trim().to_string();
-    let who = match r.author.as_ref().map(|a| a.names()) {
-        Some(names) if names.len() == 1 => family(names[0]),
-        Some(names) if names.len() == 2 => format!("{} & {}", family(names[0]), family(names[1])),
-        Some(names) if names.len() > 2 => format!("{} et al.", family(names[0])),
-        _ => {
-            let words: Vec<&str> = r.title.split_whitespace().take(4).collect();
-            format!("“{}…”", words.join(" "))
-        }
-    };
-    format!("{who} {year}")
-}
-
-fn cite_html(key: &str, r: &Reference, locator: Option<&str>) -> String {
+/// The in-text citation of `key` in the site's style, linked to the
+/// page's reference list.
+fn cite_html(kb: &crate::model::Kb, key: &str, r: &Reference, locator: Option<&str>) -> String {
+    let label = crate::render::cite_label(kb, key);
     let label = match locator {
-        Some(l) if !l.is_empty() => format!("{}, {l}", author_year(r)),
-        _ => author_year(r),
+        Some(l) => crate::bibliography::with_locator(&label, l),
+        None => label,
     };
     format!(
-        "<cite class=\"cite\"><a href=\"#ref-{}\" title=\"{}\">({})</a></cite>",
+        "<cite class=\"cite\"><a href=\"#ref-{}\" title=\"{}\">{}</a></cite>",
         html_escape(key),
         html_escape(&r.title),
         html_escape(&label)

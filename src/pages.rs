@@ -769,30 +769,15 @@ fn number(v: f64) -> String {
 }
 
 fn metric_view(prep: &Prepared<'_>, m: &Metric) -> MetricView {
-    let kb = prep.kb;
-    let cites: Vec<String> = m
-        .refs
-        .iter()
-        .filter_map(|k| {
-            kb.references.get(k).map(|r| {
-                format!(
-                    "<a href=\"#ref-{k}\">{}</a>",
-                    crate::highlight::html_escape(&crate::markdown::author_year(r))
-                )
-            })
-        })
-        .collect();
     MetricView {
         label: m.label.clone(),
         unit: m.unit.clone().unwrap_or_default(),
         start: m.start.map(number),
         end: m.end.map(number),
         period: m.period.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
-        cites: if cites.is_empty() {
-            String::new()
-        } else {
-            format!("<cite class=\"cite\">({})</cite>", cites.join("; "))
-        },
+        cites: crate::render::cite_list(prep.kb, &m.refs)
+            .trim_start()
+            .to_string(),
     }
 }
 

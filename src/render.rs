@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::highlight::html_escape;
 use crate::links::{Graph, Resolver, Target, page_url, term_anchor};
-use crate::markdown::{Origin, Rendered, Renderer, Source, author_year};
+use crate::markdown::{Origin, Rendered, Renderer, Source};
 use crate::model::*;
 use crate::validate::CANVAS;
 use crate::views::*;
@@ -278,17 +278,35 @@ fn analyses_of(page: &Page) -> Vec<(&String, &BTreeMap<String, Entry>, String)> 
     out
 }
 
-/// ` (Gu 2018; Wu 2016)` for a list of keys.
-fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> String {
+/// The in-text citation of a key in the site's style (`(Gu, 2018)`).
+pub fn cite_label(kb: &Kb, key: &str) -> String {
+    kb.citations
+        .get(key)
+        .map_or_else(|| format!("({key})"), |f| f.cite.clone())
+}
+
+/// ` (Gu, 2018; Wu, 2016)` for a list of keys: one bracket around every
+/// citation, each linked to the page's reference list.
+pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> String {
+    let mut open = '(';
+    let mut close = ')';
     let parts: Vec<String> = keys
         .into_iter()
         .filter_map(|k| {
             kb.references.get(k).map(|r| {
+                let label = cite_label(kb, k);
+                let mut inner = label.as_str();
+                for (o, c) in [('(', ')'), ('[', ']')] {
+                    if let Some(x) = inner.strip_prefix(o).and_then(|x| x.strip_suffix(c)) {
+                        inner = x;
+                        (open, close) = (o, c);
+                    }
+                }
                 format!(
                     "<a href=\"#ref-{}\" title=\"{}\">{}</a>",
                     html_escape(k),
                     html_escape(&r.title),
-                    html_escape(&author_year(r))
+                    html_escape(inner)
                 )
             })
         })
@@ -296,50 +314,11 @@ fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> String 
     if parts.is_empty() {
         String::new()
     } else {
-        format!(" <cite class=\"cite\">({})</cite>", parts.join("; "))
+        format!(
+            " <cite class=\"cite\">{open}{}{close}</cite>",
+            parts.join("; ")
+        )
     }
-}
-
-/// Formats a reference in an author–date style.
-pub fn format_reference(r: &Reference) -> String {
-    let mut s = String::new();
-    if let Some(a) = &r.author {
-        s.push_str(&html_escape(&a.names().join("; ")));
-        s.push(' ');
-    }
-    let year = r.date.as_ref().map_or("n.d.".to_string(), |d| d.0.clone());
-    s.push_str(&format!("({}). ", html_escape(&year)));
-    let title = html_escape(&r.title);
-    match &r.url {
-        Some(u) if crate::markdown::check_url(u).is_ok() => s.push_str(&format!(
-            "<a href=\"{}\"><em>{title}</em></a>",
-            html_escape(u)
-        )),
-        _ => s.push_str(&format!("<em>{title}</em>")),
-    }
-    s.push('.');
-    if let Some(p) = &r.parent {
-        s.push_str(&format!(" In <em>{}</em>", html_escape(&p.title)));
-        for (label, v) in [("vol.", &p.volume), ("no.", &p.issue)] {
-            if let Some(v) = v {
-                s.push_str(&format!(", {label} {}", html_escape(&v.0)));
-            }
-        }
-        if let Some(pr) = r.page_range.as_ref().or(p.page_range.as_ref()) {
-            s.push_str(&format!(", pp. {}", html_escape(&pr.0)));
-        }
-        s.push('.');
-    }
-    for part in [&r.organization, &r.publisher, &r.location]
-        .into_iter()
-        .flatten()
-    {
-        s.push_str(&format!(" {}.", html_escape(part)));
-    }
-    if let Some(n) = &r.note {
-        s.push_str(&format!(" {}.", html_escape(n.trim_end_matches('.'))));
-    }
-    s
 }
 
 impl Prepared<'_> {
@@ -461,19 +440,30 @@ impl Prepared<'_> {
 
     /// Reference list for a set of citation keys.
     pub fn references(&self, keys: &BTreeSet<String>) -> Vec<RefView> {
-        let mut refs: Vec<RefView> = keys
+        let mut refs = keys
             .iter()
-            .filter_map(|k| self.kb.references.get(k).map(|r| (k, r)))
-            .map(|(k, r)| RefView {
-                key: k.clone(),
-                label: author_year(r),
-                html: format_reference(r),
-                url: format!("{}references/#ref-{k}", self.base_path),
-                cited_by: Vec::new(),
+            .filter(|k| self.kb.references.contains_key(*k))
+            .map(|k| {
+                let f = self.kb.citations.get(k).cloned().unwrap_or_default();
+                (
+                    f.order,
+                    RefView {
+                        key: k.clone(),
+                        label: cite_label(self.kb, k),
+                        html: if f.html.is_empty() {
+                            html_escape(k)
+                        } else {
+                            f.html
+                        },
+                        url: format!("{}references/#ref-{k}", self.base_path),
+                        cited_by: Vec::new(),
+                    },
+                )
             })
-            .collect();
-        refs.sort_by(|a, b| a.label.cmp(&b.label).then(a.key.cmp(&b.key)));
-        refs
+            .collect::<Vec<(usize, RefView)>>();
+        // The style's bibliography order (alphabetical or by number).
+        refs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.key.cmp(&b.1.key)));
+        refs.into_iter().map(|(_, r)| r).collect()
     }
 
     pub fn cell(&self, id: PageId, fw: &str, dim: &str) -> Vec<CellItem> {

@@ -322,6 +322,40 @@ pub struct Reference {
     pub serial_number: Option<BTreeMap<String, Scalar>>,
 }
 
+impl Reference {
+    /// The fields casebook itself reads, from an entry of a BibTeX file.
+    pub fn from_entry(e: &hayagriva::Entry) -> Reference {
+        Reference {
+            entry_type: Some(format!("{:?}", e.entry_type()).to_lowercase()),
+            title: e
+                .title()
+                .map_or_else(|| e.key().to_string(), |t| t.value.to_string()),
+            author: e.authors().map(|a| {
+                Authors::Many(
+                    a.iter()
+                        .map(|p| {
+                            format!("{}, {}", p.name, p.given_name.clone().unwrap_or_default())
+                        })
+                        .collect(),
+                )
+            }),
+            editor: None,
+            date: e.date().map(|d| Scalar(d.year.to_string())),
+            publisher: None,
+            organization: None,
+            location: None,
+            url: e.url().map(|u| u.value.to_string()),
+            page_range: None,
+            volume: None,
+            issue: None,
+            parent: None,
+            note: None,
+            language: None,
+            serial_number: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Authors {

@@ -151,6 +151,8 @@ pub struct Kb {
     pub by_path: BTreeMap<String, PageId>,
     pub events: Vec<Event>,
     pub references: BTreeMap<String, Reference>,
+    /// Every reference formatted in the site's citation style.
+    pub citations: std::collections::HashMap<String, crate::bibliography::Formatted>,
     pub terms: Vec<Term>,
     pub datasets: BTreeMap<String, Dataset>,
     /// Latest date mentioned in the content; `present` is drawn to it.
