@@ -28,6 +28,8 @@ pub struct Prepared<'kb> {
     pub backlinks: BTreeMap<Target, Vec<(PageId, crate::links::LinkSite)>>,
     /// Every link with where it was written (for graph.json).
     pub graph: Graph,
+    /// The site's citation style, for "cite this page".
+    pub style: Option<crate::bibliography::CslStyle>,
     pub base_path: String,
 }
 
@@ -179,6 +181,7 @@ pub fn prepare<'kb>(
         term_html,
         backlinks,
         graph,
+        style: crate::bibliography::CslStyle::by_name(&kb.config.bibliography.style),
         base_path: kb.config.base_path(),
     }
 }
@@ -366,7 +369,32 @@ impl Prepared<'_> {
             breadcrumbs: self.breadcrumbs(id),
             backlinks: self.backlinks_of(&Target::Page(id)),
             references: self.references(&self.cites[id]),
+            cite: self.cite_this(id),
         }
+    }
+
+    /// The page as a reference: formatted in the site's style, and BibTeX.
+    fn cite_this(&self, id: PageId) -> Option<CiteView> {
+        let p = &self.kb.pages[id];
+        if matches!(p.kind, Kind::Home | Kind::Section) {
+            return None;
+        }
+        let url = format!(
+            "{}{}",
+            self.kb.config.base_url,
+            page_url("", &p.path).trim_start_matches('/')
+        );
+        let page = crate::bibliography::PageRef {
+            title: &p.meta.title,
+            site: &self.kb.config.title,
+            url: &url,
+            date: crate::feeds::page_date(p).map(|d| d.to_string()),
+        };
+        let html = self.style.as_ref()?.format_page(&page)?;
+        Some(CiteView {
+            html,
+            bibtex: page.bibtex(&crate::load::slugify(&p.path.replace('/', "-"))),
+        })
     }
 
     /// Tags as links to their tag pages.

@@ -49,6 +49,15 @@ pub struct PageView {
     pub breadcrumbs: Vec<Link>,
     pub backlinks: Vec<BacklinkGroup>,
     pub references: Vec<RefView>,
+    /// "Cite this page": the page as a reference in the site's style.
+    pub cite: Option<CiteView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CiteView {
+    /// HTML, formatted by the citation style.
+    pub html: String,
+    pub bibtex: String,
 }
 
 /// Pages of one kind that link here.

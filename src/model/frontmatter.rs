@@ -320,6 +320,27 @@ pub struct Reference {
     pub language: Option<String>,
     #[serde(default)]
     pub serial_number: Option<BTreeMap<String, Scalar>>,
+    /// Kind of work within its type (`Master's thesis`).
+    #[serde(default)]
+    pub genre: Option<String>,
+    #[serde(default)]
+    pub edition: Option<Scalar>,
+    #[serde(default)]
+    pub page_total: Option<Scalar>,
+    #[serde(default)]
+    pub volume_total: Option<Scalar>,
+    #[serde(default, rename = "abstract")]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub archive: Option<String>,
+    #[serde(default)]
+    pub archive_location: Option<String>,
+    #[serde(default)]
+    pub call_number: Option<Scalar>,
+    #[serde(default)]
+    pub runtime: Option<Scalar>,
+    #[serde(default)]
+    pub time_range: Option<Scalar>,
 }
 
 impl Reference {
@@ -352,6 +373,16 @@ impl Reference {
             note: None,
             language: None,
             serial_number: None,
+            genre: None,
+            edition: None,
+            page_total: None,
+            volume_total: None,
+            summary: None,
+            archive: None,
+            archive_location: None,
+            call_number: None,
+            runtime: None,
+            time_range: None,
         }
     }
 }

@@ -11,6 +11,9 @@
     showImages: false,
     resetStyles: false
   });
+  // Pagefind labels its input only with a title; give it a real accessible name.
+  var input = root.querySelector("input.pagefind-ui__search-input");
+  if (input) input.setAttribute("aria-label", "Search the knowledge base");
   var q = new URLSearchParams(location.search).get("q");
   if (q) ui.triggerSearch(q);
 })();
