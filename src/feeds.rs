@@ -131,6 +131,50 @@ pub fn atom(prep: &Prepared<'_>) -> String {
     s
 }
 
+/// A dataset as CSV: its columns and rows, or `label,value` for a series.
+pub fn dataset_csv(d: &Dataset) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let e = |e: csv::Error| e.to_string();
+    if d.series.is_empty() {
+        w.write_record(&d.columns).map_err(e)?;
+        for r in &d.rows {
+            w.write_record(r.iter().map(|c| c.0.as_str())).map_err(e)?;
+        }
+    } else {
+        w.write_record(["label", "value", "entity"]).map_err(e)?;
+        for p in &d.series {
+            w.write_record([
+                p.label.as_str(),
+                &crate::chart::format_number(p.value),
+                p.entity.as_deref().unwrap_or(""),
+            ])
+            .map_err(e)?;
+        }
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// A dataset as JSON, with its title, unit, summary and sources.
+pub fn dataset_json(d: &Dataset) -> String {
+    let mut v = serde_json::json!({
+        "title": d.title,
+        "summary": d.summary,
+        "unit": d.unit,
+        "refs": d.refs,
+    });
+    if d.series.is_empty() {
+        v["columns"] = serde_json::json!(d.columns);
+        v["rows"] = serde_json::json!(d.rows);
+    } else {
+        v["series"] = d
+            .series
+            .iter()
+            .map(|p| serde_json::json!({ "label": p.label, "value": p.value, "entity": p.entity }))
+            .collect();
+    }
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
 #[derive(Serialize)]
 struct GraphJson<'a> {
     nodes: Vec<Node<'a>>,

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod bibliography;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
@@ -20,6 +21,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod shortcodes;
 pub mod svg;
 pub mod theme;
 pub mod validate;

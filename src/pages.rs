@@ -108,22 +108,37 @@ pub fn render_all(
     }
     entries.sort_by(|a, b| a.file.cmp(&b.file));
     let base = &prep.kb.config.base_url;
-    let files = [
-        ("sitemap.xml", feeds::sitemap(base, &entries)),
-        ("robots.txt", feeds::robots(base)),
-        ("atom.xml", feeds::atom(prep)),
-        ("graph.json", feeds::graph_json(prep)),
+    let mut files = vec![
+        (
+            "sitemap.xml".to_string(),
+            feeds::sitemap(base, &entries).into_bytes(),
+        ),
+        ("robots.txt".to_string(), feeds::robots(base).into_bytes()),
+        ("atom.xml".to_string(), feeds::atom(prep).into_bytes()),
+        (
+            "graph.json".to_string(),
+            feeds::graph_json(prep).into_bytes(),
+        ),
     ];
-    files
-        .into_iter()
-        .filter_map(|(path, text)| {
-            emit(Output {
-                path: path.into(),
-                bytes: text.into_bytes(),
-            })
-            .err()
-        })
-        .collect()
+    for (slug, d) in &prep.kb.datasets {
+        match feeds::dataset_csv(d) {
+            Ok(csv) => files.push((format!("data/{slug}.csv"), csv)),
+            Err(e) => errors.push(Diagnostic::error(
+                crate::diagnostics::Span::new(format!("content/data/{slug}.yaml"), 1, 1),
+                format!("could not write the CSV download: {e}"),
+            )),
+        }
+        files.push((
+            format!("data/{slug}.json"),
+            feeds::dataset_json(d).into_bytes(),
+        ));
+    }
+    errors.extend(
+        files
+            .into_iter()
+            .filter_map(|(path, bytes)| emit(Output { path, bytes }).err()),
+    );
+    errors
 }
 
 /// A rendered page's sitemap entry and, for searchable pages, its URL and
@@ -238,9 +253,9 @@ fn render_job(
     let (template, path, page) = match job {
         Job::Page(id) => {
             lastmod = feeds::page_date(&prep.kb.pages[*id]);
-            page_job(prep, *id, 1, &mut ctx)
+            page_job(prep, theme, *id, 1, &mut ctx)?
         }
-        Job::FrameworkPage(id, n) => page_job(prep, *id, *n, &mut ctx),
+        Job::FrameworkPage(id, n) => page_job(prep, theme, *id, *n, &mut ctx)?,
         Job::List(kind, n) => list_job(prep, *kind, *n, &mut ctx),
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
@@ -528,10 +543,11 @@ fn insert<T: Serialize>(ctx: &mut Context, key: &str, value: &T) {
 
 fn page_job(
     prep: &Prepared<'_>,
+    theme: &Theme,
     id: PageId,
     n: usize,
     ctx: &mut Context,
-) -> (&'static str, String, PageView) {
+) -> Result<(&'static str, String, PageView), Diagnostic> {
     let p = &prep.kb.pages[id];
     let mut page = prep.page_view(id);
     let template = match &p.data {
@@ -571,12 +587,18 @@ fn page_job(
         }
         _ => "page.html",
     };
+    let shown = expand_shortcodes(prep, theme, id, &mut page.content)?;
+    if !shown.is_empty() {
+        let mut keys: BTreeSet<String> = page.references.iter().map(|r| r.key.clone()).collect();
+        keys.extend(shown);
+        page.references = prep.references(&keys);
+    }
     let path = if n > 1 {
         aggregate::paged_file(&p.path, n)
     } else {
         out_path(&p.path)
     };
-    (template, path, page)
+    Ok((template, path, page))
 }
 
 pub fn card(prep: &Prepared<'_>, id: PageId, meta: String) -> Card {
@@ -594,6 +616,198 @@ fn period_of(p: &Page) -> String {
         PageData::Case(c) => c.period.map(|x| x.human()).unwrap_or_default(),
         PageData::Stage(s) => s.fm.period.map(|x| x.human()).unwrap_or_default(),
         _ => String::new(),
+    }
+}
+
+/// A case's timeline: stages as bands, events as marks linking to
+/// `<prefix>#<anchor>` (empty prefix on the case page itself).
+fn case_timeline(prep: &Prepared<'_>, id: PageId, prefix: &str) -> String {
+    let kb = prep.kb;
+    let page = &kb.pages[id];
+    let bands: Vec<svg::Band> = kb
+        .stages_of(&page.path)
+        .iter()
+        .filter_map(|(sid, sp, s)| {
+            s.period.map(|per| svg::Band {
+                label: sp.meta.title.clone(),
+                url: prep.url(*sid),
+                from: per.from,
+                to: per.end(kb.latest),
+            })
+        })
+        .collect();
+    let marks: Vec<svg::Mark> = kb
+        .event_ids_of(Some(&page.path))
+        .into_iter()
+        .map(|e| &kb.events[e])
+        .map(|e| svg::Mark {
+            label: e.fm.title.clone(),
+            href: format!("{prefix}#{}", e.anchor),
+            date: e.fm.date,
+            filter: None,
+        })
+        .collect();
+    svg::timeline(&format!("Timeline of {}", page.meta.title), &bands, &marks)
+}
+
+/// Replaces the shortcode placeholders of page `id` with their templates'
+/// output; returns the citation keys the expanded parts show.
+fn expand_shortcodes(
+    prep: &Prepared<'_>,
+    theme: &Theme,
+    id: PageId,
+    html: &mut String,
+) -> Result<BTreeSet<String>, Diagnostic> {
+    let kb = prep.kb;
+    let page = &kb.pages[id];
+    let mut cites = BTreeSet::new();
+    for (n, call) in prep.shortcodes[id].iter().enumerate() {
+        let token = crate::shortcodes::placeholder(n);
+        let block = format!("<p>{token}</p>");
+        let at = || {
+            let (line, col) = page.source.line_col(page.source.body_start + call.offset);
+            crate::diagnostics::Span::new(&page.source.file, line, col)
+        };
+        if !html.contains(&block) {
+            if html.contains(&token) {
+                return Err(Diagnostic::error(
+                    at(),
+                    format!(
+                        "the `{}` shortcode must stand in a paragraph of its own",
+                        call.name
+                    ),
+                )
+                .with_source(&page.source.text)
+                .with_help("leave a blank line before and after the call"));
+            }
+            continue;
+        }
+        let mut ctx = Context::new();
+        ctx.insert("args", &call.args);
+        ctx.insert("page_url", &prep.url(id));
+        let arg = |k: &str| call.args.get(k).and_then(|a| a.as_str()).unwrap_or("");
+        match call.name.as_str() {
+            "table" | "chart" => {
+                let Some(ds) = kb.datasets.get(arg("data")) else {
+                    continue;
+                };
+                cites.extend(ds.refs.iter().cloned());
+                insert(&mut ctx, "dataset", &dataset_view(prep, arg("data"), ds, n));
+                if call.name == "chart" {
+                    let series = crate::chart::series_of(
+                        ds,
+                        call.args.get("column").and_then(|a| a.as_str()),
+                    );
+                    let unit = ds.unit.as_deref().unwrap_or("");
+                    let svg = if arg("kind") == "line" {
+                        crate::chart::line(&ds.title, unit, &series)
+                    } else {
+                        crate::chart::bar(&ds.title, unit, &series)
+                    };
+                    ctx.insert("chart", &svg);
+                }
+            }
+            "timeline" => {
+                let Some(&cid) = kb.by_path.get(format!("cases/{}", arg("case")).as_str()) else {
+                    continue;
+                };
+                ctx.insert("timeline", &case_timeline(prep, cid, &prep.url(cid)));
+                insert(&mut ctx, "case", &prep.link(cid));
+            }
+            "matrix" => {
+                let Some(&fid) = kb
+                    .by_path
+                    .get(format!("frameworks/{}", arg("framework")).as_str())
+                else {
+                    continue;
+                };
+                let mut rows = Vec::new();
+                let cases: Vec<PageId> =
+                    match kb.by_path.get(format!("cases/{}", arg("case")).as_str()) {
+                        Some(&cid) => vec![cid],
+                        None => kb
+                            .pages_of(Kind::Case)
+                            .map(|(c, _)| c)
+                            .take(aggregate::MATRIX_CASES)
+                            .collect(),
+                    };
+                for cid in cases {
+                    rows.push((cid, call.args.contains_key("case")));
+                    rows.extend(
+                        kb.stages_of(&kb.pages[cid].path)
+                            .iter()
+                            .map(|(s, _, _)| (*s, !call.args.contains_key("case"))),
+                    );
+                }
+                rows.retain(|(r, _)| applies(&kb.pages[*r], arg("framework")));
+                for (r, _) in &rows {
+                    cites.extend(prep.cites[*r].iter().cloned());
+                }
+                let fw = prep.link(fid);
+                let caption = match kb.by_path.get(format!("cases/{}", arg("case")).as_str()) {
+                    Some(&cid) => format!("{} — {}", fw.title, kb.pages[cid].meta.title),
+                    None => fw.title.clone(),
+                };
+                ctx.insert("caption", &caption);
+                insert(&mut ctx, "framework", &fw);
+                ctx.insert("matrix", &prep.matrix(arg("framework"), &rows));
+            }
+            _ => {}
+        }
+        let out = theme
+            .tera
+            .render(&format!("shortcodes/{}.html", call.name), &ctx)
+            .map_err(|e| {
+                let mut d = template_error(&e);
+                d.message = format!(
+                    "{} (in the `{}` shortcode at {}:{}:{})",
+                    d.message,
+                    call.name,
+                    page.source.file,
+                    at().line,
+                    at().col
+                );
+                d
+            })?;
+        *html = html.replacen(&block, out.trim(), 1);
+    }
+    Ok(cites)
+}
+
+/// A dataset as its table and chart templates show it.
+fn dataset_view(prep: &Prepared<'_>, slug: &str, ds: &Dataset, n: usize) -> DatasetView {
+    let (columns, rows) = if ds.series.is_empty() {
+        (
+            ds.columns.clone(),
+            ds.rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.0.clone()).collect())
+                .collect(),
+        )
+    } else {
+        (
+            vec![
+                "Label".into(),
+                ds.unit.clone().unwrap_or_else(|| "Value".into()),
+            ],
+            ds.series
+                .iter()
+                .map(|p| vec![p.label.clone(), crate::chart::format_number(p.value)])
+                .collect(),
+        )
+    };
+    DatasetView {
+        anchor: format!("data-{slug}-{n}"),
+        title: ds.title.clone(),
+        summary: ds.summary.clone(),
+        unit: ds.unit.clone().unwrap_or_default(),
+        columns,
+        rows,
+        cites: crate::render::cite_list(prep.kb, &ds.refs)
+            .trim_start()
+            .to_string(),
+        csv_url: format!("{}data/{slug}.csv", prep.base_path),
+        json_url: format!("{}data/{slug}.json", prep.base_path),
     }
 }
 
@@ -619,29 +833,7 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
         }
     }
     let events: Vec<usize> = kb.event_ids_of(Some(&page.path));
-    let latest = kb.latest;
-    let bands: Vec<svg::Band> = stages
-        .iter()
-        .filter_map(|(sid, sp, s)| {
-            s.period.map(|per| svg::Band {
-                label: sp.meta.title.clone(),
-                url: prep.url(*sid),
-                from: per.from,
-                to: per.end(latest),
-            })
-        })
-        .collect();
-    let marks: Vec<svg::Mark> = events
-        .iter()
-        .map(|&e| &kb.events[e])
-        .map(|e| svg::Mark {
-            label: e.fm.title.clone(),
-            href: format!("#{}", e.anchor),
-            date: e.fm.date,
-            filter: None,
-        })
-        .collect();
-    let timeline = svg::timeline(&format!("Timeline of {}", page.meta.title), &bands, &marks);
+    let timeline = case_timeline(prep, id, "");
 
     let mut rows: Vec<(PageId, bool)> = vec![(id, false)];
     rows.extend(stages.iter().map(|(sid, _, _)| (*sid, false)));

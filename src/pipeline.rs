@@ -245,7 +245,7 @@ fn run_pipeline(
     let resolver = Resolver::new(&kb, &loaded.assets);
     let (problems, graph) = validate::validate(&kb, &resolver);
     diags.extend(problems);
-    let prep = render::prepare(&kb, &resolver, graph, &mut diags);
+    let prep = render::prepare(&kb, &resolver, graph, &theme.shortcodes, &mut diags);
     all.extend(diags);
     if all.has_errors() {
         return Err(Failure::Content(all.into_sorted()));

@@ -28,6 +28,8 @@ pub struct Prepared<'kb> {
     pub backlinks: BTreeMap<Target, Vec<(PageId, crate::links::LinkSite)>>,
     /// Every link with where it was written (for graph.json).
     pub graph: Graph,
+    /// Shortcode calls of each page body, expanded when the page renders.
+    pub shortcodes: Vec<Vec<crate::shortcodes::Call>>,
     /// The site's citation style, for "cite this page".
     pub style: Option<crate::bibliography::CslStyle>,
     pub base_path: String,
@@ -39,6 +41,7 @@ type PageRender = (
     Vec<((String, String), Vec<CellItem>)>,
     BTreeSet<String>,
     Vec<Diagnostic>,
+    Vec<crate::shortcodes::Call>,
 );
 
 /// Renders all Markdown (in parallel), collecting links into `graph`.
@@ -46,6 +49,7 @@ pub fn prepare<'kb>(
     kb: &'kb Kb,
     resolver: &'kb Resolver<'kb>,
     mut graph: Graph,
+    theme_shortcodes: &[String],
     diags: &mut Vec<Diagnostic>,
 ) -> Prepared<'kb> {
     let md = Renderer {
@@ -69,8 +73,38 @@ pub fn prepare<'kb>(
             };
             let taken = taken_ids(kb, page);
             let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-            let mut body = md.render(page.source.body(), src, false, &taken, &mut d);
+            let extracted = crate::shortcodes::extract(page.source.body());
             let mut cites: BTreeSet<String> = page.meta.refs.iter().cloned().collect();
+            let at = |offset: usize| {
+                let (line, col) = page.source.line_col(page.source.body_start + offset);
+                crate::diagnostics::Span::new(&page.source.file, line, col)
+            };
+            for (offset, msg) in &extracted.problems {
+                d.push(
+                    Diagnostic::error(at(*offset), format!("bad shortcode call: {msg}"))
+                        .with_source(&page.source.text)
+                        .with_help("write `{{ name(key=\"value\", …) }}` on a line of its own"),
+                );
+            }
+            let mut calls = Vec::new();
+            for call in extracted.calls {
+                match crate::shortcodes::check(&call, kb, theme_shortcodes) {
+                    Ok(()) => {
+                        if let Some(data) = call.args.get("data").and_then(|a| a.as_str())
+                            && let Some(ds) = kb.datasets.get(data)
+                        {
+                            cites.extend(ds.refs.iter().cloned());
+                        }
+                    }
+                    Err((msg, hint)) => d.push(
+                        Diagnostic::error(at(call.offset), msg)
+                            .with_source(&page.source.text)
+                            .with_help(hint),
+                    ),
+                }
+                calls.push(call);
+            }
+            let mut body = md.render(&extracted.text, src, false, &taken, &mut d);
             cites.extend(body.cites.iter().cloned());
             let mut cells = Vec::new();
             for (fw, dims, base) in analyses_of(page) {
@@ -104,13 +138,15 @@ pub fn prepare<'kb>(
                     cites.extend(m.refs.iter().cloned());
                 }
             }
-            (body, cells, cites, d)
+            (body, cells, cites, d, calls)
         })
         .collect();
     let mut bodies = Vec::with_capacity(per_page.len());
     let mut cells = HashMap::new();
     let mut cites = Vec::with_capacity(per_page.len());
-    for (id, (body, page_cells, page_cites, d)) in per_page.into_iter().enumerate() {
+    let mut shortcodes = Vec::with_capacity(per_page.len());
+    for (id, (body, page_cells, page_cites, d, calls)) in per_page.into_iter().enumerate() {
+        shortcodes.push(calls);
         diags.extend(d);
         for (to, site) in &body.links {
             graph.add(id, to.target.clone(), site.clone());
@@ -181,6 +217,7 @@ pub fn prepare<'kb>(
         term_html,
         backlinks,
         graph,
+        shortcodes,
         style: crate::bibliography::CslStyle::by_name(&kb.config.bibliography.style),
         base_path: kb.config.base_path(),
     }

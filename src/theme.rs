@@ -32,6 +32,10 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "compare.html",
     "comparison.html",
     "search.html",
+    "shortcodes/table.html",
+    "shortcodes/chart.html",
+    "shortcodes/timeline.html",
+    "shortcodes/matrix.html",
 );
 
 /// The default theme's static files.
@@ -53,6 +57,8 @@ const STATIC: &[(&str, &str)] = &[
 /// Templates and static files resolved for one site.
 pub struct Theme {
     pub tera: Tera,
+    /// Names of the shortcodes the templates define (`shortcodes/<name>.html`).
+    pub shortcodes: Vec<String>,
     /// Output path → source (embedded text or a file on disk).
     pub statics: BTreeMap<String, StaticFile>,
 }
@@ -127,7 +133,16 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             statics.insert(rel.clone(), StaticFile::Disk(dir.join(rel)));
         }
     }
-    Ok(Theme { tera, statics })
+    let shortcodes = sources
+        .keys()
+        .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+        .map(String::from)
+        .collect();
+    Ok(Theme {
+        tera,
+        shortcodes,
+        statics,
+    })
 }
 
 /// A Tera error with its whole cause chain in one message.

@@ -244,3 +244,19 @@ pub struct TermView {
     pub used_by: Vec<Link>,
     pub cites: String,
 }
+
+/// A dataset for the `table` and `chart` shortcodes.
+#[derive(Debug, Serialize)]
+pub struct DatasetView {
+    /// Id of the figure, unique on the page.
+    pub anchor: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub unit: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// HTML: the source citation.
+    pub cites: String,
+    pub csv_url: String,
+    pub json_url: String,
+}
