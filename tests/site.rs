@@ -3,6 +3,8 @@
 
 #[path = "editor/mod.rs"]
 mod editor;
+#[path = "evidence/mod.rs"]
+mod evidence;
 #[path = "guide/mod.rs"]
 mod guide;
 mod harness;

@@ -1,0 +1,306 @@
+//! The scholarly apparatus: citations, "cited by", the glossary, datasets
+//! as tables, charts and downloads, images, and the errors `check` gives
+//! for each of them.
+
+use crate::harness::{TestSite, copy_fixture, manifest_dir};
+use crate::{front_matter, shipped};
+use std::path::Path;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn yaml(rel: &str) -> serde_yaml::Value {
+    let text = std::fs::read_to_string(manifest_dir().join("content").join(rel)).unwrap();
+    serde_yaml::from_str(&text).unwrap()
+}
+
+#[test]
+fn a_citation_shows_author_and_year_and_links_to_its_entry() {
+    let site = shipped();
+    let refs = yaml("references.yaml");
+    let author = refs["gu-2018"]["author"].as_str().unwrap();
+    let family = author.split(',').next().unwrap();
+    let year = refs["gu-2018"]["date"].as_str().unwrap();
+    let page = site.page("cases/aliexpress-russia/");
+    let cite = page
+        .select("cite.cite a[href='#ref-gu-2018']")
+        .into_iter()
+        .next()
+        .expect("a citation of gu-2018");
+    let text: String = cite.text().collect();
+    assert!(
+        text.starts_with(&format!("({family}, {year}")),
+        "APA in-text citation: {text}"
+    );
+    // The locator written in the source is kept: `[@gu-2018, sec. 3.5]`.
+    assert!(page.text.contains(&format!("({family}, {year}, sec. 3.5)")));
+    // The page's reference list holds the entry, linked to the bibliography.
+    let entry = page.text_of("#ref-gu-2018");
+    assert!(entry.contains(&format!("{family}, Y. ({year})")), "{entry}");
+    assert!(
+        page.attrs("#ref-gu-2018 a", "href")
+            .contains(&"/references/#ref-gu-2018".to_string())
+    );
+}
+
+#[test]
+fn the_bibliography_lists_who_cites_each_work() {
+    let site = shipped();
+    let page = site.page("references/");
+    let cited_by = page.attrs("#ref-gu-2018 .cited-by a", "href");
+    assert!(cited_by.contains(&"/cases/aliexpress-russia/".to_string()));
+    assert!(cited_by.contains(&"/cases/aliexpress-russia/entry/".to_string()));
+    let sme = page.attrs("#ref-alibaba-sme-paper .cited-by a", "href");
+    assert!(
+        sme.contains(&"/cases/alibaba-international/".to_string()),
+        "{sme:?}"
+    );
+    // The paper gives no author or year, and its entry says so.
+    let entry = page.text_of("#ref-alibaba-sme-paper");
+    assert!(entry.contains("n.d."), "{entry}");
+}
+
+#[test]
+fn another_style_numbers_the_citations() {
+    let tmp = copy_fixture("minimal");
+    let config = tmp.path().join("casebook.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}bibliography:\n  style: gb-7714-2015-numeric\n"),
+    )
+    .unwrap();
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let page = site.page("cases/acme-india/");
+    let cite: String = page.select("cite.cite a")[0].text().collect();
+    assert_eq!(cite, "[1, p. 4]");
+
+    std::fs::write(
+        &config,
+        format!("{text}bibliography:\n  style: no-such-style\n"),
+    )
+    .unwrap();
+    let bad = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .fails();
+    assert!(
+        bad.stderr.contains("casebook.yaml:4:10") && bad.stderr.contains("unknown citation style"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn cite_this_page_gives_a_formatted_reference_and_bibtex() {
+    let site = shipped();
+    let page = site.page("cases/aliexpress-russia/");
+    let formatted = page.text_of(".cite-this .cite-formatted");
+    let title = front_matter("cases/aliexpress-russia/index.md")["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(formatted.contains(&title), "{formatted}");
+    assert!(formatted.contains("/cases/aliexpress-russia/"));
+    let bibtex = page.text_of(".cite-this .cite-bibtex");
+    assert!(
+        bibtex.starts_with("@misc{") && bibtex.contains(&title),
+        "{bibtex}"
+    );
+}
+
+#[test]
+fn glossary_terms_link_from_their_uses_and_list_them() {
+    let site = shipped();
+    let case = site.page("cases/aliexpress-russia/");
+    assert!(
+        case.attrs("a", "href")
+            .contains(&"/glossary/#term-b2c".to_string())
+    );
+    let glossary = site.page("glossary/");
+    let used = glossary.attrs("#term-b2c a", "href");
+    assert!(
+        used.contains(&"/cases/aliexpress-russia/".to_string()),
+        "{used:?}"
+    );
+    let terms = yaml("glossary.yaml");
+    assert!(terms.as_sequence().unwrap().len() >= 15);
+    for t in ["B2B", "B2C", "C2C", "O2O", "EDI", "P4P", "RFQ"] {
+        assert!(
+            terms
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .any(|e| e["term"].as_str() == Some(t)),
+            "glossary term {t}"
+        );
+    }
+}
+
+#[test]
+fn a_chart_draws_one_bar_per_point_with_a_table_fallback_and_downloads() {
+    let site = shipped();
+    let data = yaml("data/cross-border-shares.yaml");
+    let series = data["series"].as_sequence().unwrap();
+    let page = site.page("market/cross-border-platforms/");
+    let bars = page.select("figure.chart-figure svg rect.bar");
+    assert_eq!(bars.len(), series.len());
+    let svg = page.select("figure.chart-figure svg")[0];
+    assert_eq!(svg.value().attr("role"), Some("img"));
+    let rows = page.select("figure.chart-figure details table tbody tr");
+    assert_eq!(rows.len(), series.len());
+    let first = series[0]["label"].as_str().unwrap();
+    assert!(
+        page.text_of("figure.chart-figure details table tbody tr")
+            .contains(first)
+    );
+    // The downloads are there and hold the same points.
+    let csv_url = page.attrs("figure.chart-figure .downloads a", "href");
+    assert_eq!(
+        csv_url,
+        [
+            "/data/cross-border-shares.csv",
+            "/data/cross-border-shares.json"
+        ]
+    );
+    let csv = std::fs::read_to_string(site.out.join("data/cross-border-shares.csv")).unwrap();
+    assert_eq!(csv.lines().count(), series.len() + 1);
+    assert!(csv.lines().nth(1).unwrap().starts_with(first));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.out.join("data/cross-border-shares.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["series"].as_array().unwrap().len(), series.len());
+    // The chart's source is cited and in the page's reference list.
+    assert!(
+        page.select("figure.chart-figure .dataset-source cite")
+            .len()
+            == 1
+    );
+    assert!(!page.select("#ref-gu-2018").is_empty());
+}
+
+#[test]
+fn a_table_shortcode_renders_every_row() {
+    let site = shipped();
+    let data = yaml("data/russia-top-sites.yaml");
+    let page = site.page("market/russia-top-sites/");
+    let rows = page.select("figure.dataset table.data-table tbody tr");
+    assert_eq!(rows.len(), data["rows"].as_sequence().unwrap().len());
+    let heads = page.attrs("figure.dataset table.data-table thead th", "scope");
+    assert_eq!(heads.len(), data["columns"].as_sequence().unwrap().len());
+}
+
+#[test]
+fn timeline_and_matrix_shortcodes_embed_a_case_in_any_page() {
+    let tmp = copy_fixture("minimal");
+    write(
+        tmp.path(),
+        "content/notes.md",
+        "---\ntitle: Notes\n---\nBefore.\n\n{{ timeline(case=\"acme-india\") }}\n\n{{ matrix(framework=\"swot\", case=\"acme-india\") }}\n\nLiteral {{ braces }} and {% stay %} as text.\n",
+    );
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let page = site.page("notes/");
+    assert!(
+        page.attrs(".shortcode-timeline svg a.mark", "href")
+            .contains(&"/cases/acme-india/#launch".to_string())
+    );
+    assert!(page.text_of("table.matrix").contains("Cheap widgets."));
+    assert!(
+        page.text
+            .contains("Literal {{ braces }} and {% stay %} as text.")
+    );
+}
+
+#[test]
+fn images_are_copied_beside_their_page_with_alt_text() {
+    let tmp = copy_fixture("minimal");
+    write(
+        tmp.path(),
+        "content/notes/index.md",
+        "---\ntitle: Notes\n---\n![A widget on a bench](widget.svg)\n",
+    );
+    write(
+        tmp.path(),
+        "content/notes/widget.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 4\"><rect width=\"4\" height=\"4\"/></svg>\n",
+    );
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let page = site.page("notes/");
+    assert_eq!(page.attrs("img", "alt"), ["A widget on a bench"]);
+    assert_eq!(page.attrs("img", "src"), ["/notes/widget.svg"]);
+    assert!(site.out.join("notes/widget.svg").is_file());
+}
+
+#[test]
+fn check_reports_each_evidence_mistake_at_its_position() {
+    let tmp = copy_fixture("minimal");
+    write(
+        tmp.path(),
+        "content/data/shares.yaml",
+        "title: Shares\nunit: \"%\"\nseries:\n  - { label: A, value: 60 }\n  - { label: B, value: 40 }\n",
+    );
+    write(
+        tmp.path(),
+        "content/notes.md",
+        "---\ntitle: Notes\n---\nSee [@nobody-1999].\n\n{{ table(data=\"sharez\") }}\n\n{{ chart(data=\"shares\", kind=\"pie\") }}\n\n![](missing-alt.svg)\n\n{{ tabel(data=\"shares\") }}\n",
+    );
+    write(
+        tmp.path(),
+        "content/missing-alt.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["check", "--format", "json", "--root"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = |line: u64, col: u64, needle: &str| {
+        diags.as_array().unwrap().iter().any(|d| {
+            d["file"] == "content/notes.md"
+                && d["line"] == line
+                && d["col"] == col
+                && d["message"].as_str().unwrap().contains(needle)
+        })
+    };
+    assert!(
+        found(4, 5, "unknown citation key `nobody-1999`"),
+        "{diags:#}"
+    );
+    assert!(found(6, 1, "unknown dataset `sharez`"), "{diags:#}");
+    assert!(found(8, 1, "`kind` of a chart"), "{diags:#}");
+    assert!(found(10, 1, "image without alt text"), "{diags:#}");
+    assert!(found(12, 1, "unknown shortcode `tabel`"), "{diags:#}");
+    let hint = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("sharez"))
+        .unwrap()["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(hint.contains("did you mean `shares`?"), "{hint}");
+}
