@@ -121,6 +121,16 @@ pub fn prepare<'kb>(
                             ..src
                         };
                         let r = md.render(text, src, true, &[], &mut d);
+                        let known = kb
+                            .framework(fw)
+                            .is_some_and(|f| f.dimensions.iter().any(|x| &x.key == dim));
+                        if refs.is_empty() && r.cites.is_empty() && known && !page.broken {
+                            d.push(
+                                Diagnostic::warning(span.clone(), "analysis entry cites no source")
+                                    .with_source(&page.source.text)
+                                    .with_help("add `refs: [key]` to the entry (`{ text, refs }`) or cite inline with `[@key]`"),
+                            );
+                        }
                         cites.extend(r.cites.iter().cloned());
                         cites.extend(refs.iter().cloned());
                         let mut html = r.html;
@@ -205,6 +215,7 @@ pub fn prepare<'kb>(
         })
         .collect();
     check_fragments(kb, &bodies, diags);
+    unused_references(kb, &cites, &event_cites, diags);
     let backlinks = graph.backlinks();
     Prepared {
         kb,
@@ -220,6 +231,46 @@ pub fn prepare<'kb>(
         shortcodes,
         style: crate::bibliography::CslStyle::by_name(&kb.config.bibliography.style),
         base_path: kb.config.base_path(),
+    }
+}
+
+/// A work in the bibliography that nothing cites is worth a warning.
+fn unused_references(
+    kb: &Kb,
+    cites: &[BTreeSet<String>],
+    event_cites: &[BTreeSet<String>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(locator) = &kb.locators.references else {
+        return;
+    };
+    let mut used: std::collections::HashSet<&str> = cites
+        .iter()
+        .chain(event_cites)
+        .flat_map(|c| c.iter().map(String::as_str))
+        .collect();
+    used.extend(
+        kb.terms
+            .iter()
+            .flat_map(|t| t.refs.iter().map(String::as_str)),
+    );
+    used.extend(
+        kb.datasets
+            .values()
+            .flat_map(|d| d.refs.iter().map(String::as_str)),
+    );
+    for key in kb.references.keys() {
+        if !used.contains(key.as_str()) {
+            diags.push(
+                Diagnostic::warning(
+                    locator.key_span(key),
+                    format!("reference `{key}` is cited nowhere"),
+                )
+                .with_help(format!(
+                    "cite it with `[@{key}]` or `refs: [{key}]`, or remove it"
+                )),
+            );
+        }
     }
 }
 

@@ -304,3 +304,45 @@ fn check_reports_each_evidence_mistake_at_its_position() {
         .to_string();
     assert!(hint.contains("did you mean `shares`?"), "{hint}");
 }
+
+#[test]
+fn uncited_entries_and_unused_references_are_warnings() {
+    let tmp = copy_fixture("minimal");
+    crate::harness::edit(
+        tmp.path(),
+        "content/cases/acme-india/index.md",
+        "threats: \"Local rivals [@doe-2020].\"",
+        "threats: Local rivals.",
+    );
+    let refs = tmp.path().join("content/references.yaml");
+    let text = std::fs::read_to_string(&refs).unwrap();
+    std::fs::write(
+        &refs,
+        format!("{text}unused-2001:\n  type: book\n  title: Never cited\n"),
+    )
+    .unwrap();
+    let run = |deny: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"));
+        cmd.args(["check", "--root"]).arg(tmp.path());
+        if deny {
+            cmd.arg("--deny-warnings");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "content/cases/acme-india/index.md:14:14: warning: analysis entry cites no source"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "content/references.yaml:7:1: warning: reference `unused-2001` is cited nowhere"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(run(true).status.code(), Some(1));
+}

@@ -1,0 +1,127 @@
+// What the browser checks look at, and the helpers they share.
+//
+// The site under test is served by scripts/browser-test.sh, which passes
+// SITE_URL (the --base-url the site was built with) and SITE_DIR (the
+// output folder). Paths below are relative to the site's root.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+// Pages that get the per-page checks: layout at every width, dark mode,
+// print, axe and screenshots. One line per page; the crawl visits every page
+// it can reach from `/` whether or not it is listed here.
+export const PAGES = [
+  { name: 'home', path: '/' },
+  { name: 'case', path: '/cases/aliexpress-russia/' },
+  { name: 'stage', path: '/cases/aliexpress-russia/entry/' },
+  { name: 'framework', path: '/frameworks/business-model-canvas/' },
+  { name: 'framework-quadrant', path: '/frameworks/swot/' },
+  // Being built; uncomment each line when its page lands:
+  { name: 'timeline', path: '/timeline/' },
+  { name: 'compare', path: '/compare/' },
+  { name: 'search', path: '/search/' },
+];
+
+// Viewport widths of the layout checks and screenshots (a phone, a laptop).
+export const WIDTHS = [375, 1280];
+
+// The case whose timeline gets the keyboard check.
+export const TIMELINE_CASE = '/cases/aliexpress-russia/';
+
+// The site header (its nav is hidden in print; the search box lives in it).
+export const SITE_HEADER = 'body > header';
+
+// Where the search check types, what it types, and where a result must lead.
+export const SEARCH = { page: '/search/', query: 'Tmall', expect: '/entities/tmall/' };
+
+// The global timeline: one lane per case, each marked with data-case.
+export const GLOBAL_TIMELINE = '/timeline/';
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(HERE, '../../..');
+export const SITE_URL = process.env.SITE_URL ?? 'http://127.0.0.1:1111/';
+export const SITE_DIR = process.env.SITE_DIR ?? join(REPO, 'public');
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? join(REPO, 'target/screenshots');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const AXE = join(HERE, '../node_modules/axe-core/axe.min.js');
+
+/** Absolute URL of a site path such as `/cases/` (the site may live under a sub-path). */
+export function siteUrl(path) {
+  return new URL(path.replace(/^\//, ''), SITE_URL).href;
+}
+
+/** The site path of an absolute URL of this site, or null for any other URL. */
+export function sitePath(url) {
+  const u = new URL(url);
+  const base = new URL(SITE_URL);
+  if (u.origin !== base.origin || !u.pathname.startsWith(base.pathname)) return null;
+  return '/' + u.pathname.slice(base.pathname.length);
+}
+
+/** Status of a GET to a site path, without a browser. */
+export async function status(path) {
+  const res = await fetch(siteUrl(path), { redirect: 'follow' });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/**
+ * Headless Chromium with the flags this closed network needs and a fresh
+ * profile. Returns { context, close }.
+ */
+export async function launchBrowser() {
+  const profile = await mkdtemp(join(tmpdir(), 'casebook-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens `path` in a new page, recording console errors, uncaught exceptions
+ * and failed requests (network errors and 4xx/5xx answers).
+ */
+export async function openPage(context, path, { width = 1280, height = 800 } = {}) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height });
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location()?.url;
+    problems.push(`console error: ${msg.text()}${where ? ` (${where})` : ''}`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught exception: ${err.message}`));
+  page.on('requestfailed', (req) =>
+    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText ?? 'unknown error'})`),
+  );
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  const response = await page.goto(siteUrl(path), { waitUntil: 'load' });
+  return { page, response, problems };
+}
+
+/** Formats a list of problems for an assertion message. */
+export function listing(title, items) {
+  return `${title} (${items.length}):\n  - ${items.join('\n  - ')}`;
+}

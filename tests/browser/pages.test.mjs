@@ -1,0 +1,208 @@
+// Per-page checks on the pages listed in PAGES (lib/site.mjs): no horizontal
+// scroll at each width, dark mode, print, axe-core, screenshots; and the
+// keyboard check of a case timeline.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  AXE,
+  PAGES,
+  SCREENSHOT_DIR,
+  SITE_HEADER,
+  TIMELINE_CASE,
+  WIDTHS,
+  launchBrowser,
+  listing,
+  openPage,
+} from './lib/site.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens a listed page and fails on load problems or a non-200 answer. */
+async function open(path, width) {
+  const opened = await openPage(browser.context, path, { width });
+  assert.equal(opened.response?.status(), 200, `${path} answered HTTP ${opened.response?.status()}`);
+  return opened;
+}
+
+/** Outermost elements that stick out past the right edge of the viewport, outside any scroll container. */
+function overflowing(page) {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const name = (el) =>
+      el.tagName.toLowerCase() +
+      (el.id ? `#${el.id}` : '') +
+      (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+    const path = (el) => {
+      const parts = [];
+      for (let e = el; e && e !== document.body; e = e.parentElement) parts.unshift(name(e));
+      return parts.slice(-4).join(' > ');
+    };
+    const sticksOut = (el) => el.getBoundingClientRect().right > width + 0.5;
+    // A scroll container clips its descendants, except absolutely positioned
+    // ones whose containing block lies outside it.
+    const up = (el) => (/^(absolute|fixed)$/.test(getComputedStyle(el).position) ? el.offsetParent : el.parentElement);
+    const clipped = (el) => {
+      for (let p = up(el); p && p !== document.body; p = up(p)) {
+        if (getComputedStyle(p).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    const offenders = new Set(
+      [...document.body.querySelectorAll('*')].filter((el) => el.getClientRects().length && sticksOut(el) && !clipped(el)),
+    );
+    return [...offenders]
+      .filter((el) => !offenders.has(el.parentElement))
+      .slice(0, 8)
+      .map((el) => `${path(el)} reaches ${Math.round(el.getBoundingClientRect().right)} px`);
+  });
+}
+
+/** Serious and critical axe-core violations of the page, one line per element. */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)}`),
+    }));
+  });
+  const lines = (vs) => vs.flatMap((v) => v.nodes.slice(0, 6).map((n) => `[${v.impact}] ${v.id} (${v.help}): ${n}`));
+  return {
+    serious: lines(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')),
+    minor: lines(violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical')),
+  };
+}
+
+for (const { name, path } of PAGES) {
+  test(`${name} ${path}`, async (t) => {
+    for (const width of WIDTHS) {
+      await t.test(`no horizontal scroll at ${width} px; screenshot`, async () => {
+        const { page, problems } = await open(path, width);
+        try {
+          await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+          const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+            scrollWidth: document.scrollingElement.scrollWidth,
+            innerWidth: window.innerWidth,
+          }));
+          const culprits = scrollWidth > innerWidth ? await overflowing(page) : [];
+          assert.ok(
+            scrollWidth <= innerWidth,
+            listing(`page is ${scrollWidth} px wide in a ${innerWidth} px viewport; sticking out`, culprits),
+          );
+          assert.deepEqual(problems, [], listing('load problems', problems));
+        } finally {
+          await page.close();
+        }
+      });
+    }
+
+    await t.test('dark mode changes the background colour', async () => {
+      const { page } = await open(path, 1280);
+      try {
+        const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        await page.emulateMedia({ colorScheme: 'light' });
+        const light = await background();
+        await page.emulateMedia({ colorScheme: 'dark' });
+        const dark = await background();
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-1280-dark.png`), fullPage: true });
+        assert.notEqual(dark, light, `background is ${light} in both colour schemes`);
+      } finally {
+        await page.close();
+      }
+    });
+
+    await t.test('print hides the header navigation', async () => {
+      const { page } = await open(path, 1280);
+      try {
+        await page.emulateMedia({ media: 'print' });
+        const nav = await page.evaluate((header) => {
+          const el = document.querySelector(`${header} nav`);
+          return el ? { visible: el.checkVisibility() } : null;
+        }, SITE_HEADER);
+        assert.ok(nav, `no nav inside the site header (${SITE_HEADER})`);
+        assert.equal(nav.visible, false, 'the header navigation is displayed in print');
+      } finally {
+        await page.close();
+      }
+    });
+
+    for (const [scheme, width] of [['light', 1280], ['dark', 1280], ['light', 375]]) {
+      await t.test(`axe: no serious or critical violation (${scheme}, ${width} px)`, async (tt) => {
+        const { page } = await open(path, width);
+        try {
+          await page.emulateMedia({ colorScheme: scheme });
+          const { serious, minor } = await axeViolations(page);
+          for (const line of minor) tt.diagnostic(`axe (minor or moderate): ${line}`);
+          assert.deepEqual(serious, [], listing(`axe violations on ${path}`, serious));
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  });
+}
+
+test(`case timeline on ${TIMELINE_CASE} is visible and its event marks take keyboard focus`, async (t) => {
+  for (const width of WIDTHS) {
+    await t.test(`at ${width} px`, async () => {
+      const { page, problems } = await open(TIMELINE_CASE, width);
+      try {
+        const svg = page.locator('#timeline svg').first();
+        assert.equal(await svg.count(), 1, 'no timeline figure (#timeline svg) on the case page');
+        await svg.scrollIntoViewIfNeeded();
+        assert.ok(await svg.isVisible(), 'the timeline figure is not visible');
+        const box = await svg.boundingBox();
+        assert.ok(box && box.width >= 200 && box.height >= 40, `the timeline is too small to read: ${JSON.stringify(box)}`);
+
+        const marks = await page.evaluate(() =>
+          [...document.querySelectorAll('#timeline svg a.mark')].map((a, i) => {
+            a.dataset.markIndex = String(i);
+            return a.getAttribute('href');
+          }),
+        );
+        assert.ok(marks.length > 0, 'the timeline has no event marks (a.mark)');
+
+        // Start sequential focus navigation just before the figure, then Tab through it.
+        const stops = await page.evaluate(() => {
+          const svg = document.querySelector('#timeline svg');
+          const start = document.createElement('span');
+          start.tabIndex = -1;
+          svg.parentElement.before(start);
+          start.focus();
+          return svg.querySelectorAll('a[href]').length;
+        });
+        const focused = [];
+        for (let i = 0; i < stops + 1; i += 1) {
+          await page.keyboard.press('Tab');
+          focused.push(await page.evaluate(() => document.activeElement?.dataset?.markIndex ?? null));
+        }
+        const reached = new Set(focused.filter((m) => m !== null).map(Number));
+        const missed = marks.filter((_, i) => !reached.has(i));
+        assert.deepEqual(missed, [], listing('event marks that Tab never focuses', missed));
+
+        // Enter on a focused mark follows it to the event in the list below.
+        await page.evaluate(() => document.querySelector('#timeline svg a.mark').focus());
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((hash) => location.hash === hash, marks[0]);
+        const target = page.locator(`[id="${decodeURIComponent(marks[0].slice(1))}"]`);
+        assert.ok(await target.isVisible(), `Enter on the first mark did not show ${marks[0]}`);
+        assert.deepEqual(problems, [], listing('load problems', problems));
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
