@@ -119,41 +119,46 @@ export async function checkTimelineFilter(t) {
     const hidden = all.filter((l) => !l.visible).map((l) => l.slug);
     assert.deepEqual(hidden, [], listing('lanes hidden before any filter is chosen', hidden));
 
-    const chosen = cases[0];
     await page.evaluate(() => (window.__casebookNoReload = true));
-    const how = await page.evaluate((slug) => {
-      const sel = [...document.querySelectorAll('select')].find((s) => [...s.options].some((o) => o.value === slug));
-      if (sel) return { kind: 'select', index: [...document.querySelectorAll('select')].indexOf(sel) };
-      const inputs = [...document.querySelectorAll('input[type="radio"], input[type="checkbox"]')];
-      const own = inputs.find((i) => i.value === slug || i.dataset.case === slug);
-      if (own) return { kind: own.type, id: own.id || null };
-      if (document.querySelector(`button[data-case="${slug}"], a[data-case="${slug}"]`)) return { kind: 'click' };
-      return null;
-    }, chosen);
-    assert.ok(how, `no filter control for case ${chosen} on ${GLOBAL_TIMELINE}`);
-    if (how.kind === 'select') {
-      await page.locator('select').nth(how.index).selectOption(chosen);
-    } else if (how.kind === 'radio') {
-      const input = page.locator(`input[type="radio"][value="${chosen}"], input[type="radio"][data-case="${chosen}"]`).first();
-      if (await input.isVisible()) await input.check();
-      else await page.locator(`label[for="${how.id}"]`).first().click();
-    } else if (how.kind === 'checkbox') {
-      for (const other of cases.filter((c) => c !== chosen)) {
-        const input = page.locator(`input[type="checkbox"][value="${other}"], input[type="checkbox"][data-case="${other}"]`).first();
-        if (!(await input.isChecked())) continue;
-        if (await input.isVisible()) await input.uncheck();
-        else await page.locator(`label[for="${await input.getAttribute('id')}"]`).first().click();
-      }
-    } else {
-      await page.locator(`button[data-case="${chosen}"], a[data-case="${chosen}"]`).first().click();
-    }
-    await page.waitForTimeout(200);
+    const controlFor = (slug) =>
+      page.evaluate((slug) => {
+        const selects = [...document.querySelectorAll('select')];
+        const sel = selects.find((s) => [...s.options].some((o) => o.value === slug));
+        if (sel) return { kind: 'select', index: selects.indexOf(sel) };
+        const inputs = [...document.querySelectorAll('input[type="radio"], input[type="checkbox"]')];
+        const own = inputs.find((i) => i.value === slug || i.dataset.case === slug);
+        if (own) return { kind: own.type };
+        if (document.querySelector(`button[data-case="${slug}"], a[data-case="${slug}"]`)) return { kind: 'click' };
+        return null;
+      }, slug);
+    const input = (type, slug) => page.locator(`input[type="${type}"][value="${slug}"], input[type="${type}"][data-case="${slug}"]`).first();
+    // Acts as a person would: on the control if it is visible, else on its label.
+    const toggle = async (control, on) => {
+      if (await control.isVisible()) return on ? control.check() : control.uncheck();
+      return page.locator(`label[for="${await control.getAttribute('id')}"]`).first().click();
+    };
 
-    const after = await lanes();
-    const wrong = after
-      .filter((l) => l.visible !== (l.slug === chosen))
-      .map((l) => `${l.slug} lane is ${l.visible ? 'visible' : 'hidden'}`);
-    assert.deepEqual(wrong, [], listing(`after choosing ${chosen} in the filter`, wrong));
+    for (const chosen of cases) {
+      const how = await controlFor(chosen);
+      assert.ok(how, `no filter control for case ${chosen} on ${GLOBAL_TIMELINE}`);
+      if (how.kind === 'select') {
+        await page.locator('select').nth(how.index).selectOption(chosen);
+      } else if (how.kind === 'radio') {
+        await toggle(input('radio', chosen), true);
+      } else if (how.kind === 'checkbox') {
+        for (const c of cases) {
+          const box = input('checkbox', c);
+          if ((await box.isChecked()) !== (c === chosen)) await toggle(box, c === chosen);
+        }
+      } else {
+        await page.locator(`button[data-case="${chosen}"], a[data-case="${chosen}"]`).first().click();
+      }
+      await page.waitForTimeout(100);
+      const wrong = (await lanes())
+        .filter((l) => l.visible !== (l.slug === chosen))
+        .map((l) => `${l.slug} lane is ${l.visible ? 'visible' : 'hidden'}`);
+      assert.deepEqual(wrong, [], listing(`after choosing ${chosen} in the filter`, wrong));
+    }
     assert.ok(await page.evaluate(() => window.__casebookNoReload === true), 'choosing a case reloaded the page');
     assert.deepEqual(problems, [], listing('problems on the timeline page', problems));
   } finally {

@@ -19,7 +19,7 @@ export const PAGES = [
   { name: 'stage', path: '/cases/aliexpress-russia/entry/' },
   { name: 'framework', path: '/frameworks/business-model-canvas/' },
   { name: 'framework-quadrant', path: '/frameworks/swot/' },
-  // Being built; uncomment each line when its page lands:
+  // Aggregate pages; a new page is one more line like these.
   { name: 'timeline', path: '/timeline/' },
   { name: 'compare', path: '/compare/' },
   { name: 'search', path: '/search/' },
