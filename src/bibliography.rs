@@ -41,6 +41,22 @@ pub const SUGGESTED: &[&str] = &[
     "gb-7714-2015-author-date",
 ];
 
+/// Whether Hayagriva bundles an independent style of this name (cheap:
+/// nothing is decoded).
+pub fn style_exists(name: &str) -> bool {
+    hayagriva::archive::ArchivedStyle::by_name(name).is_some()
+}
+
+/// Stands for the page title and URL in a formatted page reference.
+const TITLE_MARK: &str = "Zqxtitlezqx";
+const URL_MARK: &str = "https://zqx.invalid/zqxurlzqx";
+
+impl std::fmt::Debug for CslStyle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CslStyle")
+    }
+}
+
 impl CslStyle {
     /// A style bundled with Hayagriva, by its short name (`apa`).
     pub fn by_name(name: &str) -> Option<CslStyle> {
@@ -100,6 +116,46 @@ impl CslStyle {
         out
     }
 
+    /// Page references with stand-ins for the title, URL and date: the
+    /// style runs 25 times (one per date precision and month), not once
+    /// per page.
+    pub fn page_citer(&self, site: &str) -> PageCiter {
+        let mut templates = HashMap::new();
+        let mut keys: Vec<(u8, u8)> = vec![(0, 0), (1, 0)];
+        for m in 1..=12 {
+            keys.push((2, m));
+            keys.push((3, m));
+        }
+        for (precision, month) in keys {
+            let date = match precision {
+                0 => None,
+                1 => Some(YEAR_MARK.to_string()),
+                2 => Some(format!("{YEAR_MARK}-{month:02}")),
+                _ => Some(format!("{YEAR_MARK}-{month:02}-{DAY_MARK}")),
+            };
+            let page = PageRef {
+                title: TITLE_MARK,
+                site,
+                url: URL_MARK,
+                date,
+            };
+            let Some(html) = self.format_page(&page) else {
+                continue;
+            };
+            // Each stand-in must appear exactly once, or filling is unsafe.
+            let once = |mark: &str| html.matches(mark).count() == 1;
+            let dated_ok = match precision {
+                0 => true,
+                1 | 2 => once(YEAR_MARK),
+                _ => once(YEAR_MARK) && once(DAY_MARK),
+            };
+            if once(TITLE_MARK) && html.matches(URL_MARK).count() >= 1 && dated_ok {
+                templates.insert((precision, month), html);
+            }
+        }
+        PageCiter { templates }
+    }
+
     /// A page of the site formatted as a reference (for "cite this page").
     pub fn format_page(&self, page: &PageRef<'_>) -> Option<String> {
         let library = hayagriva::io::from_yaml_str(&page.to_yaml()).ok()?;
@@ -107,6 +163,45 @@ impl CslStyle {
             .remove("page")
             .map(|f| f.html)
             .filter(|h| !h.is_empty())
+    }
+}
+
+const YEAR_MARK: &str = "1987";
+const DAY_MARK: &str = "23";
+
+/// "Cite this page" templates of one style and site.
+pub struct PageCiter {
+    /// (precision: 0 none, 1 year, 2 month, 3 day; month) → template.
+    templates: HashMap<(u8, u8), String>,
+}
+
+impl PageCiter {
+    /// The page as a reference; `None` when no template fits (the caller
+    /// then formats the page on its own).
+    pub fn cite(
+        &self,
+        title: &str,
+        url: &str,
+        date: Option<(i32, Option<u8>, Option<u8>)>,
+    ) -> Option<String> {
+        let key = match date {
+            None => (0, 0),
+            Some((_, None, _)) => (1, 0),
+            Some((_, Some(m), None)) => (2, m),
+            Some((_, Some(m), Some(_))) => (3, m),
+        };
+        let mut html = self
+            .templates
+            .get(&key)?
+            .replace(TITLE_MARK, &html_escape(title))
+            .replace(URL_MARK, &html_escape(url));
+        if let Some((year, _, day)) = date {
+            html = html.replacen(YEAR_MARK, &year.to_string(), 1);
+            if let Some(d) = day {
+                html = html.replacen(DAY_MARK, &d.to_string(), 1);
+            }
+        }
+        Some(html)
     }
 }
 
@@ -288,6 +383,24 @@ rao-2021:
             .unwrap();
         assert!(html.contains("AliExpress in Russia"), "{html}");
         assert!(html.contains("https://example.org/cases/aliexpress-russia/"));
+        let style = CslStyle::by_name("apa").unwrap();
+        let citer = style.page_citer("casebook");
+        let filled = citer
+            .cite(
+                "AliExpress in Russia",
+                "https://example.org/cases/aliexpress-russia/",
+                Some((2024, Some(5), None)),
+            )
+            .unwrap();
+        assert_eq!(filled, html, "a filled template equals direct formatting");
+        let day = PageRef {
+            date: Some("2024-05-09".into()),
+            ..page
+        };
+        assert_eq!(
+            citer.cite(day.title, day.url, Some((2024, Some(5), Some(9)))),
+            style.format_page(&day)
+        );
         let bib = page.bibtex("casebook-aliexpress-russia");
         // BibTeX has no @online type; biblatex writes it as @misc.
         assert!(

@@ -107,7 +107,7 @@ impl Config {
                 msg,
             )]);
         }
-        if crate::bibliography::CslStyle::by_name(&config.bibliography.style).is_none() {
+        if !crate::bibliography::style_exists(&config.bibliography.style) {
             let names = crate::bibliography::SUGGESTED.join(", ");
             return Err(vec![
                 doc.error(

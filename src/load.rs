@@ -137,16 +137,15 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
         .map(|(i, p)| (p.path.clone(), i))
         .collect();
     let latest = latest_date(&pages, &events);
-    let citations = match (
-        &library,
-        crate::bibliography::CslStyle::by_name(&config.bibliography.style),
-    ) {
+    let style = crate::bibliography::CslStyle::by_name(&config.bibliography.style);
+    let citations = match (&library, &style) {
         (Some(lib), Some(style)) => style.format(lib),
         _ => Default::default(),
     };
     LoadResult {
         kb: Kb {
             citations,
+            style,
             config,
             pages,
             by_path,

@@ -30,8 +30,8 @@ pub struct Prepared<'kb> {
     pub graph: Graph,
     /// Shortcode calls of each page body, expanded when the page renders.
     pub shortcodes: Vec<Vec<crate::shortcodes::Call>>,
-    /// The site's citation style, for "cite this page".
-    pub style: Option<crate::bibliography::CslStyle>,
+    /// "Cite this page" templates of the site's style.
+    page_citer: Option<crate::bibliography::PageCiter>,
     pub base_path: String,
 }
 
@@ -229,7 +229,7 @@ pub fn prepare<'kb>(
         backlinks,
         graph,
         shortcodes,
-        style: crate::bibliography::CslStyle::by_name(&kb.config.bibliography.style),
+        page_citer: kb.style.as_ref().map(|s| s.page_citer(&kb.config.title)),
         base_path: kb.config.base_path(),
     }
 }
@@ -478,7 +478,11 @@ impl Prepared<'_> {
             url: &url,
             date: crate::feeds::page_date(p).map(|d| d.to_string()),
         };
-        let html = self.style.as_ref()?.format_page(&page)?;
+        let date = crate::feeds::page_date(p).map(|d| (d.year, d.month, d.day));
+        let html = match self.page_citer.as_ref()?.cite(&p.meta.title, &url, date) {
+            Some(html) => html,
+            None => self.kb.style.as_ref()?.format_page(&page)?,
+        };
         Some(CiteView {
             html,
             bibtex: page.bibtex(&crate::load::slugify(&p.path.replace('/', "-"))),

@@ -153,6 +153,8 @@ pub struct Kb {
     pub references: BTreeMap<String, Reference>,
     /// Every reference formatted in the site's citation style.
     pub citations: std::collections::HashMap<String, crate::bibliography::Formatted>,
+    /// The citation style of `bibliography.style`, decoded once.
+    pub style: Option<crate::bibliography::CslStyle>,
     pub terms: Vec<Term>,
     pub datasets: BTreeMap<String, Dataset>,
     /// Latest date mentioned in the content; `present` is drawn to it.
