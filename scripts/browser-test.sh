@@ -35,7 +35,7 @@ fi
 casebook=${CASEBOOK_BIN:-}
 if [ -z "$casebook" ]; then
   cargo build --release --quiet
-  casebook=target/release/casebook
+  casebook=${CARGO_TARGET_DIR:-target}/release/casebook
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/casebook-browser.XXXXXX")
