@@ -294,11 +294,13 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
         })
         .collect();
     filters.entities.sort_by(|a, b| a.label.cmp(&b.label));
-    let labels = tag_labels(kb);
+    let labels = prep.tags();
     filters.tags = tag_set
         .into_iter()
         .map(|slug| Choice {
-            label: labels.get(&slug).cloned().unwrap_or_else(|| slug.clone()),
+            label: labels
+                .get(&slug)
+                .map_or_else(|| slug.clone(), |t| t.label.clone()),
             value: slug,
         })
         .collect();
@@ -654,10 +656,6 @@ pub fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
         }
     }
     map
-}
-
-fn tag_labels(kb: &Kb) -> BTreeMap<String, String> {
-    tags(kb).into_iter().map(|(k, v)| (k, v.label)).collect()
 }
 
 /// Cases by the business-model types in their `model` list.

@@ -171,12 +171,12 @@ fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     jobs.extend((1..=aggregate::timeline_pages(prep)).map(Job::Timeline));
     jobs.extend((1..=aggregate::compare_pages(prep)).map(Job::Compare));
     jobs.push(Job::TagIndex);
-    for (slug, t) in aggregate::tags(kb) {
+    for (slug, t) in prep.tags() {
         let n = aggregate::page_count(t.pages.len(), aggregate::LIST_ITEMS);
         jobs.extend((1..=n).map(|i| Job::Tag(slug.clone(), i)));
     }
     jobs.push(Job::ModelIndex);
-    for (slug, t) in aggregate::models(kb) {
+    for (slug, t) in prep.models() {
         let n = aggregate::page_count(t.pages.len(), aggregate::LIST_ITEMS);
         jobs.extend((1..=n).map(|i| Job::Model(slug.clone(), i)));
     }
@@ -368,7 +368,7 @@ fn taxonomy_index(
     ctx: &mut Context,
     path: &str,
 ) -> (&'static str, String, PageView) {
-    let (title, summary, taxa) = taxonomy(prep.kb, path);
+    let (title, summary, taxa) = taxonomy(prep, path);
     let cards = taxa
         .iter()
         .map(|(slug, t)| Card {
@@ -395,25 +395,25 @@ fn taxonomy_index(
     ("list.html", format!("{path}/index.html"), page)
 }
 
-fn taxonomy(
-    kb: &Kb,
+fn taxonomy<'p>(
+    prep: &'p Prepared<'_>,
     path: &str,
 ) -> (
     &'static str,
     &'static str,
-    BTreeMap<String, aggregate::Taxon>,
+    &'p BTreeMap<String, aggregate::Taxon>,
 ) {
     if path == "tags" {
         (
             "Tags",
             "Every tag, with the pages and events that carry it.",
-            aggregate::tags(kb),
+            prep.tags(),
         )
     } else {
         (
             "Business models",
             "Cases by the business-model types they combine.",
-            aggregate::models(kb),
+            prep.models(),
         )
     }
 }
@@ -430,11 +430,12 @@ fn taxonomy_job(
     slug: &str,
     n: usize,
 ) -> (&'static str, String, PageView) {
-    let (title, _, mut taxa) = taxonomy(prep.kb, path);
-    let taxon = taxa.remove(slug).unwrap_or_default();
+    let (title, _, taxa) = taxonomy(prep, path);
+    let empty = aggregate::Taxon::default();
+    let taxon = taxa.get(slug).unwrap_or(&empty);
     let here = format!("{path}/{slug}");
     let total = aggregate::page_count(taxon.pages.len(), aggregate::LIST_ITEMS);
-    let mut ids = taxon.pages;
+    let mut ids = taxon.pages.clone();
     ids.sort_by(|a, b| {
         let (pa, pb) = (&prep.kb.pages[*a], &prep.kb.pages[*b]);
         (pa.kind, &pa.meta.title).cmp(&(pb.kind, &pb.meta.title))

@@ -30,6 +30,9 @@ pub struct Prepared<'kb> {
     pub graph: Graph,
     /// Shortcode calls of each page body, expanded when the page renders.
     pub shortcodes: Vec<Vec<crate::shortcodes::Call>>,
+    /// Tags and business-model types, gathered once when first needed.
+    tags: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
+    models: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
     /// "Cite this page" templates of the site's style.
     page_citer: Option<crate::bibliography::PageCiter>,
     pub base_path: String,
@@ -229,6 +232,8 @@ pub fn prepare<'kb>(
         backlinks,
         graph,
         shortcodes,
+        tags: Default::default(),
+        models: Default::default(),
         page_citer: kb.style.as_ref().map(|s| s.page_citer(&kb.config.title)),
         base_path: kb.config.base_path(),
     }
@@ -413,6 +418,17 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
 }
 
 impl Prepared<'_> {
+    /// Every tag by slug (computed once per build).
+    pub fn tags(&self) -> &BTreeMap<String, crate::aggregate::Taxon> {
+        self.tags.get_or_init(|| crate::aggregate::tags(self.kb))
+    }
+
+    /// Every business-model type by slug (computed once per build).
+    pub fn models(&self) -> &BTreeMap<String, crate::aggregate::Taxon> {
+        self.models
+            .get_or_init(|| crate::aggregate::models(self.kb))
+    }
+
     pub fn url(&self, id: PageId) -> String {
         page_url(&self.base_path, &self.kb.pages[id].path)
     }

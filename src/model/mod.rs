@@ -197,17 +197,25 @@ impl Kb {
             .filter(move |(_, p)| p.kind == kind)
     }
 
-    /// Stages of a case ordered by `order`.
+    /// Stages of a case ordered by `order`. Stage paths sit right under
+    /// their case's path, so this is a range of `by_path`, not a scan.
     pub fn stages_of(&self, case_path: &str) -> Vec<(PageId, &Page, &StageFm)> {
+        let prefix = format!("{case_path}/");
         let mut stages: Vec<_> = self
-            .pages
-            .iter()
-            .enumerate()
-            .filter_map(|(id, p)| match &p.data {
-                PageData::Stage(s) if p.path.rsplit_once('/').map(|x| x.0) == Some(case_path) => {
-                    Some((id, p, &s.fm))
+            .by_path
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(path, _)| path.starts_with(&prefix))
+            .filter_map(|(path, &id)| {
+                let p = &self.pages[id];
+                match &p.data {
+                    PageData::Stage(s) if !path[prefix.len()..].contains('/') => {
+                        Some((id, p, &s.fm))
+                    }
+                    _ => None,
                 }
-                _ => None,
             })
             .collect();
         stages.sort_by_key(|(_, _, s)| s.order);
