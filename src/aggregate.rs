@@ -36,7 +36,13 @@ pub struct PagerLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Numbers are skipped between the previous link and this one.
+    pub gap_before: bool,
 }
+
+/// Pager links on each side of the current page; the first and last page
+/// are always linked, so the pager stays short however many pages there are.
+const PAGER_WINDOW: usize = 2;
 
 /// Site path of page `n` (1-based) of an aggregate page at `path`.
 pub fn paged_path(path: &str, n: usize) -> String {
@@ -65,11 +71,22 @@ pub fn pager(base_path: &str, path: &str, current: usize, total: usize) -> Pager
         prev: (current > 1).then(|| url(current - 1)),
         next: (current < total).then(|| url(current + 1)),
         pages: if total > 1 {
-            (1..=total)
-                .map(|n| PagerLink {
-                    number: n,
-                    url: url(n),
-                    current: n == current,
+            let near =
+                current.saturating_sub(PAGER_WINDOW).max(1)..=(current + PAGER_WINDOW).min(total);
+            let mut numbers: Vec<usize> = std::iter::once(1).chain(near).chain([total]).collect();
+            numbers.dedup();
+            let mut previous = 0;
+            numbers
+                .into_iter()
+                .map(|n| {
+                    let link = PagerLink {
+                        number: n,
+                        url: url(n),
+                        current: n == current,
+                        gap_before: n > previous + 1 && previous > 0,
+                    };
+                    previous = n;
+                    link
                 })
                 .collect()
         } else {

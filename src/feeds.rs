@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 /// A page listed in the sitemap.
+#[derive(Debug, Clone)]
 pub struct SitemapEntry {
     /// Site path of the output file (`cases/x/index.html`).
     pub file: String,

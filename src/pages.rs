@@ -23,7 +23,8 @@ pub struct Output {
 }
 
 /// A page to render, before its template is filled.
-enum Job {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
     Page(PageId),
     /// Page `n` (from 2) of a framework's application matrix.
     FrameworkPage(PageId, usize),
@@ -62,9 +63,42 @@ pub fn render_all(
     search: bool,
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
 ) -> Vec<Diagnostic> {
-    let jobs = jobs(prep, search);
-    let site = site_view(prep, search);
-    let indexer = search.then(|| crate::search::Indexer::start(&prep.kb.config.language));
+    let plan = Plan {
+        search_page: search,
+        index: search,
+        only: None,
+    };
+    match render_pages(prep, theme, &plan, emit) {
+        Ok(mut entries) => site_files(prep, &mut entries, emit),
+        Err(errors) => errors,
+    }
+}
+
+/// Which pages `render_pages` renders, and how.
+pub struct Plan<'a> {
+    /// The site has a search page and a search box in its header.
+    pub search_page: bool,
+    /// Build the Pagefind index of the rendered pages alongside.
+    pub index: bool,
+    /// Render only the jobs this accepts (all when `None`).
+    pub only: Option<&'a (dyn Fn(&Job) -> bool + Sync)>,
+}
+
+/// Renders the pages of `plan` and returns their sitemap entries.
+pub fn render_pages(
+    prep: &Prepared<'_>,
+    theme: &Theme,
+    plan: &Plan<'_>,
+    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
+) -> Result<Vec<SitemapEntry>, Vec<Diagnostic>> {
+    let mut jobs = jobs(prep, plan.search_page);
+    if let Some(only) = plan.only {
+        jobs.retain(|j| only(j));
+    }
+    let site = site_view(prep, plan.search_page);
+    let indexer = plan
+        .index
+        .then(|| crate::search::Indexer::start(&prep.kb.config.language));
     // Jobs render in parallel a chunk at a time, and pages reach the
     // indexer in job order: the search index is then the same on every
     // build, and at most one chunk of pages waits in memory.
@@ -103,15 +137,27 @@ pub fn render_all(
             Err(d) => errors.push(d),
         }
     }
-    if !errors.is_empty() {
-        return errors;
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
     }
+}
+
+/// The site-wide files: sitemap, robots, feed, link graph and dataset
+/// downloads. `entries` are the sitemap entries of every page.
+pub fn site_files(
+    prep: &Prepared<'_>,
+    entries: &mut [SitemapEntry],
+    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
     entries.sort_by(|a, b| a.file.cmp(&b.file));
     let base = &prep.kb.config.base_url;
     let mut files = vec![
         (
             "sitemap.xml".to_string(),
-            feeds::sitemap(base, &entries).into_bytes(),
+            feeds::sitemap(base, entries).into_bytes(),
         ),
         ("robots.txt".to_string(), feeds::robots(base).into_bytes()),
         ("atom.xml".to_string(), feeds::atom(prep).into_bytes()),
@@ -156,10 +202,7 @@ fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
         .map(Job::Page)
         .collect();
     for (id, f) in kb.pages_of(Kind::Framework) {
-        let cases = kb
-            .pages_of(Kind::Case)
-            .filter(|(_, c)| applies_to_case(kb, c, &f.slug))
-            .count();
+        let cases = prep.framework_cases(&f.slug).len();
         let n = aggregate::page_count(cases, aggregate::MATRIX_CASES);
         jobs.extend((2..=n).map(|i| Job::FrameworkPage(id, i)));
     }
@@ -975,14 +1018,6 @@ fn metric_view(prep: &Prepared<'_>, m: &Metric) -> MetricView {
 }
 
 /// Whether a case or any of its stages applies a framework.
-fn applies_to_case(kb: &Kb, case: &Page, slug: &str) -> bool {
-    applies(case, slug)
-        || kb
-            .stages_of(&case.path)
-            .iter()
-            .any(|(_, sp, _)| applies(sp, slug))
-}
-
 fn framework_view(
     prep: &Prepared<'_>,
     id: PageId,
@@ -992,9 +1027,10 @@ fn framework_view(
     let kb = prep.kb;
     let page = &kb.pages[id];
     let slug = &page.slug;
-    let cases: Vec<(PageId, &Page)> = kb
-        .pages_of(Kind::Case)
-        .filter(|(_, c)| applies_to_case(kb, c, slug))
+    let cases: Vec<(PageId, &Page)> = prep
+        .framework_cases(slug)
+        .iter()
+        .map(|&c| (c, &kb.pages[c]))
         .collect();
     let total = aggregate::page_count(cases.len(), aggregate::MATRIX_CASES);
     let mut rows = Vec::new();
@@ -1062,16 +1098,27 @@ struct HomeView {
     cases: Vec<Card>,
     frameworks: Vec<Card>,
     latest: Vec<Card>,
+    /// How many cases and frameworks there are, and their list pages, for
+    /// an "all …" link when the home page shows only the first few.
+    cases_total: usize,
+    cases_url: String,
+    frameworks_total: usize,
+    frameworks_url: String,
 }
+
+/// Cards of each kind on the home page; the list pages have the rest.
+const HOME_CARDS: usize = 12;
 
 fn home_view(prep: &Prepared<'_>) -> HomeView {
     let kb = prep.kb;
     let cases = kb
         .pages_of(Kind::Case)
+        .take(HOME_CARDS)
         .map(|(id, p)| card(prep, id, period_of(p)))
         .collect();
     let frameworks = kb
         .pages_of(Kind::Framework)
+        .take(HOME_CARDS)
         .map(|(id, _)| card(prep, id, String::new()))
         .collect();
     let mut dated: Vec<(PartialDate, PageId)> = kb
@@ -1090,6 +1137,10 @@ fn home_view(prep: &Prepared<'_>) -> HomeView {
         cases,
         frameworks,
         latest,
+        cases_total: kb.pages_of(Kind::Case).count(),
+        cases_url: page_url(&prep.base_path, "cases"),
+        frameworks_total: kb.pages_of(Kind::Framework).count(),
+        frameworks_url: page_url(&prep.base_path, "frameworks"),
     }
 }
 

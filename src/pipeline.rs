@@ -53,7 +53,7 @@ pub fn run(cli: Cli) -> i32 {
             let start = Instant::now();
             match build(&opts) {
                 Ok(summary) => {
-                    print_diagnostics(&summary.warnings);
+                    print_warnings(&summary.warnings);
                     let kinds: Vec<String> = summary
                         .pages_by_kind
                         .iter()
@@ -169,6 +169,21 @@ fn print_diagnostics(ds: &[Diagnostic]) {
     }
 }
 
+/// Warnings a build prints in full; `check` lists every one.
+const BUILD_WARNINGS_SHOWN: usize = 20;
+
+/// A build's warnings, the first few in full, then a count: a large
+/// knowledge base with many uncited entries should not bury the summary.
+fn print_warnings(ds: &[Diagnostic]) {
+    print_diagnostics(&ds[..ds.len().min(BUILD_WARNINGS_SHOWN)]);
+    if ds.len() > BUILD_WARNINGS_SHOWN {
+        eprintln!(
+            "warning: {} more warnings not shown; `casebook check` lists them all",
+            ds.len() - BUILD_WARNINGS_SHOWN
+        );
+    }
+}
+
 /// Why a build failed.
 #[derive(Debug)]
 pub enum Failure {
@@ -245,7 +260,7 @@ fn run_pipeline(
     let resolver = Resolver::new(&kb, &loaded.assets);
     let (problems, graph) = validate::validate(&kb, &resolver);
     diags.extend(problems);
-    let prep = render::prepare(&kb, &resolver, graph, &theme.shortcodes, &mut diags);
+    let prep = render::prepare(&kb, &resolver, graph, &theme.shortcodes, &mut diags, None);
     all.extend(diags);
     if all.has_errors() {
         return Err(Failure::Content(all.into_sorted()));

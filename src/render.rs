@@ -11,6 +11,10 @@ use crate::views::*;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// Backlinks listed per kind on a page; the rest are counted (graph.json
+/// has them all), so a page linked from everywhere stays small.
+pub const BACKLINKS_SHOWN: usize = 50;
+
 /// Rendered Markdown of everything, and the complete link graph.
 pub struct Prepared<'kb> {
     pub kb: &'kb Kb,
@@ -25,6 +29,8 @@ pub struct Prepared<'kb> {
     /// Every citation key of each event (inline and `refs`).
     pub event_cites: Vec<BTreeSet<String>>,
     term_html: Vec<String>,
+    /// Event bodies as rendered, kept for [`Prepared::into_cache`].
+    events: Vec<Rendered>,
     pub backlinks: BTreeMap<Target, Vec<(PageId, crate::links::LinkSite)>>,
     /// Every link with where it was written (for graph.json).
     pub graph: Graph,
@@ -33,6 +39,7 @@ pub struct Prepared<'kb> {
     /// Tags and business-model types, gathered once when first needed.
     tags: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
     models: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
+    framework_cases: std::sync::OnceLock<HashMap<String, Vec<PageId>>>,
     /// "Cite this page" templates of the site's style.
     page_citer: Option<crate::bibliography::PageCiter>,
     pub base_path: String,
@@ -47,6 +54,33 @@ type PageRender = (
     Vec<crate::shortcodes::Call>,
 );
 
+/// What `prepare` computed, kept between the builds of `serve` so an edit
+/// renders again only the Markdown it can change.
+#[derive(Default)]
+pub struct PrepCache {
+    /// Per page: body, analysis cells, citation keys, shortcode calls.
+    pages: Vec<Option<CachedPage>>,
+    /// Rendered event bodies, in the order of `Kb::events`.
+    events: Vec<Rendered>,
+    term_html: Vec<String>,
+}
+
+type CachedPage = (
+    Rendered,
+    Vec<((String, String), Vec<CellItem>)>,
+    BTreeSet<String>,
+    Vec<crate::shortcodes::Call>,
+);
+
+/// Which parts of a [`PrepCache`] may be reused.
+pub struct Reuse<'a> {
+    pub cache: PrepCache,
+    /// Pages whose Markdown must be rendered again.
+    pub dirty: &'a std::collections::HashSet<PageId>,
+    /// Event bodies and glossary definitions must be rendered again.
+    pub data_dirty: bool,
+}
+
 /// Renders all Markdown (in parallel), collecting links into `graph`.
 pub fn prepare<'kb>(
     kb: &'kb Kb,
@@ -54,15 +88,29 @@ pub fn prepare<'kb>(
     mut graph: Graph,
     theme_shortcodes: &[String],
     diags: &mut Vec<Diagnostic>,
+    reuse: Option<Reuse<'_>>,
 ) -> Prepared<'kb> {
     let md = Renderer {
         resolver,
         allow_html: kb.config.markdown.allow_html,
     };
+    let (mut cached, dirty, data_dirty) = match reuse {
+        Some(r) if r.cache.pages.len() == kb.pages.len() => (r.cache, Some(r.dirty), r.data_dirty),
+        _ => (PrepCache::default(), None, true),
+    };
+    let mut cached_pages = std::mem::take(&mut cached.pages);
+    cached_pages.resize_with(kb.pages.len(), || None);
     let per_page: Vec<PageRender> = kb
         .pages
         .par_iter()
-        .map(|page| {
+        .zip(cached_pages.into_par_iter())
+        .enumerate()
+        .map(|(id, (page, old))| {
+            if let (Some(dirty), Some((body, cells, cites, calls))) = (dirty, old)
+                && !dirty.contains(&id)
+            {
+                return (body, cells, cites, Vec::new(), calls);
+            }
             let mut d = Vec::new();
             let src = Source {
                 content_path: page
@@ -170,18 +218,28 @@ pub fn prepare<'kb>(
         bodies.push(body);
         cites.push(page_cites);
     }
-    let mut event_html = Vec::new();
-    let mut event_cites = Vec::new();
-    for ev in &kb.events {
-        let text = ev.fm.body.as_deref().unwrap_or("");
-        let span = ev.locator.span(&format!("{}.body", ev.yaml_path));
-        let src = Source {
-            content_path: ev.file.strip_prefix("content/").unwrap_or(&ev.file),
-            file: &ev.file,
-            file_text: "",
-            origin: Origin::Yaml(span.line, span.col),
-        };
-        let r = md.render(text, src, true, &[], diags);
+    let reuse_data = !data_dirty && cached.events.len() == kb.events.len();
+    let events: Vec<Rendered> = if reuse_data {
+        std::mem::take(&mut cached.events)
+    } else {
+        kb.events
+            .iter()
+            .map(|ev| {
+                let text = ev.fm.body.as_deref().unwrap_or("");
+                let span = ev.locator.span(&format!("{}.body", ev.yaml_path));
+                let src = Source {
+                    content_path: ev.file.strip_prefix("content/").unwrap_or(&ev.file),
+                    file: &ev.file,
+                    file_text: "",
+                    origin: Origin::Yaml(span.line, span.col),
+                };
+                md.render(text, src, true, &[], diags)
+            })
+            .collect()
+    };
+    let mut event_html = Vec::with_capacity(events.len());
+    let mut event_cites = Vec::with_capacity(events.len());
+    for (ev, r) in kb.events.iter().zip(&events) {
         if let Some(case) = ev.case.as_deref().and_then(|c| kb.by_path.get(c)) {
             for (to, site) in &r.links {
                 graph.add(*case, to.target.clone(), site.clone());
@@ -197,26 +255,29 @@ pub fn prepare<'kb>(
             .cloned()
             .collect();
         event_cites.push(r.cites.iter().chain(&ev.fm.refs).cloned().collect());
-        event_html.push((r.html, uncited));
+        event_html.push((r.html.clone(), uncited));
     }
-    let term_html = kb
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let (line, col) = kb.locators.glossary.as_ref().map_or((1, 1), |l| {
-                let span = l.span(&format!("[{i}].definition"));
-                (span.line, span.col)
-            });
-            let src = Source {
-                content_path: "glossary.yaml",
-                file: "content/glossary.yaml",
-                file_text: "",
-                origin: Origin::Yaml(line, col),
-            };
-            md.render(&t.definition, src, true, &[], diags).html
-        })
-        .collect();
+    let term_html = if reuse_data && cached.term_html.len() == kb.terms.len() {
+        std::mem::take(&mut cached.term_html)
+    } else {
+        kb.terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let (line, col) = kb.locators.glossary.as_ref().map_or((1, 1), |l| {
+                    let span = l.span(&format!("[{i}].definition"));
+                    (span.line, span.col)
+                });
+                let src = Source {
+                    content_path: "glossary.yaml",
+                    file: "content/glossary.yaml",
+                    file_text: "",
+                    origin: Origin::Yaml(line, col),
+                };
+                md.render(&t.definition, src, true, &[], diags).html
+            })
+            .collect()
+    };
     check_fragments(kb, &bodies, diags);
     unused_references(kb, &cites, &event_cites, diags);
     let backlinks = graph.backlinks();
@@ -229,11 +290,13 @@ pub fn prepare<'kb>(
         event_html,
         event_cites,
         term_html,
+        events,
         backlinks,
         graph,
         shortcodes,
         tags: Default::default(),
         models: Default::default(),
+        framework_cases: Default::default(),
         page_citer: kb.style.as_ref().map(|s| s.page_citer(&kb.config.title)),
         base_path: kb.config.base_path(),
     }
@@ -418,6 +481,28 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
 }
 
 impl Prepared<'_> {
+    /// Gives back the rendered Markdown for the next build to reuse.
+    pub fn into_cache(self) -> PrepCache {
+        let mut cells: Vec<Vec<((String, String), Vec<CellItem>)>> =
+            (0..self.bodies.len()).map(|_| Vec::new()).collect();
+        for ((id, fw, dim), items) in self.cells {
+            cells[id].push(((fw, dim), items));
+        }
+        let pages = self
+            .bodies
+            .into_iter()
+            .zip(cells)
+            .zip(self.cites)
+            .zip(self.shortcodes)
+            .map(|(((body, cells), cites), calls)| Some((body, cells, cites, calls)))
+            .collect();
+        PrepCache {
+            pages,
+            events: self.events,
+            term_html: self.term_html,
+        }
+    }
+
     /// Every tag by slug (computed once per build).
     pub fn tags(&self) -> &BTreeMap<String, crate::aggregate::Taxon> {
         self.tags.get_or_init(|| crate::aggregate::tags(self.kb))
@@ -556,22 +641,51 @@ impl Prepared<'_> {
     }
 
     pub fn backlinks_of(&self, target: &Target) -> Vec<BacklinkGroup> {
-        let mut groups: BTreeMap<Kind, Vec<Backlink>> = BTreeMap::new();
+        let mut groups: BTreeMap<Kind, BacklinkGroup> = BTreeMap::new();
         for (from, site) in self.backlinks.get(target).into_iter().flatten() {
             let p = &self.kb.pages[*from];
-            groups.entry(p.kind).or_default().push(Backlink {
-                title: p.meta.title.clone(),
-                url: self.url(*from),
-                context: site.context.clone(),
+            let group = groups.entry(p.kind).or_insert_with(|| BacklinkGroup {
+                kind: p.kind.plural().into(),
+                items: Vec::new(),
+                more: 0,
             });
+            if group.items.len() < BACKLINKS_SHOWN {
+                group.items.push(Backlink {
+                    title: p.meta.title.clone(),
+                    url: self.url(*from),
+                    context: site.context.clone(),
+                });
+            } else {
+                group.more += 1;
+            }
         }
-        groups
-            .into_iter()
-            .map(|(k, items)| BacklinkGroup {
-                kind: k.plural().into(),
-                items,
-            })
-            .collect()
+        groups.into_values().collect()
+    }
+
+    /// Cases that apply framework `slug` in their own analyses or in a
+    /// stage's, in path order (gathered once for all frameworks).
+    pub fn framework_cases(&self, slug: &str) -> &[PageId] {
+        let all = self.framework_cases.get_or_init(|| {
+            let mut map: HashMap<String, Vec<PageId>> = HashMap::new();
+            for (_, f) in self.kb.pages_of(Kind::Framework) {
+                let cases = self
+                    .kb
+                    .pages_of(Kind::Case)
+                    .filter(|(_, c)| {
+                        applies(c, &f.slug)
+                            || self
+                                .kb
+                                .stages_of(&c.path)
+                                .iter()
+                                .any(|(_, sp, _)| applies(sp, &f.slug))
+                    })
+                    .map(|(id, _)| id)
+                    .collect();
+                map.insert(f.slug.clone(), cases);
+            }
+            map
+        });
+        all.get(slug).map_or(&[], Vec::as_slice)
     }
 
     /// Reference list for a set of citation keys.

@@ -65,6 +65,8 @@ pub struct CiteView {
 pub struct BacklinkGroup {
     pub kind: String,
     pub items: Vec<Backlink>,
+    /// Backlinks of this kind beyond those listed.
+    pub more: usize,
 }
 
 #[derive(Debug, Serialize)]
