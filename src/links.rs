@@ -315,3 +315,30 @@ impl Graph {
             .collect()
     }
 }
+
+/// For each page, the pages it links to and the pages that link to it.
+#[derive(Debug, Default)]
+pub struct Neighbours {
+    pub out: Vec<std::collections::BTreeSet<PageId>>,
+    pub into: Vec<std::collections::BTreeSet<PageId>>,
+}
+
+impl Neighbours {
+    pub fn of(graph: &Graph, pages: usize) -> Neighbours {
+        let mut n = Neighbours {
+            out: vec![Default::default(); pages],
+            into: vec![Default::default(); pages],
+        };
+        for (from, to, _) in &graph.edges {
+            if let Target::Page(to) = to
+                && from != to
+                && *from < pages
+                && *to < pages
+            {
+                n.out[*from].insert(*to);
+                n.into[*to].insert(*from);
+            }
+        }
+        n
+    }
+}

@@ -659,7 +659,7 @@ pub fn slugify(text: &str) -> String {
     if s.is_empty() { "section".into() } else { s }
 }
 
-fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
+pub fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
     let mut dates: Vec<PartialDate> = events.iter().map(|e| e.fm.date).collect();
     for p in pages {
         dates.extend(p.meta.updated);
@@ -684,6 +684,16 @@ fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
         month: None,
         day: None,
     })
+}
+
+/// Loads one Markdown page again after an edit (`rel` is `content/…`).
+/// `None` when the file is no longer a page that loads cleanly (it failed,
+/// became a draft or changed kind): the caller then rebuilds everything.
+pub fn reload_page(root: &Path, rel: &str, drafts: bool) -> Option<Page> {
+    match load_file(root, rel, &root.join(rel), drafts) {
+        Ok(Loaded::Page(p)) => Some(*p),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

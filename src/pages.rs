@@ -49,7 +49,7 @@ pub enum Job {
 
 impl Job {
     /// Content pages go to the search index; lists and redirects do not.
-    fn searchable(&self) -> bool {
+    pub fn searchable(&self) -> bool {
         matches!(self, Job::Page(_) | Job::References | Job::Glossary)
     }
 }
@@ -69,7 +69,7 @@ pub fn render_all(
         only: None,
     };
     match render_pages(prep, theme, &plan, emit) {
-        Ok(mut entries) => site_files(prep, &mut entries, emit),
+        Ok(mut done) => site_files(prep, &mut done.entries, emit),
         Err(errors) => errors,
     }
 }
@@ -84,13 +84,20 @@ pub struct Plan<'a> {
     pub only: Option<&'a (dyn Fn(&Job) -> bool + Sync)>,
 }
 
-/// Renders the pages of `plan` and returns their sitemap entries.
+/// What `render_pages` rendered.
+pub struct PagesDone {
+    pub entries: Vec<SitemapEntry>,
+    /// Output files of the pages that belong in the search index.
+    pub searchable: Vec<String>,
+}
+
+/// Renders the pages of `plan`.
 pub fn render_pages(
     prep: &Prepared<'_>,
     theme: &Theme,
     plan: &Plan<'_>,
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
-) -> Result<Vec<SitemapEntry>, Vec<Diagnostic>> {
+) -> Result<PagesDone, Vec<Diagnostic>> {
     let mut jobs = jobs(prep, plan.search_page);
     if let Some(only) = plan.only {
         jobs.retain(|j| only(j));
@@ -104,11 +111,13 @@ pub fn render_pages(
     // build, and at most one chunk of pages waits in memory.
     let mut errors = Vec::new();
     let mut entries = Vec::new();
+    let mut searchable = Vec::new();
     for chunk in jobs.chunks(SEARCH_CHUNK) {
         let results: Vec<Result<Rendered, Diagnostic>> = chunk
             .par_iter()
             .map(|job| {
                 let (output, entry) = render_job(prep, theme, &site, job)?;
+                let file = job.searchable().then(|| output.path.clone());
                 let page = (indexer.is_some() && job.searchable()).then(|| {
                     (
                         format!("/{}", output.path.trim_end_matches("index.html")),
@@ -116,13 +125,14 @@ pub fn render_pages(
                     )
                 });
                 emit(output)?;
-                Ok((entry, page))
+                Ok((entry, page, file))
             })
             .collect();
         for r in results {
             match r {
-                Ok((entry, page)) => {
+                Ok((entry, page, file)) => {
                     entries.extend(entry);
+                    searchable.extend(file);
                     if let (Some(ix), Some((url, html))) = (&indexer, page) {
                         ix.add(url, html);
                     }
@@ -138,7 +148,10 @@ pub fn render_pages(
         }
     }
     if errors.is_empty() {
-        Ok(entries)
+        Ok(PagesDone {
+            entries,
+            searchable,
+        })
     } else {
         Err(errors)
     }
@@ -189,13 +202,17 @@ pub fn site_files(
 
 /// A rendered page's sitemap entry and, for searchable pages, its URL and
 /// HTML for the index.
-type Rendered = (Option<SitemapEntry>, Option<(String, String)>);
+type Rendered = (
+    Option<SitemapEntry>,
+    Option<(String, String)>,
+    Option<String>,
+);
 
 /// Pages rendered together before their HTML goes to the search index.
 const SEARCH_CHUNK: usize = 256;
 
 /// Every page of the site.
-fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
+pub fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     let kb = prep.kb;
     let mut jobs: Vec<Job> = (0..kb.pages.len())
         .filter(|&id| !(kb.pages[id].kind == Kind::Section && is_list_section(&kb.pages[id].path)))

@@ -6,7 +6,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 use crate::links::Resolver;
 use crate::model::Kind;
 use crate::output::{Staging, io_diag};
-use crate::pages::{Output, render_all};
+use crate::pages::{Output, render_pages, site_files};
 use crate::theme::StaticFile;
 use crate::{fs, load, render, theme, validate};
 use std::collections::BTreeMap;
@@ -20,8 +20,10 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Build the search index (when the configuration enables it).
+    /// Give the site its search page (when the configuration enables it).
     pub search: bool,
+    /// Build the search index during the build; `serve` indexes afterwards.
+    pub index: bool,
 }
 
 /// What a successful build produced.
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> i32 {
                 base_url,
                 drafts,
                 search: !no_search,
+                index: !no_search,
             };
             let start = Instant::now();
             match build(&opts) {
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> i32 {
                 base_url: None,
                 drafts,
                 search: false,
+                index: false,
             };
             let (diags, code) = match check(&opts) {
                 Ok(warnings) => {
@@ -245,12 +249,25 @@ fn text_without_base_url(text: &str) -> String {
         .collect()
 }
 
+/// What a build leaves behind for `serve` to reuse after an edit.
+pub struct Built {
+    pub theme: crate::theme::Theme,
+    pub kb: crate::model::Kb,
+    pub assets: Vec<String>,
+    pub cache: render::PrepCache,
+    pub entries: Vec<crate::feeds::SitemapEntry>,
+    /// Output files of the pages the search index covers.
+    pub searchable: Vec<String>,
+    /// Pages each page links to, and pages linking to it.
+    pub links: crate::links::Neighbours,
+}
+
 /// Runs the whole chain and hands every output to `emit`.
 fn run_pipeline(
     opts: &BuildOptions,
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
     copy: &dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
-) -> Result<Summary, Failure> {
+) -> Result<(Summary, Built), Failure> {
     let config = read_config(opts)?;
     let theme = theme::load(&opts.root, &config.theme).map_err(Failure::Content)?;
     let mut diags = Vec::new();
@@ -265,24 +282,18 @@ fn run_pipeline(
     if all.has_errors() {
         return Err(Failure::Content(all.into_sorted()));
     }
-    let errors = render_all(&prep, &theme, opts.search && kb.config.search, emit);
+    let search = opts.search && kb.config.search;
+    let plan = crate::pages::Plan {
+        search_page: search,
+        index: search && opts.index,
+        only: None,
+    };
+    let mut done = render_pages(&prep, &theme, &plan, emit).map_err(Failure::Content)?;
+    let errors = site_files(&prep, &mut done.entries, emit);
     if !errors.is_empty() {
         return Err(Failure::Content(errors));
     }
-    let content = opts.root.join("content");
-    for asset in &loaded.assets {
-        copy(asset, &content.join(asset)).map_err(Failure::Io)?;
-    }
-    for (rel, file) in &theme.statics {
-        match file {
-            StaticFile::Embedded(text) => emit(Output {
-                path: rel.clone(),
-                bytes: text.as_bytes().to_vec(),
-            }),
-            StaticFile::Disk(path) => copy(rel, path),
-        }
-        .map_err(Failure::Io)?;
-    }
+    copy_files(&opts.root, &loaded.assets, &theme, emit, copy)?;
     let mut summary = Summary::default();
     for kind in [
         Kind::Case,
@@ -297,11 +308,53 @@ fn run_pipeline(
         }
     }
     summary.warnings = all.into_sorted();
-    Ok(summary)
+    let links = crate::links::Neighbours::of(&prep.graph, kb.pages.len());
+    let cache = prep.into_cache();
+    drop(resolver);
+    let built = Built {
+        theme,
+        kb,
+        assets: loaded.assets,
+        cache,
+        entries: done.entries,
+        searchable: done.searchable,
+        links,
+    };
+    Ok((summary, built))
+}
+
+/// Copies the content's assets and the theme's static files.
+pub fn copy_files(
+    root: &Path,
+    assets: &[String],
+    theme: &crate::theme::Theme,
+    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
+    copy: &dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
+) -> Result<(), Failure> {
+    let content = root.join("content");
+    for asset in assets {
+        copy(asset, &content.join(asset)).map_err(Failure::Io)?;
+    }
+    for (rel, file) in &theme.statics {
+        match file {
+            StaticFile::Embedded(text) => emit(Output {
+                path: rel.clone(),
+                bytes: text.as_bytes().to_vec(),
+            }),
+            StaticFile::Disk(path) => copy(rel, path),
+        }
+        .map_err(Failure::Io)?;
+    }
+    Ok(())
 }
 
 /// Builds the site into `opts.output`, replacing it only on success.
 pub fn build(opts: &BuildOptions) -> Result<Summary, Failure> {
+    build_keeping(opts).map(|(summary, _)| summary)
+}
+
+/// [`build`], also returning what the build computed, for `serve`.
+pub fn build_keeping(opts: &BuildOptions) -> Result<(Summary, Built), Failure> {
     refuse_dangerous_output(opts)?;
     let staging = Staging::new(&opts.output).map_err(|e| Failure::Io(io_diag(&e)))?;
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -314,10 +367,10 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Failure> {
         staging.copy(rel, from)
     };
     match run_pipeline(opts, &emit, &copy) {
-        Ok(mut summary) => {
+        Ok((mut summary, built)) => {
             summary.files = count.into_inner();
             staging.commit().map_err(|e| Failure::Io(io_diag(&e)))?;
-            Ok(summary)
+            Ok((summary, built))
         }
         Err(f) => {
             staging.abandon();
@@ -359,7 +412,7 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<BTreeMap<String, Vec<u8>>,
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Failure> {
     let emit = |_: Output| Ok(());
     let copy = |_: &str, _: &Path| Ok(());
-    run_pipeline(opts, &emit, &copy).map(|s| s.warnings)
+    run_pipeline(opts, &emit, &copy).map(|(s, _)| s.warnings)
 }
 
 /// An absolute path with `.` and `..` resolved and symlinks of the part

@@ -45,10 +45,13 @@ pub struct Prepared<'kb> {
     pub base_path: String,
 }
 
+/// A page's analysis cells: (framework, dimension) and the entries in it.
+type PageCells = Vec<((String, String), Vec<CellItem>)>;
+
 /// One page's rendered body, analysis cells, citation keys and problems.
 type PageRender = (
     Rendered,
-    Vec<((String, String), Vec<CellItem>)>,
+    PageCells,
     BTreeSet<String>,
     Vec<Diagnostic>,
     Vec<crate::shortcodes::Call>,
@@ -67,7 +70,7 @@ pub struct PrepCache {
 
 type CachedPage = (
     Rendered,
-    Vec<((String, String), Vec<CellItem>)>,
+    PageCells,
     BTreeSet<String>,
     Vec<crate::shortcodes::Call>,
 );
@@ -483,8 +486,7 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
 impl Prepared<'_> {
     /// Gives back the rendered Markdown for the next build to reuse.
     pub fn into_cache(self) -> PrepCache {
-        let mut cells: Vec<Vec<((String, String), Vec<CellItem>)>> =
-            (0..self.bodies.len()).map(|_| Vec::new()).collect();
+        let mut cells: Vec<PageCells> = (0..self.bodies.len()).map(|_| Vec::new()).collect();
         for ((id, fw, dim), items) in self.cells {
             cells[id].push(((fw, dim), items));
         }

@@ -63,6 +63,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i3
         base_url: Some(format!("http://{addr}/")),
         drafts,
         search: true,
+        index: true,
     };
     let shared = Arc::new(Shared {
         status: Mutex::new(Status {
