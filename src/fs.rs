@@ -77,6 +77,22 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     std::fs::write(path, bytes).map_err(io_err(path))
 }
 
+/// Writes `bytes` unless the file already holds exactly them, and tells
+/// whether it wrote. The new file replaces the old one by a rename, so a
+/// reader never sees half of it.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, IoError> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let name = path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.writing"));
+    write(&tmp, bytes)?;
+    rename(&tmp, path)?;
+    Ok(true)
+}
+
 pub fn copy(from: &Path, to: &Path) -> Result<(), IoError> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fs;
 pub mod highlight;
+pub mod incremental;
 pub mod links;
 pub mod load;
 pub mod markdown;

@@ -277,7 +277,7 @@ fn split_fragment(s: &str) -> (&str, Option<String>) {
 }
 
 /// Where a link was written, and what it says around it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LinkSite {
     pub file: String,
     pub line: usize,
@@ -298,17 +298,14 @@ impl Graph {
     }
 
     /// For every target, the pages linking to it (one entry per source page,
-    /// first site kept), sorted.
-    pub fn backlinks(&self) -> BTreeMap<Target, Vec<(PageId, LinkSite)>> {
-        let mut map: BTreeMap<Target, BTreeMap<PageId, LinkSite>> = BTreeMap::new();
-        for (from, to, site) in &self.edges {
+    /// with the index in `edges` of its first link), sorted.
+    pub fn backlinks(&self) -> BTreeMap<Target, Vec<(PageId, usize)>> {
+        let mut map: BTreeMap<Target, BTreeMap<PageId, usize>> = BTreeMap::new();
+        for (i, (from, to, _)) in self.edges.iter().enumerate() {
             if Target::Page(*from) == *to {
                 continue;
             }
-            map.entry(to.clone())
-                .or_default()
-                .entry(*from)
-                .or_insert_with(|| site.clone());
+            map.entry(to.clone()).or_default().entry(*from).or_insert(i);
         }
         map.into_iter()
             .map(|(k, v)| (k, v.into_iter().collect()))

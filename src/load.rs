@@ -207,7 +207,7 @@ fn content_files(
 }
 
 /// Dotfiles and editor temporary files are not content.
-fn is_ignored(name: &str) -> bool {
+pub fn is_ignored(name: &str) -> bool {
     (name.starts_with('.') && name != ".")
         || name.ends_with('~')
         || name.ends_with(".swp")

@@ -42,15 +42,7 @@ impl Staging {
     }
 
     fn inside(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let p = Path::new(rel);
-        let safe = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(Diagnostic::error(
-                Span::new(rel, 1, 1),
-                format!("refused to write `{rel}` outside the output directory"),
-            ));
-        }
-        Ok(self.dir.join(p))
+        inside(&self.dir, rel)
     }
 
     /// Replaces the target directory with the staging directory.
@@ -88,4 +80,17 @@ pub fn io_diag(e: &IoError) -> Diagnostic {
         Span::new(e.path.display().to_string(), 1, 1),
         e.error.to_string(),
     )
+}
+
+/// `dir/rel`, refusing any `rel` that could leave `dir`.
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
+    let p = Path::new(rel);
+    let safe = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    if !safe {
+        return Err(Diagnostic::error(
+            Span::new(rel, 1, 1),
+            format!("refused to write `{rel}` outside the output directory"),
+        ));
+    }
+    Ok(dir.join(p))
 }

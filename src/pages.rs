@@ -86,6 +86,8 @@ pub struct Plan<'a> {
 
 /// What `render_pages` rendered.
 pub struct PagesDone {
+    /// The jobs rendered, in order.
+    pub jobs: Vec<Job>,
     pub entries: Vec<SitemapEntry>,
     /// Output files of the pages that belong in the search index.
     pub searchable: Vec<String>,
@@ -149,6 +151,7 @@ pub fn render_pages(
     }
     if errors.is_empty() {
         Ok(PagesDone {
+            jobs,
             entries,
             searchable,
         })

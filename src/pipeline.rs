@@ -260,6 +260,8 @@ pub struct Built {
     pub searchable: Vec<String>,
     /// Pages each page links to, and pages linking to it.
     pub links: crate::links::Neighbours,
+    /// Every page of the site, in render order.
+    pub jobs: Vec<crate::pages::Job>,
 }
 
 /// Runs the whole chain and hands every output to `emit`.
@@ -319,6 +321,7 @@ fn run_pipeline(
         entries: done.entries,
         searchable: done.searchable,
         links,
+        jobs: done.jobs,
     };
     Ok((summary, built))
 }

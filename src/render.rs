@@ -31,7 +31,8 @@ pub struct Prepared<'kb> {
     term_html: Vec<String>,
     /// Event bodies as rendered, kept for [`Prepared::into_cache`].
     events: Vec<Rendered>,
-    pub backlinks: BTreeMap<Target, Vec<(PageId, crate::links::LinkSite)>>,
+    /// Pages linking to each target, with the index of the link in `graph`.
+    pub backlinks: BTreeMap<Target, Vec<(PageId, usize)>>,
     /// Every link with where it was written (for graph.json).
     pub graph: Graph,
     /// Shortcode calls of each page body, expanded when the page renders.
@@ -61,19 +62,22 @@ type PageRender = (
 /// renders again only the Markdown it can change.
 #[derive(Default)]
 pub struct PrepCache {
-    /// Per page: body, analysis cells, citation keys, shortcode calls.
-    pages: Vec<Option<CachedPage>>,
+    /// Per page, in the order of `Kb::pages`.
+    bodies: Vec<Rendered>,
+    cells: HashMap<(PageId, String, String), Vec<CellItem>>,
+    cites: Vec<BTreeSet<String>>,
+    shortcodes: Vec<Vec<crate::shortcodes::Call>>,
     /// Rendered event bodies, in the order of `Kb::events`.
     events: Vec<Rendered>,
     term_html: Vec<String>,
 }
 
-type CachedPage = (
-    Rendered,
-    PageCells,
-    BTreeSet<String>,
-    Vec<crate::shortcodes::Call>,
-);
+impl PrepCache {
+    /// The links of a page's rendered body (as graph.json shows them).
+    pub fn links_of(&self, id: PageId) -> Vec<(Target, crate::links::LinkSite)> {
+        self.bodies.get(id).map_or_else(Vec::new, body_links)
+    }
+}
 
 /// Which parts of a [`PrepCache`] may be reused.
 pub struct Reuse<'a> {
@@ -98,128 +102,145 @@ pub fn prepare<'kb>(
         allow_html: kb.config.markdown.allow_html,
     };
     let (mut cached, dirty, data_dirty) = match reuse {
-        Some(r) if r.cache.pages.len() == kb.pages.len() => (r.cache, Some(r.dirty), r.data_dirty),
+        Some(r) if r.cache.bodies.len() == kb.pages.len() => (r.cache, Some(r.dirty), r.data_dirty),
         _ => (PrepCache::default(), None, true),
     };
-    let mut cached_pages = std::mem::take(&mut cached.pages);
-    cached_pages.resize_with(kb.pages.len(), || None);
-    let per_page: Vec<PageRender> = kb
-        .pages
-        .par_iter()
-        .zip(cached_pages.into_par_iter())
-        .enumerate()
-        .map(|(id, (page, old))| {
-            if let (Some(dirty), Some((body, cells, cites, calls))) = (dirty, old)
-                && !dirty.contains(&id)
-            {
-                return (body, cells, cites, Vec::new(), calls);
-            }
-            let mut d = Vec::new();
-            let src = Source {
-                content_path: page
-                    .source
-                    .file
-                    .strip_prefix("content/")
-                    .unwrap_or(&page.source.file),
-                file: &page.source.file,
-                file_text: &page.source.text,
-                origin: Origin::Body(page.source.body_start),
-            };
-            let taken = taken_ids(kb, page);
-            let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-            let extracted = crate::shortcodes::extract(page.source.body());
-            let mut cites: BTreeSet<String> = page.meta.refs.iter().cloned().collect();
-            let at = |offset: usize| {
-                let (line, col) = page.source.line_col(page.source.body_start + offset);
-                crate::diagnostics::Span::new(&page.source.file, line, col)
-            };
-            for (offset, msg) in &extracted.problems {
-                d.push(
-                    Diagnostic::error(at(*offset), format!("bad shortcode call: {msg}"))
-                        .with_source(&page.source.text)
-                        .with_help("write `{{ name(key=\"value\", …) }}` on a line of its own"),
-                );
-            }
-            let mut calls = Vec::new();
-            for call in extracted.calls {
-                match crate::shortcodes::check(&call, kb, theme_shortcodes) {
-                    Ok(()) => {
-                        if let Some(data) = call.args.get("data").and_then(|a| a.as_str())
-                            && let Some(ds) = kb.datasets.get(data)
-                        {
-                            cites.extend(ds.refs.iter().cloned());
-                        }
+    let render_page = |page: &Page| -> PageRender {
+        let mut d = Vec::new();
+        let src = Source {
+            content_path: page
+                .source
+                .file
+                .strip_prefix("content/")
+                .unwrap_or(&page.source.file),
+            file: &page.source.file,
+            file_text: &page.source.text,
+            origin: Origin::Body(page.source.body_start),
+        };
+        let taken = taken_ids(kb, page);
+        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let extracted = crate::shortcodes::extract(page.source.body());
+        let mut cites: BTreeSet<String> = page.meta.refs.iter().cloned().collect();
+        let at = |offset: usize| {
+            let (line, col) = page.source.line_col(page.source.body_start + offset);
+            crate::diagnostics::Span::new(&page.source.file, line, col)
+        };
+        for (offset, msg) in &extracted.problems {
+            d.push(
+                Diagnostic::error(at(*offset), format!("bad shortcode call: {msg}"))
+                    .with_source(&page.source.text)
+                    .with_help("write `{{ name(key=\"value\", …) }}` on a line of its own"),
+            );
+        }
+        let mut calls = Vec::new();
+        for call in extracted.calls {
+            match crate::shortcodes::check(&call, kb, theme_shortcodes) {
+                Ok(()) => {
+                    if let Some(data) = call.args.get("data").and_then(|a| a.as_str())
+                        && let Some(ds) = kb.datasets.get(data)
+                    {
+                        cites.extend(ds.refs.iter().cloned());
                     }
-                    Err((msg, hint)) => d.push(
-                        Diagnostic::error(at(call.offset), msg)
-                            .with_source(&page.source.text)
-                            .with_help(hint),
-                    ),
                 }
-                calls.push(call);
+                Err((msg, hint)) => d.push(
+                    Diagnostic::error(at(call.offset), msg)
+                        .with_source(&page.source.text)
+                        .with_help(hint),
+                ),
             }
-            let mut body = md.render(&extracted.text, src, false, &taken, &mut d);
-            cites.extend(body.cites.iter().cloned());
-            let mut cells = Vec::new();
-            for (fw, dims, base) in analyses_of(page) {
-                for (dim, entry) in dims {
-                    let mut items = Vec::new();
-                    for (text, refs, suffix) in entry.items() {
-                        let span = page.positions.span(&format!("{base}.{dim}{suffix}"));
-                        let src = Source {
-                            origin: Origin::Yaml(
-                                span.line,
-                                span.col
-                                    + yaml_quote_offset(&page.source.text, span.line, span.col),
-                            ),
-                            ..src
-                        };
-                        let r = md.render(text, src, true, &[], &mut d);
-                        let known = kb
-                            .framework(fw)
-                            .is_some_and(|f| f.dimensions.iter().any(|x| &x.key == dim));
-                        if refs.is_empty() && r.cites.is_empty() && known && !page.broken {
-                            d.push(
+            calls.push(call);
+        }
+        let mut body = md.render(&extracted.text, src, false, &taken, &mut d);
+        cites.extend(body.cites.iter().cloned());
+        let mut cells = Vec::new();
+        for (fw, dims, base) in analyses_of(page) {
+            for (dim, entry) in dims {
+                let mut items = Vec::new();
+                for (text, refs, suffix) in entry.items() {
+                    let span = page.positions.span(&format!("{base}.{dim}{suffix}"));
+                    let src = Source {
+                        origin: Origin::Yaml(
+                            span.line,
+                            span.col + yaml_quote_offset(&page.source.text, span.line, span.col),
+                        ),
+                        ..src
+                    };
+                    let r = md.render(text, src, true, &[], &mut d);
+                    let known = kb
+                        .framework(fw)
+                        .is_some_and(|f| f.dimensions.iter().any(|x| &x.key == dim));
+                    if refs.is_empty() && r.cites.is_empty() && known && !page.broken {
+                        d.push(
                                 Diagnostic::warning(span.clone(), "analysis entry cites no source")
                                     .with_source(&page.source.text)
                                     .with_help("add `refs: [key]` to the entry (`{ text, refs }`) or cite inline with `[@key]`"),
                             );
-                        }
-                        cites.extend(r.cites.iter().cloned());
-                        cites.extend(refs.iter().cloned());
-                        let mut html = r.html;
-                        let extra: Vec<&String> =
-                            refs.iter().filter(|k| !r.cites.contains(k)).collect();
-                        html.push_str(&cite_list(kb, extra));
-                        body.links.extend(r.links);
-                        items.push(CellItem { html });
                     }
-                    cells.push(((fw.clone(), dim.clone()), items));
+                    cites.extend(r.cites.iter().cloned());
+                    cites.extend(refs.iter().cloned());
+                    let mut html = r.html;
+                    let extra: Vec<&String> =
+                        refs.iter().filter(|k| !r.cites.contains(k)).collect();
+                    html.push_str(&cite_list(kb, extra));
+                    body.links.extend(r.links);
+                    items.push(CellItem { html });
                 }
+                cells.push(((fw.clone(), dim.clone()), items));
             }
-            if let PageData::Stage(s) = &page.data {
-                for m in &s.fm.metrics {
-                    cites.extend(m.refs.iter().cloned());
+        }
+        if let PageData::Stage(s) = &page.data {
+            for m in &s.fm.metrics {
+                cites.extend(m.refs.iter().cloned());
+            }
+        }
+        (body, cells, cites, d, calls)
+    };
+    let (bodies, cells, mut cites, shortcodes) = match dirty {
+        // Only the dirty pages render again; the rest stay where they are.
+        Some(dirty) => {
+            let fresh: Vec<(PageId, PageRender)> = dirty
+                .par_iter()
+                .filter(|&&id| id < kb.pages.len())
+                .map(|&id| (id, render_page(&kb.pages[id])))
+                .collect();
+            let mut bodies = std::mem::take(&mut cached.bodies);
+            let mut cells = std::mem::take(&mut cached.cells);
+            let mut cites = std::mem::take(&mut cached.cites);
+            let mut shortcodes = std::mem::take(&mut cached.shortcodes);
+            cells.retain(|(id, _, _), _| !dirty.contains(id));
+            for (id, (body, page_cells, page_cites, d, calls)) in fresh {
+                diags.extend(d);
+                for ((fw, dim), items) in page_cells {
+                    cells.insert((id, fw, dim), items);
                 }
+                bodies[id] = body;
+                cites[id] = page_cites;
+                shortcodes[id] = calls;
             }
-            (body, cells, cites, d, calls)
-        })
-        .collect();
-    let mut bodies = Vec::with_capacity(per_page.len());
-    let mut cells = HashMap::new();
-    let mut cites = Vec::with_capacity(per_page.len());
-    let mut shortcodes = Vec::with_capacity(per_page.len());
-    for (id, (body, page_cells, page_cites, d, calls)) in per_page.into_iter().enumerate() {
-        shortcodes.push(calls);
-        diags.extend(d);
+            (bodies, cells, cites, shortcodes)
+        }
+        None => {
+            let per_page: Vec<PageRender> = kb.pages.par_iter().map(render_page).collect();
+            let mut bodies = Vec::with_capacity(per_page.len());
+            let mut cells = HashMap::new();
+            let mut cites = Vec::with_capacity(per_page.len());
+            let mut shortcodes = Vec::with_capacity(per_page.len());
+            for (id, (body, page_cells, page_cites, d, calls)) in per_page.into_iter().enumerate() {
+                diags.extend(d);
+                for ((fw, dim), items) in page_cells {
+                    cells.insert((id, fw, dim), items);
+                }
+                bodies.push(body);
+                cites.push(page_cites);
+                shortcodes.push(calls);
+            }
+            (bodies, cells, cites, shortcodes)
+        }
+    };
+    for (id, body) in bodies.iter().enumerate() {
         for (to, site) in &body.links {
             graph.add(id, to.target.clone(), site.clone());
         }
-        for ((fw, dim), items) in page_cells {
-            cells.insert((id, fw, dim), items);
-        }
-        bodies.push(body);
-        cites.push(page_cites);
     }
     let reuse_data = !data_dirty && cached.events.len() == kb.events.len();
     let events: Vec<Rendered> = if reuse_data {
@@ -378,15 +399,21 @@ fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
                 PageData::Stage(s) => Some(s.case.as_str()),
                 _ => None,
             };
-            let events = kb
-                .events
-                .iter()
-                .filter(|e| {
-                    e.case.as_deref() == Some(target.path.as_str())
-                        || (stage_case.is_some()
-                            && e.case.as_deref() == stage_case
-                            && e.fm.stage.as_deref() == Some(target.slug.as_str()))
-                })
+            // Events sit sorted by case: those of the target's case, then
+            // for a stage only the ones placed in it.
+            let own = kb.event_ids_of(Some(target.path.as_str()));
+            let staged = stage_case
+                .map(|c| kb.event_ids_of(Some(c)))
+                .unwrap_or_default();
+            let events = own
+                .into_iter()
+                .map(|i| &kb.events[i])
+                .chain(
+                    staged
+                        .into_iter()
+                        .map(|i| &kb.events[i])
+                        .filter(|e| e.fm.stage.as_deref() == Some(target.slug.as_str())),
+                )
                 .map(|e| e.anchor.as_str());
             let ids: Vec<&str> = headings.chain(events).collect();
             if !ids.contains(&frag.as_str()) {
@@ -483,23 +510,22 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
     }
 }
 
+/// Where a rendered body links to and from where, in order.
+pub fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite)> {
+    body.links
+        .iter()
+        .map(|(r, site)| (r.target.clone(), site.clone()))
+        .collect()
+}
+
 impl Prepared<'_> {
     /// Gives back the rendered Markdown for the next build to reuse.
     pub fn into_cache(self) -> PrepCache {
-        let mut cells: Vec<PageCells> = (0..self.bodies.len()).map(|_| Vec::new()).collect();
-        for ((id, fw, dim), items) in self.cells {
-            cells[id].push(((fw, dim), items));
-        }
-        let pages = self
-            .bodies
-            .into_iter()
-            .zip(cells)
-            .zip(self.cites)
-            .zip(self.shortcodes)
-            .map(|(((body, cells), cites), calls)| Some((body, cells, cites, calls)))
-            .collect();
         PrepCache {
-            pages,
+            bodies: self.bodies,
+            cells: self.cells,
+            cites: self.cites,
+            shortcodes: self.shortcodes,
             events: self.events,
             term_html: self.term_html,
         }
@@ -644,8 +670,9 @@ impl Prepared<'_> {
 
     pub fn backlinks_of(&self, target: &Target) -> Vec<BacklinkGroup> {
         let mut groups: BTreeMap<Kind, BacklinkGroup> = BTreeMap::new();
-        for (from, site) in self.backlinks.get(target).into_iter().flatten() {
+        for (from, edge) in self.backlinks.get(target).into_iter().flatten() {
             let p = &self.kb.pages[*from];
+            let site = &self.graph.edges[*edge].2;
             let group = groups.entry(p.kind).or_insert_with(|| BacklinkGroup {
                 kind: p.kind.plural().into(),
                 items: Vec::new(),

@@ -5,6 +5,8 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::pages::Output;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
@@ -19,6 +21,8 @@ const QUEUE: usize = 256;
 pub struct Indexer {
     tx: SyncSender<(String, String)>,
     worker: JoinHandle<Result<Vec<Output>, String>>,
+    /// Set when the index is no longer wanted: the thread stops early.
+    stop: Arc<AtomicBool>,
 }
 
 impl Indexer {
@@ -26,8 +30,15 @@ impl Indexer {
     pub fn start(language: &str) -> Indexer {
         let (tx, rx) = sync_channel(QUEUE);
         let lang: String = language.split('-').next().unwrap_or("en").to_lowercase();
-        let worker = std::thread::spawn(move || index(rx, lang));
-        Indexer { tx, worker }
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let worker = std::thread::spawn(move || index(rx, lang, &flag));
+        Indexer { tx, worker, stop }
+    }
+
+    /// Drops the index being built without waiting for it.
+    pub fn abandon(self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
 
     /// Queues a page: `url` is its path from the site root (`/cases/x/`).
@@ -52,7 +63,11 @@ impl Indexer {
     }
 }
 
-fn index(rx: Receiver<(String, String)>, lang: String) -> Result<Vec<Output>, String> {
+fn index(
+    rx: Receiver<(String, String)>,
+    lang: String,
+    stop: &AtomicBool,
+) -> Result<Vec<Output>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| e.to_string())?;
@@ -63,6 +78,9 @@ fn index(rx: Receiver<(String, String)>, lang: String) -> Result<Vec<Output>, St
     runtime.block_on(async {
         let mut problem = None;
         for (url, html) in rx {
+            if stop.load(Ordering::Relaxed) {
+                return Err("abandoned".into());
+            }
             if problem.is_none()
                 && let Err(e) = index.add_html_file(None, Some(url.clone()), html).await
             {
@@ -71,6 +89,9 @@ fn index(rx: Receiver<(String, String)>, lang: String) -> Result<Vec<Output>, St
         }
         if let Some(p) = problem {
             return Err(p);
+        }
+        if stop.load(Ordering::Relaxed) {
+            return Err("abandoned".into());
         }
         let files = index.get_files().await.map_err(|e| e.to_string())?;
         Ok(files

@@ -4,7 +4,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::highlight::html_escape;
-use crate::pipeline::{BuildOptions, build};
+use crate::incremental::{Outcome, Session};
+use crate::pipeline::{BuildOptions, Failure};
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -100,12 +101,28 @@ pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i3
     0
 }
 
-/// Runs a build and records its outcome for the pages.
-fn rebuild(opts: &BuildOptions, shared: &Shared) {
+/// Runs a build and records its outcome for the pages. `None` means
+/// nothing changed since the last one.
+fn rebuild(
+    session: &mut Session,
+    shared: &Shared,
+    build: impl FnOnce(&mut Session) -> Option<Result<Outcome, Failure>>,
+) {
     let start = Instant::now();
-    let errors = match build(opts) {
-        Ok(_) => {
-            println!("rebuilt in {} ms", start.elapsed().as_millis());
+    let Some(result) = build(session) else {
+        return;
+    };
+    let errors = match result {
+        Ok(o) => {
+            let ms = start.elapsed().as_millis();
+            if o.full {
+                println!("built in {ms} ms");
+            } else {
+                println!(
+                    "rebuilt in {ms} ms ({} pages rendered, {} files changed)",
+                    o.rendered, o.written
+                );
+            }
             None
         }
         Err(f) => {
@@ -120,6 +137,10 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
     shared.changed.notify_all();
 }
 
+/// Quiet time that ends a burst of file events: short, since editors save
+/// in a few quick steps and a rebuild after an edit takes milliseconds.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
 /// Watches the sources, builds once, then rebuilds after each burst of
 /// changes; all builds run on one thread, one at a time.
 fn watch(
@@ -127,12 +148,12 @@ fn watch(
     opts: BuildOptions,
     shared: Arc<Shared>,
 ) -> notify_debouncer_mini::notify::Result<impl Drop> {
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(150), move |res| {
+    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
+    let mut debouncer = new_debouncer(DEBOUNCE, move |res| {
         if let Ok(events) = res {
             let events: Vec<notify_debouncer_mini::DebouncedEvent> = events;
             if !events.is_empty() {
-                let _ = tx.send(());
+                let _ = tx.send(events.into_iter().map(|e| e.path).collect());
             }
         }
     })?;
@@ -148,40 +169,22 @@ fn watch(
             .watcher()
             .watch(&config, RecursiveMode::NonRecursive)?;
     }
-    // Watching starts before the first fingerprint and build, so an edit made
-    // at any moment after startup is either in that build or triggers another.
+    // Watching starts before the first build takes its stamps, so an edit
+    // made at any moment after startup is either in that build or triggers
+    // another.
     std::thread::spawn(move || {
-        let mut last = fingerprint(&opts.root);
-        rebuild(&opts, &shared);
-        while rx.recv().is_ok() {
-            while rx.try_recv().is_ok() {}
-            // Builds read the sources, and some platforms report reads as
-            // events: rebuild only when a file really changed.
-            let now = fingerprint(&opts.root);
-            if now != last {
-                last = now;
-                rebuild(&opts, &shared);
+        let mut session = Session::new(opts);
+        rebuild(&mut session, &shared, |s| Some(s.full_build()));
+        while let Ok(mut paths) = rx.recv() {
+            while let Ok(more) = rx.try_recv() {
+                paths.extend(more);
             }
+            // Builds read the sources, and some platforms report reads as
+            // events: the session rebuilds only when a file really changed.
+            rebuild(&mut session, &shared, |s| s.changed(&paths));
         }
     });
     Ok(debouncer)
-}
-
-/// Path, size and modification time of every watched source file.
-fn fingerprint(root: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
-    let mut files = Vec::new();
-    for dir in ["content", "themes", "templates", "static", "casebook.yaml"] {
-        for entry in walkdir::WalkDir::new(root.join(dir))
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if let Ok(meta) = entry.metadata() {
-                files.push((entry.path().to_path_buf(), meta.len(), meta.modified().ok()));
-            }
-        }
-    }
-    files
 }
 
 type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;

@@ -164,17 +164,29 @@ impl Page {
 /// Copies a fixture into a temporary directory the test may edit.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    let src = manifest_dir().join("tests/fixtures").join(name);
-    for entry in walkdir::WalkDir::new(&src).into_iter().flatten() {
-        let rel = entry.path().strip_prefix(&src).unwrap();
-        let to = tmp.path().join(rel);
+    copy_tree(
+        &manifest_dir().join("tests/fixtures").join(name),
+        tmp.path(),
+    );
+    tmp
+}
+
+/// Copies a file or a folder with everything in it.
+pub fn copy_tree(src: &Path, dst: &Path) {
+    for entry in walkdir::WalkDir::new(src).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let to = if rel.as_os_str().is_empty() {
+            dst.to_path_buf()
+        } else {
+            dst.join(rel)
+        };
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&to).unwrap();
         } else {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(entry.path(), &to).unwrap();
         }
     }
-    tmp
 }
 
 /// Runs a command, killing it if it has not finished after a generous
