@@ -37,6 +37,10 @@ if [ -z "$casebook" ]; then
   cargo build --release --quiet
   casebook=${CARGO_TARGET_DIR:-target}/release/casebook
 fi
+if [ ! -x "$casebook" ]; then
+  echo "browser-test: no casebook binary at $casebook" >&2
+  exit 2
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/casebook-browser.XXXXXX")
 server_pid=
