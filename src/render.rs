@@ -455,7 +455,7 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
     let parts: Vec<String> = keys
         .into_iter()
         .filter_map(|k| {
-            kb.references.get(k).map(|r| {
+            kb.references.get(k).map(|_| {
                 let label = cite_label(kb, k);
                 let mut inner = label.as_str();
                 for (o, c) in [('(', ')'), ('[', ']')] {
@@ -464,10 +464,11 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
                         (open, close) = (o, c);
                     }
                 }
+                // No title attribute: the reference list is on the page,
+                // and the link preview shows the entry it points to.
                 format!(
-                    "<a href=\"#ref-{}\" title=\"{}\">{}</a>",
+                    "<a href=\"#ref-{}\">{}</a>",
                     html_escape(k),
-                    html_escape(&r.title),
                     html_escape(inner)
                 )
             })

@@ -52,6 +52,10 @@ const STATIC: &[(&str, &str)] = &[
         "search.js",
         include_str!("../themes/default/static/search.js"),
     ),
+    (
+        "preview.js",
+        include_str!("../themes/default/static/preview.js"),
+    ),
 ];
 
 /// Templates and static files resolved for one site.
@@ -105,6 +109,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaping also turns every `/` into `&#x2F;`, which bloats
+    // pages full of URLs; escaping & < > " ' is what HTML needs.
+    tera.set_escape_fn(crate::highlight::html_escape);
     // Templates may not read the environment of the build machine.
     tera.register_function(
         "get_env",
