@@ -1,6 +1,5 @@
 // Per-page checks on the pages listed in PAGES (lib/site.mjs): no horizontal
-// scroll at each width, dark mode, print, axe-core, screenshots; and the
-// keyboard check of a case timeline.
+// scroll at each width, dark mode, print, axe-core, screenshots.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +10,6 @@ import {
   PAGES,
   SCREENSHOT_DIR,
   SITE_HEADER,
-  TIMELINE_CASE,
   WIDTHS,
   launchBrowser,
   listing,
@@ -154,55 +152,3 @@ for (const { name, path } of PAGES) {
     }
   });
 }
-
-test(`case timeline on ${TIMELINE_CASE} is visible and its event marks take keyboard focus`, async (t) => {
-  for (const width of WIDTHS) {
-    await t.test(`at ${width} px`, async () => {
-      const { page, problems } = await open(TIMELINE_CASE, width);
-      try {
-        const svg = page.locator('#timeline svg').first();
-        assert.equal(await svg.count(), 1, 'no timeline figure (#timeline svg) on the case page');
-        await svg.scrollIntoViewIfNeeded();
-        assert.ok(await svg.isVisible(), 'the timeline figure is not visible');
-        const box = await svg.boundingBox();
-        assert.ok(box && box.width >= 200 && box.height >= 40, `the timeline is too small to read: ${JSON.stringify(box)}`);
-
-        const marks = await page.evaluate(() =>
-          [...document.querySelectorAll('#timeline svg a.mark')].map((a, i) => {
-            a.dataset.markIndex = String(i);
-            return a.getAttribute('href');
-          }),
-        );
-        assert.ok(marks.length > 0, 'the timeline has no event marks (a.mark)');
-
-        // Start sequential focus navigation just before the figure, then Tab through it.
-        const stops = await page.evaluate(() => {
-          const svg = document.querySelector('#timeline svg');
-          const start = document.createElement('span');
-          start.tabIndex = -1;
-          svg.parentElement.before(start);
-          start.focus();
-          return svg.querySelectorAll('a[href]').length;
-        });
-        const focused = [];
-        for (let i = 0; i < stops + 1; i += 1) {
-          await page.keyboard.press('Tab');
-          focused.push(await page.evaluate(() => document.activeElement?.dataset?.markIndex ?? null));
-        }
-        const reached = new Set(focused.filter((m) => m !== null).map(Number));
-        const missed = marks.filter((_, i) => !reached.has(i));
-        assert.deepEqual(missed, [], listing('event marks that Tab never focuses', missed));
-
-        // Enter on a focused mark follows it to the event in the list below.
-        await page.evaluate(() => document.querySelector('#timeline svg a.mark').focus());
-        await page.keyboard.press('Enter');
-        await page.waitForFunction((hash) => location.hash === hash, marks[0]);
-        const target = page.locator(`[id="${decodeURIComponent(marks[0].slice(1))}"]`);
-        assert.ok(await target.isVisible(), `Enter on the first mark did not show ${marks[0]}`);
-        assert.deepEqual(problems, [], listing('load problems', problems));
-      } finally {
-        await page.close();
-      }
-    });
-  }
-});

@@ -40,6 +40,10 @@ export const SEARCH = { page: '/search/', query: 'Tmall', expect: '/entities/tma
 // The global timeline: one lane per case, each marked with data-case.
 export const GLOBAL_TIMELINE = '/timeline/';
 
+// The stage whose navigation gets checked: breadcrumbs lead to its case, and
+// following "next stage" from the first stage reaches every stage in order.
+export const STAGE = { first: '/cases/aliexpress-russia/entry/', case: '/cases/aliexpress-russia/' };
+
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '../../..');
 export const SITE_URL = process.env.SITE_URL ?? 'http://127.0.0.1:1111/';
@@ -70,9 +74,10 @@ export async function status(path) {
 
 /**
  * Headless Chromium with the flags this closed network needs and a fresh
- * profile. Returns { context, close }.
+ * profile. `options` go to the browser context (e.g. javaScriptEnabled:
+ * false). Returns { context, close }.
  */
-export async function launchBrowser() {
+export async function launchBrowser(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'casebook-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -87,6 +92,7 @@ export async function launchBrowser() {
       '--disable-quic',
     ],
     viewport: { width: 1280, height: 800 },
+    ...options,
   });
   return {
     context,
