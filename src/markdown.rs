@@ -569,6 +569,29 @@ fn snippet(text: &str, offset: usize) -> String {
     text[start..end].trim().chars().take(200).collect()
 }
 
+/// The words of a Markdown snippet without its markup, for showing a link's
+/// context as text: `[[x|Label]]` and `[Label](y)` become `Label`, and
+/// `[@key, p. 5]` citations are dropped.
+pub(crate) fn plain_text(md: &str) -> String {
+    let mut text = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("[@") {
+        let Some(j) = rest[i..].find(']') else { break };
+        out.push_str(rest[..i].trim_end());
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -649,6 +672,15 @@ mod tests {
         for ok in ["https://x.org", "mailto:a@b.c", "#top", "../a", "/x/"] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn link_contexts_read_as_plain_text() {
+        assert_eq!(
+            plain_text("set up [[taobao|Taobao]] and [[alipay]] in 2004 [@gu-2018, sec. 3.5]."),
+            "set up Taobao and alipay in 2004."
+        );
+        assert_eq!(plain_text("a [link](x.md) and `code` [@k]"), "a link and code");
     }
 
     #[test]

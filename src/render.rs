@@ -656,7 +656,7 @@ impl Prepared<'_> {
                 group.items.push(Backlink {
                     title: p.meta.title.clone(),
                     url: self.url(*from),
-                    context: site.context.clone(),
+                    context: crate::markdown::plain_text(&site.context),
                 });
             } else {
                 group.more += 1;

@@ -65,6 +65,42 @@ function overflowing(page) {
   });
 }
 
+/**
+ * Tables that would push the page sideways or squeeze long text: a table
+ * wider than the main column must sit in its own horizontal scroll container
+ * that keyboard users can focus, and a cell with a long text must stay wide
+ * enough to read (about 20 characters a line).
+ */
+function unreadableTables(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const main = document.querySelector('main');
+    const name = (t, i) => t.caption?.textContent.trim().slice(0, 40) || t.getAttribute('aria-label') || t.className || `table ${i + 1}`;
+    [...main.querySelectorAll('table')].forEach((table, i) => {
+      if (!table.checkVisibility()) return;
+      let box = table.parentElement;
+      while (box !== main && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+      const scrolls = box !== main;
+      if (table.getBoundingClientRect().width > main.clientWidth + 0.5 && !scrolls) {
+        problems.push(`"${name(table, i)}" is ${Math.round(table.getBoundingClientRect().width)} px wide with no scroll container of its own`);
+      }
+      if (scrolls && box.scrollWidth > box.clientWidth && box.tabIndex < 0) {
+        problems.push(`the scroll container of "${name(table, i)}" cannot be reached by keyboard (tabindex="0")`);
+      }
+      const em = parseFloat(getComputedStyle(table).fontSize);
+      for (const cell of table.querySelectorAll('td, th')) {
+        const text = cell.textContent.replace(/\s+/g, ' ').trim();
+        const width = cell.getBoundingClientRect().width;
+        if (text.length > 80 && width < 10 * em) {
+          problems.push(`"${name(table, i)}": a cell of ${text.length} characters is squeezed to ${Math.round(width)} px ("${text.slice(0, 30)}…")`);
+          break;
+        }
+      }
+    });
+    return problems;
+  });
+}
+
 /** Serious and critical axe-core violations of the page, one line per element. */
 async function axeViolations(page) {
   await page.addScriptTag({ path: AXE });
@@ -101,6 +137,16 @@ for (const { name, path } of PAGES) {
             listing(`page is ${scrollWidth} px wide in a ${innerWidth} px viewport; sticking out`, culprits),
           );
           assert.deepEqual(problems, [], listing('load problems', problems));
+        } finally {
+          await page.close();
+        }
+      });
+
+      await t.test(`tables at ${width} px: wide ones scroll in their own container, long cells stay readable`, async () => {
+        const { page } = await open(path, width);
+        try {
+          const bad = await unreadableTables(page);
+          assert.deepEqual(bad, [], listing('tables that are hard to read', bad));
         } finally {
           await page.close();
         }
