@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { STAGE, TIMELINE_CASE, launchBrowser, listing, openPage, sitePath, siteUrl } from './lib/site.mjs';
+import { STAGE, TIMELINE_CASE, launchBrowser, listing, openOk, sitePath, siteUrl } from './lib/site.mjs';
 
 let browser;
 before(async () => {
@@ -14,11 +14,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function open(path, width = 1280) {
-  const opened = await openPage(browser.context, path, { width });
-  assert.equal(opened.response?.status(), 200, `${path} answered HTTP ${opened.response?.status()}`);
-  return opened;
-}
+/** Opens `path` at `width` px, failing unless it answers HTTP 200. */
+const open = (path, width = 1280) => openOk(browser.context, path, { width });
 
 test('the first Tab reaches a visible "skip to content" link that moves focus to the main content', async () => {
   const { page, problems } = await open(STAGE.first, 375);

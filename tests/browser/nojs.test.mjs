@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { GLOBAL_TIMELINE, PAGES, SEARCH, STAGE, TIMELINE_CASE, launchBrowser, listing, openPage } from './lib/site.mjs';
+import { GLOBAL_TIMELINE, PAGES, SEARCH, STAGE, TIMELINE_CASE, launchBrowser, listing, openOk } from './lib/site.mjs';
 
 let browser;
 before(async () => {
@@ -15,11 +15,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function open(path, width = 1280) {
-  const opened = await openPage(browser.context, path, { width });
-  assert.equal(opened.response?.status(), 200, `${path} answered HTTP ${opened.response?.status()}`);
-  return opened;
-}
+/** Opens `path` at `width` px, failing unless it answers HTTP 200. */
+const open = (path, width = 1280) => openOk(browser.context, path, { width });
 
 for (const { name, path } of PAGES) {
   test(`without JavaScript: ${name} ${path} renders its content, styled, at 375 px`, async () => {

@@ -13,7 +13,7 @@ import {
   WIDTHS,
   launchBrowser,
   listing,
-  openPage,
+  openOk,
 } from './lib/site.mjs';
 
 let browser;
@@ -25,12 +25,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens a listed page and fails on load problems or a non-200 answer. */
-async function open(path, width) {
-  const opened = await openPage(browser.context, path, { width });
-  assert.equal(opened.response?.status(), 200, `${path} answered HTTP ${opened.response?.status()}`);
-  return opened;
-}
+/** Opens `path` at `width` px, failing unless it answers HTTP 200. */
+const open = (path, width = 1280) => openOk(browser.context, path, { width });
 
 /** Outermost elements that stick out past the right edge of the viewport, outside any scroll container. */
 function overflowing(page) {

@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GLOBAL_TIMELINE, SITE_DIR, TIMELINE_CASE, WIDTHS, launchBrowser, listing, openPage } from './lib/site.mjs';
+import { GLOBAL_TIMELINE, SITE_DIR, TIMELINE_CASE, WIDTHS, launchBrowser, listing, openOk, openPage } from './lib/site.mjs';
 
 let browser;
 before(async () => {
@@ -24,12 +24,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens a page and fails on a non-200 answer. */
-async function open(path, width) {
-  const opened = await openPage(browser.context, path, { width });
-  assert.equal(opened.response?.status(), 200, `${path} answered HTTP ${opened.response?.status()}`);
-  return opened;
-}
+/** Opens `path` at `width` px, failing unless it answers HTTP 200. */
+const open = (path, width = 1280) => openOk(browser.context, path, { width });
 
 /** Slugs of the cases in the built site (folders cases/<slug>/ with an index.html). */
 async function caseSlugs() {

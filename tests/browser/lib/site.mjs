@@ -127,6 +127,17 @@ export async function openPage(context, path, { width = 1280, height = 800 } = {
   return { page, response, problems };
 }
 
+/** Like openPage, and fails unless the page answers HTTP 200. */
+export async function openOk(context, path, options) {
+  const opened = await openPage(context, path, options);
+  const status = opened.response?.status();
+  if (status !== 200) {
+    await opened.page.close();
+    throw new Error(`${path} answered HTTP ${status}`);
+  }
+  return opened;
+}
+
 /** Formats a list of problems for an assertion message. */
 export function listing(title, items) {
   return `${title} (${items.length}):\n  - ${items.join('\n  - ')}`;
