@@ -680,7 +680,10 @@ mod tests {
             plain_text("set up [[taobao|Taobao]] and [[alipay]] in 2004 [@gu-2018, sec. 3.5]."),
             "set up Taobao and alipay in 2004."
         );
-        assert_eq!(plain_text("a [link](x.md) and `code` [@k]"), "a link and code");
+        assert_eq!(
+            plain_text("a [link](x.md) and `code` [@k]"),
+            "a link and code"
+        );
     }
 
     #[test]
