@@ -31,6 +31,11 @@ export const WIDTHS = [375, 1280];
 // The case whose timeline gets the keyboard check.
 export const TIMELINE_CASE = '/cases/aliexpress-russia/';
 
+// The most a page may weigh with the assets it loads (HTML, CSS, scripts,
+// images; the search index loads only when a search starts), in kB of 1,024
+// bytes, uncompressed.
+export const WEIGHT_BUDGET_KB = 150;
+
 // The site header (its nav is hidden in print; the search box lives in it).
 export const SITE_HEADER = 'body > header';
 
