@@ -167,3 +167,26 @@ pub fn template_error(e: &tera::Error) -> Diagnostic {
     )
     .with_help("fix the template named in the message")
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn templates_escape_markup_but_leave_slashes() {
+        let root = std::env::temp_dir().join("casebook-theme-escape-test-no-such-site");
+        let Ok(mut theme) = super::load(&root, "default") else {
+            panic!("the embedded theme does not load");
+        };
+        theme
+            .tera
+            .add_raw_template("escape-test.html", "<a href=\"{{ u }}\">{{ t }}</a>")
+            .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("u", "/cases/a/?x=1&y=2");
+        ctx.insert("t", "<b>\"Tom's\"</b>");
+        let html = theme.tera.render("escape-test.html", &ctx).unwrap();
+        assert_eq!(
+            html,
+            "<a href=\"/cases/a/?x=1&amp;y=2\">&lt;b&gt;&quot;Tom&#39;s&quot;&lt;/b&gt;</a>"
+        );
+    }
+}
