@@ -93,7 +93,7 @@ test('without JavaScript: the global timeline shows every lane and hides the fil
   }
 });
 
-test('without JavaScript: every framework page shows its application matrix', async () => {
+test('without JavaScript: the listed framework pages show their application matrix', async () => {
   for (const { path } of PAGES.filter((p) => p.path.startsWith('/frameworks/'))) {
     const { page } = await open(path);
     try {
