@@ -10,7 +10,7 @@
 # Needs: node >= 20 and npm, java >= 11, chromium (see .ci/run).
 # Environment: CHROMIUM (default /usr/bin/chromium); CASEBOOK_BIN skips the
 # cargo build and uses that binary; KEEP_SITE=1 keeps the built site and
-# prints where it is. Extra arguments go to `node --test`, e.g.
+# prints where it is; TESTS="crawl html" runs only those files of tests/browser. Extra arguments go to `node --test`, e.g.
 # --test-name-pattern=axe to run only the tests whose name matches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,10 @@ casebook=${CASEBOOK_BIN:-}
 if [ -z "$casebook" ]; then
   cargo build --release --quiet
   casebook=${CARGO_TARGET_DIR:-target}/release/casebook
+fi
+if [ ! -x "$casebook" ]; then
+  echo "browser-test: no casebook binary at $casebook" >&2
+  exit 2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/casebook-browser.XXXXXX")
@@ -79,8 +83,10 @@ grep '^built ' "$work/build.log" || true
 export SITE_URL=$base_url SITE_DIR=$work/site SCREENSHOT_DIR=$repo/target/screenshots
 start=$(date +%s)
 status=0
-node --test --test-reporter=spec --test-concurrency=2 "$@" \
-  "$suite"/*.test.mjs || status=$?
+files=()
+for name in ${TESTS:-}; do files+=("$suite/$name.test.mjs"); done
+[ "${#files[@]}" -gt 0 ] || files=("$suite"/*.test.mjs)
+node --test --test-reporter=spec --test-concurrency=2 "$@" "${files[@]}" || status=$?
 echo "browser-test: $(($(date +%s) - start)) s of checks; screenshots in target/screenshots/"
 if [ "$status" -ne 0 ]; then
   echo "browser-test: FAILED" >&2

@@ -5,7 +5,6 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::highlight::{code_block, html_escape};
 use crate::links::{LinkSite, Resolved, Resolver};
 use crate::load::slugify;
-use crate::model::Reference;
 use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -238,12 +237,12 @@ impl Renderer<'_> {
                             None => (key.trim(), None),
                         };
                         match self.resolver.kb().references.get(key) {
-                            Some(r) => {
+                            Some(_) => {
                                 if !out.cites.iter().any(|c| c == key) {
                                     out.cites.push(key.to_string());
                                 }
                                 events.push(Event::InlineHtml(
-                                    cite_html(self.resolver.kb(), key, r, locator).into(),
+                                    cite_html(self.resolver.kb(), key, locator).into(),
                                 ));
                             }
                             None if self.resolver.kb().incomplete.references => {}
@@ -273,7 +272,7 @@ impl Renderer<'_> {
                     if is_wiki && let Some(frag) = dest_url.strip_prefix('#') {
                         local_fragments.push((frag.to_string(), span));
                         events.push(Event::InlineHtml(
-                            open_link(&format!("#{frag}"), None, false).into(),
+                            open_link(&format!("#{frag}"), None, None, false).into(),
                         ));
                         stack.push(Open::Plain);
                         continue;
@@ -285,7 +284,9 @@ impl Renderer<'_> {
                     } else {
                         None
                     };
-                    let (href, preview) = match resolved {
+                    // The preview title is the target's title, given when the
+                    // link text may differ from it.
+                    let (href, preview, preview_title) = match resolved {
                         Some(Ok(r)) => {
                             let href = self.resolver.url(&r);
                             let preview = self.resolver.summary(&r);
@@ -299,7 +300,7 @@ impl Renderer<'_> {
                             out.links.push((r, site));
                             if let LinkType::WikiLink { has_pothole: false } = link_type {
                                 events.push(Event::InlineHtml(
-                                    open_link(&href, preview.as_deref(), true).into(),
+                                    open_link(&href, preview.as_deref(), None, true).into(),
                                 ));
                                 if let Some((_, t)) = heading.as_mut() {
                                     t.push_str(&label);
@@ -309,11 +310,11 @@ impl Renderer<'_> {
                                 skipping = 1;
                                 continue;
                             }
-                            (href, preview)
+                            (href, preview, Some(label))
                         }
                         // An unknown name may be a term of a glossary that failed to load.
                         Some(Err(_)) if is_wiki && self.resolver.kb().incomplete.glossary => {
-                            ("#".to_string(), None)
+                            ("#".to_string(), None, None)
                         }
                         Some(Err(e)) => {
                             let mut d =
@@ -322,25 +323,31 @@ impl Renderer<'_> {
                                 d = d.with_help(h);
                             }
                             diags.push(d);
-                            ("#".to_string(), None)
+                            ("#".to_string(), None, None)
                         }
                         None if link_type == LinkType::Email => {
-                            (format!("mailto:{dest_url}"), None)
+                            (format!("mailto:{dest_url}"), None, None)
                         }
                         None => match check_url(&dest_url) {
                             Ok(()) => (
                                 rebase(&dest_url, &base),
                                 (!title.is_empty()).then(|| title.to_string()),
+                                None,
                             ),
                             Err(msg) => {
                                 diags.push(unsafe_link(span, msg, src.file_text));
-                                ("#".to_string(), None)
+                                ("#".to_string(), None, None)
                             }
                         },
                     };
                     events.push(Event::InlineHtml(
-                        open_link(&href, preview.as_deref(), resolved_internal(&href, &base))
-                            .into(),
+                        open_link(
+                            &href,
+                            preview.as_deref(),
+                            preview_title.as_deref(),
+                            resolved_internal(&href, &base),
+                        )
+                        .into(),
                     ));
                     stack.push(Open::Plain);
                 }
@@ -475,10 +482,21 @@ fn resolved_internal(href: &str, base: &str) -> bool {
     href.starts_with(base) && href != "#"
 }
 
-fn open_link(href: &str, preview: Option<&str>, internal: bool) -> String {
+/// The opening tag of a link. `preview` (the target's summary) becomes the
+/// title, shown on hover without JavaScript; the theme's preview.js shows
+/// it with `preview_title` (or the link text) on hover and keyboard focus.
+fn open_link(
+    href: &str,
+    preview: Option<&str>,
+    preview_title: Option<&str>,
+    internal: bool,
+) -> String {
     let mut s = format!("<a href=\"{}\"", html_escape(href));
     if internal {
         s.push_str(" class=\"internal\"");
+    }
+    if let Some(t) = preview_title {
+        s.push_str(&format!(" data-preview-title=\"{}\"", html_escape(t)));
     }
     if let Some(p) = preview {
         s.push_str(&format!(" title=\"{}\"", html_escape(p)));
@@ -551,6 +569,29 @@ fn snippet(text: &str, offset: usize) -> String {
     text[start..end].trim().chars().take(200).collect()
 }
 
+/// The words of a Markdown snippet without its markup, for showing a link's
+/// context as text: `[[x|Label]]` and `[Label](y)` become `Label`, and
+/// `[@key, p. 5]` citations are dropped.
+pub(crate) fn plain_text(md: &str) -> String {
+    let mut text = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("[@") {
+        let Some(j) = rest[i..].find(']') else { break };
+        out.push_str(rest[..i].trim_end());
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -596,16 +637,18 @@ impl<'t> Positioner<'t> {
 
 /// The in-text citation of `key` in the site's style, linked to the
 /// page's reference list.
-fn cite_html(kb: &crate::model::Kb, key: &str, r: &Reference, locator: Option<&str>) -> String {
+///
+/// No title attribute: the reference list is on the page, and the link
+/// preview shows the entry it points to.
+fn cite_html(kb: &crate::model::Kb, key: &str, locator: Option<&str>) -> String {
     let label = crate::render::cite_label(kb, key);
     let label = match locator {
         Some(l) => crate::bibliography::with_locator(&label, l),
         None => label,
     };
     format!(
-        "<cite class=\"cite\"><a href=\"#ref-{}\" title=\"{}\">{}</a></cite>",
+        "<cite class=\"cite\"><a href=\"#ref-{}\">{}</a></cite>",
         html_escape(key),
-        html_escape(&r.title),
         html_escape(&label)
     )
 }
@@ -629,6 +672,18 @@ mod tests {
         for ok in ["https://x.org", "mailto:a@b.c", "#top", "../a", "/x/"] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn link_contexts_read_as_plain_text() {
+        assert_eq!(
+            plain_text("set up [[taobao|Taobao]] and [[alipay]] in 2004 [@gu-2018, sec. 3.5]."),
+            "set up Taobao and alipay in 2004."
+        );
+        assert_eq!(
+            plain_text("a [link](x.md) and `code` [@k]"),
+            "a link and code"
+        );
     }
 
     #[test]

@@ -482,7 +482,7 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
     let parts: Vec<String> = keys
         .into_iter()
         .filter_map(|k| {
-            kb.references.get(k).map(|r| {
+            kb.references.get(k).map(|_| {
                 let label = cite_label(kb, k);
                 let mut inner = label.as_str();
                 for (o, c) in [('(', ')'), ('[', ']')] {
@@ -491,10 +491,11 @@ pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> Str
                         (open, close) = (o, c);
                     }
                 }
+                // No title attribute: the reference list is on the page,
+                // and the link preview shows the entry it points to.
                 format!(
-                    "<a href=\"#ref-{}\" title=\"{}\">{}</a>",
+                    "<a href=\"#ref-{}\">{}</a>",
                     html_escape(k),
-                    html_escape(&r.title),
                     html_escape(inner)
                 )
             })
@@ -682,7 +683,7 @@ impl Prepared<'_> {
                 group.items.push(Backlink {
                     title: p.meta.title.clone(),
                     url: self.url(*from),
-                    context: site.context.clone(),
+                    context: crate::markdown::plain_text(&site.context),
                 });
             } else {
                 group.more += 1;

@@ -52,6 +52,10 @@ const STATIC: &[(&str, &str)] = &[
         "search.js",
         include_str!("../themes/default/static/search.js"),
     ),
+    (
+        "preview.js",
+        include_str!("../themes/default/static/preview.js"),
+    ),
 ];
 
 /// Templates and static files resolved for one site.
@@ -105,6 +109,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaping also turns every `/` into `&#x2F;`, which bloats
+    // pages full of URLs; escaping & < > " ' is what HTML needs.
+    tera.set_escape_fn(crate::highlight::html_escape);
     // Templates may not read the environment of the build machine.
     tera.register_function(
         "get_env",
@@ -159,4 +166,27 @@ pub fn template_error(e: &tera::Error) -> Diagnostic {
         format!("template error: {msg}"),
     )
     .with_help("fix the template named in the message")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn templates_escape_markup_but_leave_slashes() {
+        let root = std::env::temp_dir().join("casebook-theme-escape-test-no-such-site");
+        let Ok(mut theme) = super::load(&root, "default") else {
+            panic!("the embedded theme does not load");
+        };
+        theme
+            .tera
+            .add_raw_template("escape-test.html", "<a href=\"{{ u }}\">{{ t }}</a>")
+            .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("u", "/cases/a/?x=1&y=2");
+        ctx.insert("t", "<b>\"Tom's\"</b>");
+        let html = theme.tera.render("escape-test.html", &ctx).unwrap();
+        assert_eq!(
+            html,
+            "<a href=\"/cases/a/?x=1&amp;y=2\">&lt;b&gt;&quot;Tom&#39;s&quot;&lt;/b&gt;</a>"
+        );
+    }
 }

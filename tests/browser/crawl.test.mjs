@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { SITE_DIR, SITE_URL, launchBrowser, listing, openPage, sitePath, siteUrl } from './lib/site.mjs';
+import { SITE_DIR, SITE_URL, WEIGHT_BUDGET_KB, launchBrowser, listing, openPage, sitePath, siteUrl } from './lib/site.mjs';
 
 let browser;
 before(async () => {
@@ -178,4 +178,6 @@ test('crawl from / : pages load cleanly, links and anchors resolve', async (t) =
     t.diagnostic(`weight ${h.path}: ${kb(h.total)} kB (HTML ${kb(h.html)} kB + ${h.assetCount} assets ${kb(h.assets)} kB)`);
   }
   assert.ok(html.length > 1, 'the crawl found no page beyond the home page');
+  const over = heaviest.filter((h) => h.total / 1024 > WEIGHT_BUDGET_KB).map((h) => `${h.path}: ${kb(h.total)} kB`);
+  assert.deepEqual(over, [], listing(`pages heavier than ${WEIGHT_BUDGET_KB} kB with their assets`, over));
 });

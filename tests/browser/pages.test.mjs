@@ -1,6 +1,5 @@
 // Per-page checks on the pages listed in PAGES (lib/site.mjs): no horizontal
-// scroll at each width, dark mode, print, axe-core, screenshots; and the
-// keyboard check of a case timeline.
+// scroll at each width, dark mode, print, axe-core, screenshots.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,11 +10,10 @@ import {
   PAGES,
   SCREENSHOT_DIR,
   SITE_HEADER,
-  TIMELINE_CASE,
   WIDTHS,
   launchBrowser,
   listing,
-  openPage,
+  openOk,
 } from './lib/site.mjs';
 
 let browser;
@@ -27,12 +25,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens a listed page and fails on load problems or a non-200 answer. */
-async function open(path, width) {
-  const opened = await openPage(browser.context, path, { width });
-  assert.equal(opened.response?.status(), 200, `${path} answered HTTP ${opened.response?.status()}`);
-  return opened;
-}
+/** Opens `path` at `width` px, failing unless it answers HTTP 200. */
+const open = (path, width = 1280) => openOk(browser.context, path, { width });
 
 /** Outermost elements that stick out past the right edge of the viewport, outside any scroll container. */
 function overflowing(page) {
@@ -64,6 +58,42 @@ function overflowing(page) {
       .filter((el) => !offenders.has(el.parentElement))
       .slice(0, 8)
       .map((el) => `${path(el)} reaches ${Math.round(el.getBoundingClientRect().right)} px`);
+  });
+}
+
+/**
+ * Tables that would push the page sideways or squeeze long text: a table
+ * wider than the main column must sit in its own horizontal scroll container
+ * that keyboard users can focus, and a cell with a long text must stay wide
+ * enough to read (about 20 characters a line).
+ */
+function unreadableTables(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const main = document.querySelector('main');
+    const name = (t, i) => t.caption?.textContent.trim().slice(0, 40) || t.getAttribute('aria-label') || t.className || `table ${i + 1}`;
+    [...main.querySelectorAll('table')].forEach((table, i) => {
+      if (!table.checkVisibility()) return;
+      let box = table.parentElement;
+      while (box !== main && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+      const scrolls = box !== main;
+      if (table.getBoundingClientRect().width > main.clientWidth + 0.5 && !scrolls) {
+        problems.push(`"${name(table, i)}" is ${Math.round(table.getBoundingClientRect().width)} px wide with no scroll container of its own`);
+      }
+      if (scrolls && box.scrollWidth > box.clientWidth && box.tabIndex < 0) {
+        problems.push(`the scroll container of "${name(table, i)}" cannot be reached by keyboard (tabindex="0")`);
+      }
+      const em = parseFloat(getComputedStyle(table).fontSize);
+      for (const cell of table.querySelectorAll('td, th')) {
+        const text = cell.textContent.replace(/\s+/g, ' ').trim();
+        const width = cell.getBoundingClientRect().width;
+        if (text.length > 80 && width < 10 * em) {
+          problems.push(`"${name(table, i)}": a cell of ${text.length} characters is squeezed to ${Math.round(width)} px ("${text.slice(0, 30)}…")`);
+          break;
+        }
+      }
+    });
+    return problems;
   });
 }
 
@@ -103,6 +133,16 @@ for (const { name, path } of PAGES) {
             listing(`page is ${scrollWidth} px wide in a ${innerWidth} px viewport; sticking out`, culprits),
           );
           assert.deepEqual(problems, [], listing('load problems', problems));
+        } finally {
+          await page.close();
+        }
+      });
+
+      await t.test(`tables at ${width} px: wide ones scroll in their own container, long cells stay readable`, async () => {
+        const { page } = await open(path, width);
+        try {
+          const bad = await unreadableTables(page);
+          assert.deepEqual(bad, [], listing('tables that are hard to read', bad));
         } finally {
           await page.close();
         }
@@ -154,55 +194,3 @@ for (const { name, path } of PAGES) {
     }
   });
 }
-
-test(`case timeline on ${TIMELINE_CASE} is visible and its event marks take keyboard focus`, async (t) => {
-  for (const width of WIDTHS) {
-    await t.test(`at ${width} px`, async () => {
-      const { page, problems } = await open(TIMELINE_CASE, width);
-      try {
-        const svg = page.locator('#timeline svg').first();
-        assert.equal(await svg.count(), 1, 'no timeline figure (#timeline svg) on the case page');
-        await svg.scrollIntoViewIfNeeded();
-        assert.ok(await svg.isVisible(), 'the timeline figure is not visible');
-        const box = await svg.boundingBox();
-        assert.ok(box && box.width >= 200 && box.height >= 40, `the timeline is too small to read: ${JSON.stringify(box)}`);
-
-        const marks = await page.evaluate(() =>
-          [...document.querySelectorAll('#timeline svg a.mark')].map((a, i) => {
-            a.dataset.markIndex = String(i);
-            return a.getAttribute('href');
-          }),
-        );
-        assert.ok(marks.length > 0, 'the timeline has no event marks (a.mark)');
-
-        // Start sequential focus navigation just before the figure, then Tab through it.
-        const stops = await page.evaluate(() => {
-          const svg = document.querySelector('#timeline svg');
-          const start = document.createElement('span');
-          start.tabIndex = -1;
-          svg.parentElement.before(start);
-          start.focus();
-          return svg.querySelectorAll('a[href]').length;
-        });
-        const focused = [];
-        for (let i = 0; i < stops + 1; i += 1) {
-          await page.keyboard.press('Tab');
-          focused.push(await page.evaluate(() => document.activeElement?.dataset?.markIndex ?? null));
-        }
-        const reached = new Set(focused.filter((m) => m !== null).map(Number));
-        const missed = marks.filter((_, i) => !reached.has(i));
-        assert.deepEqual(missed, [], listing('event marks that Tab never focuses', missed));
-
-        // Enter on a focused mark follows it to the event in the list below.
-        await page.evaluate(() => document.querySelector('#timeline svg a.mark').focus());
-        await page.keyboard.press('Enter');
-        await page.waitForFunction((hash) => location.hash === hash, marks[0]);
-        const target = page.locator(`[id="${decodeURIComponent(marks[0].slice(1))}"]`);
-        assert.ok(await target.isVisible(), `Enter on the first mark did not show ${marks[0]}`);
-        assert.deepEqual(problems, [], listing('load problems', problems));
-      } finally {
-        await page.close();
-      }
-    });
-  }
-});

@@ -406,7 +406,7 @@ fn search_index_finds_a_known_word_with_pagefinds_own_script() {
         site.page("search/")
             .attrs("script[src]", "src")
             .iter()
-            .any(|s| s.ends_with("pagefind-ui.js"))
+            .any(|s| s.ends_with("pagefind-modular-ui.js"))
     );
 }
 

@@ -31,6 +31,11 @@ export const WIDTHS = [375, 1280];
 // The case whose timeline gets the keyboard check.
 export const TIMELINE_CASE = '/cases/aliexpress-russia/';
 
+// The most a page may weigh with the assets it loads (HTML, CSS, scripts,
+// images; the search index loads only when a search starts), in kB of 1,024
+// bytes, uncompressed.
+export const WEIGHT_BUDGET_KB = 150;
+
 // The site header (its nav is hidden in print; the search box lives in it).
 export const SITE_HEADER = 'body > header';
 
@@ -39,6 +44,10 @@ export const SEARCH = { page: '/search/', query: 'Tmall', expect: '/entities/tma
 
 // The global timeline: one lane per case, each marked with data-case.
 export const GLOBAL_TIMELINE = '/timeline/';
+
+// The stage whose navigation gets checked: breadcrumbs lead to its case, and
+// following "next stage" from the first stage reaches every stage in order.
+export const STAGE = { first: '/cases/aliexpress-russia/entry/', case: '/cases/aliexpress-russia/' };
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '../../..');
@@ -70,9 +79,10 @@ export async function status(path) {
 
 /**
  * Headless Chromium with the flags this closed network needs and a fresh
- * profile. Returns { context, close }.
+ * profile. `options` go to the browser context (e.g. javaScriptEnabled:
+ * false). Returns { context, close }.
  */
-export async function launchBrowser() {
+export async function launchBrowser(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'casebook-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -87,6 +97,7 @@ export async function launchBrowser() {
       '--disable-quic',
     ],
     viewport: { width: 1280, height: 800 },
+    ...options,
   });
   return {
     context,
@@ -119,6 +130,17 @@ export async function openPage(context, path, { width = 1280, height = 800 } = {
   });
   const response = await page.goto(siteUrl(path), { waitUntil: 'load' });
   return { page, response, problems };
+}
+
+/** Like openPage, and fails unless the page answers HTTP 200. */
+export async function openOk(context, path, options) {
+  const opened = await openPage(context, path, options);
+  const status = opened.response?.status();
+  if (status !== 200) {
+    await opened.page.close();
+    throw new Error(`${path} answered HTTP ${status}`);
+  }
+  return opened;
 }
 
 /** Formats a list of problems for an assertion message. */

@@ -1,19 +1,52 @@
-// Starts Pagefind's search UI on /search/ and runs the query from the
-// header form (?q=...).
+// Search on /search/ with Pagefind's modular UI: the page's own search box,
+// a live summary and a list of results, in the theme's markup and styles.
+// The header form sends its query here as ?q=...
 (function () {
   "use strict";
   var root = document.getElementById("search");
-  if (!root || typeof PagefindUI === "undefined") return;
-  var ui = new PagefindUI({
-    element: "#search",
-    baseUrl: root.getAttribute("data-base") || "/",
-    showSubResults: true,
-    showImages: false,
-    resetStyles: false
-  });
-  // Pagefind labels its input only with a title; give it a real accessible name.
-  var input = root.querySelector("input.pagefind-ui__search-input");
-  if (input) input.setAttribute("aria-label", "Search the knowledge base");
+  if (!root || typeof PagefindModularUI === "undefined") return;
+  var base = root.getAttribute("data-base") || "/";
+  var ui = PagefindModularUI;
+  var search = new ui.Instance({ bundlePath: base + "pagefind/", baseUrl: base });
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  // One result: the page title as a link, then Pagefind's excerpt (its own
+  // escaped text with <mark> around the matches).
+  function result(r) {
+    var li = el("li", "search-result");
+    var title = el("p", "search-result-title");
+    var a = el("a", null, (r.meta && r.meta.title) || r.url);
+    a.href = r.url;
+    title.appendChild(a);
+    li.appendChild(title);
+    var excerpt = el("p", "search-result-excerpt");
+    excerpt.innerHTML = r.excerpt || "";
+    li.appendChild(excerpt);
+    return li;
+  }
+
+  search.add(new ui.Input({ inputElement: "#search-q" }));
+  search.add(new ui.Summary({ containerElement: "#search-summary" }));
+  search.add(
+    new ui.ResultList({
+      containerElement: "#search-results",
+      showImages: false,
+      resultTemplate: result,
+      placeholderTemplate: function () {
+        return el("li", "search-result search-result-loading", "Loading…");
+      }
+    })
+  );
+
   var q = new URLSearchParams(location.search).get("q");
-  if (q) ui.triggerSearch(q);
+  if (q) {
+    document.getElementById("search-q").value = q;
+    search.triggerSearch(q);
+  }
 })();

@@ -1,24 +1,20 @@
-// Checks of pages that are still being built: the header search box and the
-// global timeline's filter. Each is skipped, with a note, while its page
-// answers 404, and runs as soon as the page lands.
+// The timelines: the global timeline has one lane per case and its filter
+// hides the other lanes without reloading the page; a case timeline is
+// visible and its event marks are reachable by keyboard.
 //
-// What they expect of the markup:
-// - search: an <input type="search"> inside the site header; typing the query
-//   either shows results in place or, on Enter, leads to a page of results;
-//   either way a visible link to the expected page appears and leads there.
-// - timeline: one lane per case, a lane being an element with a non-empty
-//   data-case="<case slug>" that is not a form control, label, option or link
-//   and not inside a form, fieldset or another lane (lanes that are not a
-//   case, such as market-wide events, may be there too); a filter control for a
-//   case (a <select> option with value=<slug>, a radio or checkbox input with
-//   value or data-case <slug>, or a button or link with data-case <slug>)
-//   hides the other lanes without reloading the page.
+// What the global timeline check expects of the markup: one lane per case, a
+// lane being an element with a non-empty data-case="<case slug>" that is not
+// a form control, label, option or link and not inside a form, fieldset or
+// another lane (lanes that are not a case, such as market-wide events, may be
+// there too); a filter control for a case (a <select> option with
+// value=<slug>, a radio or checkbox input with value or data-case <slug>, or a
+// button or link with data-case <slug>) hides the other lanes.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GLOBAL_TIMELINE, SEARCH, SITE_DIR, SITE_HEADER, launchBrowser, listing, openPage, siteUrl, status } from './lib/site.mjs';
+import { GLOBAL_TIMELINE, SITE_DIR, TIMELINE_CASE, WIDTHS, launchBrowser, listing, openOk, openPage } from './lib/site.mjs';
 
 let browser;
 before(async () => {
@@ -28,14 +24,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** Skips the test with a printed note when `path` answers 404; true if skipped. */
-async function skipIfMissing(t, path, what) {
-  if ((await status(path)) !== 404) return false;
-  const note = `${path} does not exist yet (404): ${what} check skipped until it lands`;
-  console.log(`note: ${note}`);
-  t.skip(note);
-  return true;
-}
+/** Opens `path` at `width` px, failing unless it answers HTTP 200. */
+const open = (path, width = 1280) => openOk(browser.context, path, { width });
 
 /** Slugs of the cases in the built site (folders cases/<slug>/ with an index.html). */
 async function caseSlugs() {
@@ -48,58 +38,7 @@ async function caseSlugs() {
   return slugs.sort();
 }
 
-export async function checkSearch(t) {
-  if (await skipIfMissing(t, SEARCH.page, 'search')) return;
-  const { page, problems } = await openPage(browser.context, '/');
-  try {
-    const box = page.locator(`${SITE_HEADER} input[type="search"]`).first();
-    assert.equal(await box.count(), 1, `no input[type=search] inside the site header (${SITE_HEADER})`);
-    assert.ok(await box.isVisible(), 'the header search box is not visible');
-    const labelled = await box.evaluate(
-      (el) => el.labels.length > 0 || !!el.getAttribute('aria-label') || !!el.getAttribute('aria-labelledby'),
-    );
-    assert.ok(labelled, 'the header search box has no label (a placeholder is not one)');
-
-    const expected = new URL(siteUrl(SEARCH.expect)).pathname;
-    const before = await page.evaluate(
-      (expected) => [...document.querySelectorAll('a[href]')].filter((a) => new URL(a.href).pathname === expected && a.checkVisibility()).length,
-      expected,
-    );
-
-    await box.click();
-    await box.pressSequentially(SEARCH.query, { delay: 40 });
-    let shown = await page
-      .waitForFunction(({ expected, min }) =>
-        [...document.querySelectorAll('a[href]')].filter((a) => new URL(a.href).pathname === expected && a.checkVisibility()).length > min,
-      { expected, min: before }, { timeout: 3000 })
-      .then(() => true, () => false);
-    if (!shown) {
-      // No results in place: submitting the search must lead to them.
-      const start = page.url();
-      await box.press('Enter');
-      const moved = await page.waitForURL((url) => url.href !== start, { timeout: 10000 }).then(() => true, () => false);
-      shown = moved && await page
-        .waitForFunction(
-          (expected) => [...document.querySelectorAll('main a[href]')].some((a) => new URL(a.href).pathname === expected && a.checkVisibility()),
-          expected,
-          { timeout: 10000 },
-        )
-        .then(() => true, () => false);
-    }
-    assert.ok(shown, `typing "${SEARCH.query}" in the header search box shows no visible result linking to ${SEARCH.expect}`);
-
-    const result = page.locator('a[href]').filter({ visible: true }).and(
-      page.locator(`a[href*="${SEARCH.expect.replace(/^\//, '')}"]`),
-    ).last();
-    await Promise.all([page.waitForURL((url) => url.pathname === expected), result.click()]);
-    assert.deepEqual(problems, [], listing('problems while searching', problems));
-  } finally {
-    await page.close();
-  }
-}
-
-export async function checkTimelineFilter(t) {
-  if (await skipIfMissing(t, GLOBAL_TIMELINE, 'timeline filter')) return;
+async function checkTimelineFilter(t) {
   const cases = await caseSlugs();
   const { page, problems } = await openPage(browser.context, GLOBAL_TIMELINE);
   try {
@@ -166,5 +105,56 @@ export async function checkTimelineFilter(t) {
   }
 }
 
-test(`search: "${SEARCH.query}" in the header search box leads to ${SEARCH.expect}`, checkSearch);
 test(`timeline: one lane per case on ${GLOBAL_TIMELINE}, and the filter hides the other lanes`, checkTimelineFilter);
+
+test(`case timeline on ${TIMELINE_CASE} is visible and its event marks take keyboard focus`, async (t) => {
+  for (const width of WIDTHS) {
+    await t.test(`at ${width} px`, async () => {
+      const { page, problems } = await open(TIMELINE_CASE, width);
+      try {
+        const svg = page.locator('#timeline svg').first();
+        assert.equal(await svg.count(), 1, 'no timeline figure (#timeline svg) on the case page');
+        await svg.scrollIntoViewIfNeeded();
+        assert.ok(await svg.isVisible(), 'the timeline figure is not visible');
+        const box = await svg.boundingBox();
+        assert.ok(box && box.width >= 200 && box.height >= 40, `the timeline is too small to read: ${JSON.stringify(box)}`);
+
+        const marks = await page.evaluate(() =>
+          [...document.querySelectorAll('#timeline svg a.mark')].map((a, i) => {
+            a.dataset.markIndex = String(i);
+            return a.getAttribute('href');
+          }),
+        );
+        assert.ok(marks.length > 0, 'the timeline has no event marks (a.mark)');
+
+        // Start sequential focus navigation just before the figure, then Tab through it.
+        const stops = await page.evaluate(() => {
+          const svg = document.querySelector('#timeline svg');
+          const start = document.createElement('span');
+          start.tabIndex = -1;
+          svg.parentElement.before(start);
+          start.focus();
+          return svg.querySelectorAll('a[href]').length;
+        });
+        const focused = [];
+        for (let i = 0; i < stops + 1; i += 1) {
+          await page.keyboard.press('Tab');
+          focused.push(await page.evaluate(() => document.activeElement?.dataset?.markIndex ?? null));
+        }
+        const reached = new Set(focused.filter((m) => m !== null).map(Number));
+        const missed = marks.filter((_, i) => !reached.has(i));
+        assert.deepEqual(missed, [], listing('event marks that Tab never focuses', missed));
+
+        // Enter on a focused mark follows it to the event in the list below.
+        await page.evaluate(() => document.querySelector('#timeline svg a.mark').focus());
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((hash) => location.hash === hash, marks[0]);
+        const target = page.locator(`[id="${decodeURIComponent(marks[0].slice(1))}"]`);
+        assert.ok(await target.isVisible(), `Enter on the first mark did not show ${marks[0]}`);
+        assert.deepEqual(problems, [], listing('load problems', problems));
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
