@@ -96,7 +96,8 @@ class ServeSession:
     """`casebook serve` on root, started on enter and killed on exit.
 
     Its output is drained on threads (so a full pipe never blocks it);
-    `rebuild_ms` collects the "rebuilt in N ms" lines. The scratch directory
+    `rebuild_ms` collects the "built in N ms" (first build) and "rebuilt in
+    N ms" lines. The scratch directory
     serve builds into lives under `tmpdir` (TMPDIR of the child) and is
     removed on exit."""
 
@@ -115,7 +116,7 @@ class ServeSession:
         for line in stream:
             line = line.rstrip("\n")
             self.lines.append((time.perf_counter(), name, line))
-            m = re.search(r"rebuilt in (\d+) ms", line)
+            m = re.search(r"\b(?:re)?built in (\d+) ms", line)
             if m:
                 self.rebuild_ms.append(int(m.group(1)))
             if "http://" in line and self.base is None:
