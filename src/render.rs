@@ -373,15 +373,22 @@ fn taken_ids(kb: &Kb, page: &Page) -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let events = kb.events.iter().filter(|e| match &page.data {
-        PageData::Case(_) => e.case.as_deref() == Some(page.path.as_str()),
-        PageData::Stage(s) => {
-            e.case.as_deref() == Some(s.case.as_str())
-                && e.fm.stage.as_deref() == Some(page.slug.as_str())
-        }
-        _ => false,
-    });
-    ids.extend(events.map(|e| e.anchor.clone()));
+    // Events sit sorted by case, so a page's are found by binary search.
+    let events: Vec<&crate::model::Event> = match &page.data {
+        PageData::Case(_) => kb
+            .event_ids_of(Some(page.path.as_str()))
+            .into_iter()
+            .map(|i| &kb.events[i])
+            .collect(),
+        PageData::Stage(s) => kb
+            .event_ids_of(Some(s.case.as_str()))
+            .into_iter()
+            .map(|i| &kb.events[i])
+            .filter(|e| e.fm.stage.as_deref() == Some(page.slug.as_str()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    ids.extend(events.into_iter().map(|e| e.anchor.clone()));
     ids
 }
 

@@ -214,9 +214,11 @@ impl Ctx<'_> {
                 self.period(page, c.period.as_ref());
                 self.analyses(id, page, &c.analyses, "analyses");
                 if c.events.is_some()
-                    && self.kb.events.iter().any(|e| {
-                        e.case.as_deref() == Some(&page.path) && !e.yaml_path.starts_with("events")
-                    })
+                    && self
+                        .kb
+                        .event_ids_of(Some(&page.path))
+                        .into_iter()
+                        .any(|i| !self.kb.events[i].yaml_path.starts_with("events"))
                 {
                     self.err(
                         page,
