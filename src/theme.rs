@@ -2,6 +2,8 @@
 //! by file by `themes/<name>/` and then by the site's own `templates/` and
 //! `static/`.
 
+mod cycles;
+
 use crate::diagnostics::{Diagnostic, Span};
 use crate::fs;
 use std::collections::BTreeMap;
@@ -105,15 +107,11 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    // Templates may not read the environment of the build machine.
-    tera.register_function(
-        "get_env",
-        |_: &std::collections::HashMap<String, tera::Value>| {
-            Err(tera::Error::msg(
-                "get_env is disabled in casebook templates",
-            ))
-        },
-    );
+    tera.set_escape_fn(escape_html);
+    tera.register_function("get_env", get_env);
+    if let Some(d) = cycles::find_cycle(&sources) {
+        return Err(vec![d]);
+    }
     let list: Vec<(String, String)> = sources
         .iter()
         .map(|(n, (_, t))| (n.clone(), t.clone()))
@@ -143,6 +141,40 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         shortcodes,
         statics,
     })
+}
+
+/// Environment variables templates may read: the build machine's other
+/// variables (tokens, paths, user names) never reach a page.
+const ENV_PREFIX: &str = "CASEBOOK_";
+
+/// Tera's `get_env`, limited to variables named `CASEBOOK_*`.
+fn get_env(args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let name = args.get("name").and_then(|v| v.as_str()).unwrap_or("");
+    if !name.starts_with(ENV_PREFIX) {
+        return Err(tera::Error::msg(format!(
+            "get_env(name=\"{name}\") refused: templates may read only {ENV_PREFIX}* variables"
+        )));
+    }
+    match (std::env::var(name), args.get("default")) {
+        (Ok(v), _) => Ok(tera::Value::String(v)),
+        (Err(_), Some(d)) => Ok(d.clone()),
+        (Err(_), None) => Err(tera::Error::msg(format!(
+            "environment variable {name} is not set"
+        ))),
+    }
+}
+
+/// Tera's HTML escaping, also dropping control characters (other than tab
+/// and newlines), which HTML and XML do not allow.
+fn escape_html(s: &str) -> String {
+    if s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        let clean: String = s
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        return tera::escape_html(&clean);
+    }
+    tera::escape_html(s)
 }
 
 /// A Tera error with its whole cause chain in one message.
