@@ -63,6 +63,17 @@ pub struct Theme {
     pub shortcodes: Vec<String>,
     /// Output path → source (embedded text or a file on disk).
     pub statics: BTreeMap<String, StaticFile>,
+    /// Template name → (path shown in messages, text), to locate errors.
+    sources: BTreeMap<String, (String, String)>,
+}
+
+impl Theme {
+    /// A rendering error placed at its template line, naming the page.
+    pub fn error(&self, e: &tera::Error, page: &str) -> Diagnostic {
+        let mut d = located_error(e, &self.sources);
+        d.message = format!("{} (while rendering {page})", d.message);
+        d
+    }
 }
 
 pub enum StaticFile {
@@ -117,7 +128,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         .map(|(n, (_, t))| (n.clone(), t.clone()))
         .collect();
     if let Err(e) = tera.add_raw_templates(list) {
-        errors.push(template_error(&e));
+        errors.push(located_error(&e, &sources));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -140,6 +151,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         tera,
         shortcodes,
         statics,
+        sources,
     })
 }
 
@@ -179,6 +191,13 @@ fn escape_html(s: &str) -> String {
 
 /// A Tera error with its whole cause chain in one message.
 pub fn template_error(e: &tera::Error) -> Diagnostic {
+    located_error(e, &BTreeMap::new())
+}
+
+/// [`template_error`] at the template file and line it concerns: Tera
+/// gives `--> line:col` for syntax errors and only the name of a missing
+/// variable otherwise, which is then looked up in the template text.
+fn located_error(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Diagnostic {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -186,9 +205,45 @@ pub fn template_error(e: &tera::Error) -> Diagnostic {
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    Diagnostic::error(
-        Span::new("templates", 1, 1),
-        format!("template error: {msg}"),
-    )
-    .with_help("fix the template named in the message")
+    // The innermost template named is the one at fault.
+    let named = msg
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|n| sources.get(n))
+        .last();
+    let span = match named {
+        Some((shown, text)) => {
+            let (line, col) = error_line(&msg, text);
+            Span::new(shown, line, col)
+        }
+        None => Span::new("templates", 1, 1),
+    };
+    let mut d = Diagnostic::error(span, format!("template error: {msg}"))
+        .with_help("fix the template named in the message");
+    if let Some((_, text)) = named {
+        d = d.with_source(text);
+    }
+    d
+}
+
+fn error_line(msg: &str, text: &str) -> (usize, usize) {
+    if let Some(at) = msg.split("--> ").nth(1) {
+        let mut nums = at.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        if let (Some(Ok(l)), Some(Ok(c))) = (nums.next().map(str::parse), nums.next().map(str::parse)) {
+            return (l, c);
+        }
+    }
+    let var = msg
+        .split("Variable `")
+        .nth(1)
+        .and_then(|r| r.split('`').next());
+    if let Some(var) = var {
+        for (i, line) in text.lines().enumerate() {
+            if let Some(c) = line.find(var) {
+                return (i + 1, line[..c].chars().count() + 1);
+            }
+        }
+    }
+    (1, 1)
 }
