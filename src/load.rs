@@ -256,12 +256,10 @@ const RESERVED_NAMES: &[&str] = &[
 /// Where a file sits in the layout.
 fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
     let under = rel.strip_prefix("content/").unwrap_or(rel);
-    let parts: Vec<&str> = under.split('/').collect();
     let ext = under
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let at = |msg: String| vec![Diagnostic::error(Span::new(rel, 1, 1), msg)];
     if ASSET_EXTENSIONS.contains(&ext.as_str()) {
         return Ok(Loaded::Asset(under.to_string()));
     }
@@ -270,6 +268,28 @@ fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded
     }
     let _ = root;
     let text = fs::read_text(path, rel).map_err(|d| vec![d])?;
+    load_text(rel, text, drafts)
+}
+
+/// Parses one content file given as text (the part of loading after the
+/// file is read); `rel` decides what kind of file it is. In-memory, so
+/// tests and fuzz targets can feed it anything.
+pub fn parse_text(rel: &str, text: String) -> Vec<Diagnostic> {
+    match load_text(rel, text, true) {
+        Ok(Loaded::Broken(_, ds)) | Err(ds) => ds,
+        Ok(Loaded::References(_, _, ds, _)) | Ok(Loaded::Glossary(_, _, ds)) => ds,
+        Ok(_) => Vec::new(),
+    }
+}
+
+fn load_text(rel: &str, text: String, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
+    let under = rel.strip_prefix("content/").unwrap_or(rel);
+    let parts: Vec<&str> = under.split('/').collect();
+    let ext = under
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let at = |msg: String| vec![Diagnostic::error(Span::new(rel, 1, 1), msg)];
     let stem = |name: &str| name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
     check_segments(rel, &parts)?;
     match (parts.as_slice(), ext.as_str()) {

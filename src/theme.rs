@@ -120,6 +120,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_function("get_env", get_env);
+    tera.register_filter("json_encode", json_encode);
     if let Some(d) = cycles::find_cycle(&sources) {
         return Err(vec![d]);
     }
@@ -174,6 +175,26 @@ fn get_env(args: &std::collections::HashMap<String, tera::Value>) -> tera::Resul
             "environment variable {name} is not set"
         ))),
     }
+}
+
+/// Tera's `json_encode` with `<`, `>` and `&` written as `\u003c`…, so
+/// JSON placed in a `<script>` cannot close it (`</script>`) or open a
+/// comment, whatever the content says.
+fn json_encode(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let pretty = args.get("pretty").and_then(|v| v.as_bool()).unwrap_or(false);
+    let text = match pretty {
+        true => serde_json::to_string_pretty(value),
+        false => serde_json::to_string(value),
+    }
+    .map_err(|e| tera::Error::msg(e.to_string()))?;
+    let safe = text
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    Ok(tera::Value::String(safe))
 }
 
 /// Tera's HTML escaping, also dropping control characters (other than tab
