@@ -17,7 +17,6 @@ const PATHS: &[&str] = &[
     "content/data/sales.yaml",
     "content/glossary.yaml",
     "content/events.yaml",
-    "casebook.yaml",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -25,9 +24,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let rel = PATHS[pick as usize % PATHS.len()];
-    if rel == "casebook.yaml" {
-        return;
-    }
     if let Some(files) = common::build_with(rel, rest) {
         common::assert_no_script_urls(&files);
     }

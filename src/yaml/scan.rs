@@ -3,7 +3,7 @@
 //! It refuses what serde_yaml would accept silently or slowly: nesting
 //! deeper than [`MAX_DEPTH`] (its flow parser is quadratic in depth), tabs
 //! in indentation, tags (`!!str`, `!custom`), merge keys (`<<:`) and a
-//! second document. One pass over the bytes, so hostile input costs
+//! second document, lone carriage returns and Unicode line separators. One pass over the bytes, so hostile input costs
 //! what its length costs.
 
 /// Largest nesting of YAML collections accepted.
@@ -40,6 +40,23 @@ pub fn prescan(yaml: &str) -> Option<Refused> {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let body = line.trim_start_matches(' ');
         let indent = line.len() - body.len();
+        // YAML also breaks lines at a lone CR, NEL, LS and PS; editors and
+        // our positions do not, so line numbers would disagree.
+        if let Some((c, ch)) = line
+            .char_indices()
+            .find(|(_, ch)| matches!(ch, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'))
+        {
+            let what = match ch {
+                '\r' => "carriage return without a line feed".to_string(),
+                _ => format!("line separator U+{:04X}", ch as u32),
+            };
+            return refuse(
+                line_no,
+                line[..c].chars().count() + 1,
+                what,
+                "save the file with LF or CRLF line endings and no Unicode line separators",
+            );
+        }
         if let Some(b) = block {
             if body.is_empty() || indent > b {
                 continue;
@@ -194,6 +211,10 @@ mod tests {
         assert_eq!(refused("- a\n---\n- b\n").unwrap().0, 2);
         assert_eq!(refused("a: 1\n...\n").unwrap().0, 2);
         assert_eq!(refused("a:\n\tb: 1\n").unwrap().0, 2);
+        // Found by the front_matter fuzz target: serde_yaml counted 3 lines here.
+        assert_eq!(refused("?\r1\n").unwrap().2, "carriage return without a line feed");
+        assert!(refused("a: 1\r\nb: 2\r\n").is_none());
+        assert_eq!(refused("{\u{85}{").unwrap().2, "line separator U+0085");
     }
 
     #[test]

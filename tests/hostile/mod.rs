@@ -190,6 +190,20 @@ fn byte_order_mark_and_crlf_keep_line_numbers() {
     assert!(acme_main(&b.ok()).contains("Body"));
 }
 
+/// Found by the `front_matter` fuzz target: YAML counts a lone CR (and
+/// NEL, U+0085) as a line break, so serde_yaml's line numbers pointed past the file's end.
+#[test]
+fn lone_carriage_returns_are_refused_at_their_line() {
+    let tmp = site(&[("content/glossary.yaml", b"?\r1\n")]);
+    assert_error(
+        &build(tmp.path()).fails(),
+        "content/glossary.yaml:1:2:",
+        "carriage return without a line feed",
+    );
+    let tmp = site(&[("content/glossary.yaml", "\t{\u{85}{".as_bytes())]);
+    assert_error(&build(tmp.path()).fails(), "content/glossary.yaml:1:3:", "line separator U+0085");
+}
+
 #[test]
 fn utf16_files_get_a_clear_message() {
     let utf16 = |bom: &[u8]| {
