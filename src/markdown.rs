@@ -399,8 +399,11 @@ impl Renderer<'_> {
                 Event::Html(h) | Event::InlineHtml(h) if !self.allow_html => {
                     events.push(Event::Text(h))
                 }
-                Event::Text(t) | Event::Code(t) if t.contains('\0') => {
+                Event::Text(t) if t.contains('\0') => {
                     events.push(Event::Text(t.replace('\0', "\u{FFFD}").into()))
+                }
+                Event::Code(t) if t.contains('\0') => {
+                    events.push(Event::Code(t.replace('\0', "\u{FFFD}").into()))
                 }
                 Event::Text(t) if t.contains("[[") => {
                     let at = range.start + t.find("[[").unwrap_or(0);
