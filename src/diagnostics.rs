@@ -73,19 +73,16 @@ impl Diagnostic {
     /// characters and line separators are shown as U+FFFD: they would move
     /// the caret, break the snippet renderer or drive the terminal.
     pub fn with_source(mut self, text: &str) -> Self {
-        self.source_line = text
-            .lines()
-            .nth(self.span.line.saturating_sub(1))
-            .map(|l| {
-                l.trim_end_matches('\r')
-                    .chars()
-                    .map(|c| match c {
-                        '\t' => c,
-                        c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => '\u{FFFD}',
-                        c => c,
-                    })
-                    .collect()
-            });
+        self.source_line = text.lines().nth(self.span.line.saturating_sub(1)).map(|l| {
+            l.trim_end_matches('\r')
+                .chars()
+                .map(|c| match c {
+                    '\t' => c,
+                    c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => '\u{FFFD}',
+                    c => c,
+                })
+                .collect()
+        });
         self
     }
 
@@ -135,7 +132,10 @@ impl Diagnostic {
         }
         // Messages quote content (keys, names): keep its control characters
         // away from the terminal.
-        if out.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        if out
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        {
             out = out
                 .chars()
                 .map(|c| match c.is_control() && !matches!(c, '\n' | '\t') {
@@ -220,7 +220,10 @@ mod tests {
         let d = Diagnostic::error(Span::new("a.yaml", 1, 3), "bad \x1b]0;x\x07")
             .with_source("\t{\u{85}{\x1b[2J");
         let shown = d.render();
-        assert!(!shown.contains('\u{85}') && !shown.contains('\x1b'), "{shown:?}");
+        assert!(
+            !shown.contains('\u{85}') && !shown.contains('\x1b'),
+            "{shown:?}"
+        );
         // A caret on a multi-byte space (NBSP) stays on a char boundary.
         let d = Diagnostic::error(Span::new("a.md", 1, 2), "bad").with_source("a\u{a0}b");
         assert!(d.render().contains('^'));

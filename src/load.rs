@@ -201,7 +201,7 @@ fn content_files(
                         fs::link_target(entry.path())
                     ),
                 )
-                    .with_help("copy the file into content/ instead of linking to it"),
+                .with_help("copy the file into content/ instead of linking to it"),
             );
             continue;
         }

@@ -640,7 +640,14 @@ mod tests {
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
-        for ok in ["https://x.org", "mailto:a@b.c", "#top", "../a", "/x/", "10:30"] {
+        for ok in [
+            "https://x.org",
+            "mailto:a@b.c",
+            "#top",
+            "../a",
+            "/x/",
+            "10:30",
+        ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
     }

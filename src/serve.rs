@@ -230,8 +230,11 @@ fn refuse(ask: &Ask<'_>, addr: std::net::SocketAddr) -> Option<Response> {
     };
     if !matches!(ask.method, "GET" | "HEAD") {
         return Some(
-            plain(405, "method not allowed: casebook serve only answers GET and HEAD\n")
-                .with_header(header("Allow", "GET, HEAD")),
+            plain(
+                405,
+                "method not allowed: casebook serve only answers GET and HEAD\n",
+            )
+            .with_header(header("Allow", "GET, HEAD")),
         );
     }
     let port = addr.port();
@@ -247,17 +250,23 @@ fn refuse(ask: &Ask<'_>, addr: std::net::SocketAddr) -> Option<Response> {
     if let Some(host) = ask.host
         && !ours(host)
     {
-        return Some(plain(403, "refused: this server answers only its own address\n"));
+        return Some(plain(
+            403,
+            "refused: this server answers only its own address\n",
+        ));
     }
     if ask.url == EVENTS {
-        let foreign_origin = ask.origin.is_some_and(|o| {
-            o.strip_prefix("http://").is_none_or(|h| !ours(h))
-        });
+        let foreign_origin = ask
+            .origin
+            .is_some_and(|o| o.strip_prefix("http://").is_none_or(|h| !ours(h)));
         let cross_site = ask
             .fetch_site
             .is_some_and(|s| !matches!(s, "same-origin" | "none"));
         if foreign_origin || cross_site {
-            return Some(plain(403, "refused: live reload is for pages of this server\n"));
+            return Some(plain(
+                403,
+                "refused: live reload is for pages of this server\n",
+            ));
         }
     }
     None
@@ -461,7 +470,10 @@ mod tests {
         for m in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
             assert_eq!(status(&ask(m, "/", here, None)), Some(405), "{m}");
         }
-        assert_eq!(status(&ask("GET", "/", "evil.example:8080", None)), Some(403));
+        assert_eq!(
+            status(&ask("GET", "/", "evil.example:8080", None)),
+            Some(403)
+        );
         assert_eq!(status(&ask("GET", "/", "127.0.0.1:9999", None)), Some(403));
         let origin = Some("http://127.0.0.1:8080");
         assert_eq!(status(&ask("GET", EVENTS, here, origin)), None);

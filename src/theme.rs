@@ -184,7 +184,10 @@ fn json_encode(
     value: &tera::Value,
     args: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
-    let pretty = args.get("pretty").and_then(|v| v.as_bool()).unwrap_or(false);
+    let pretty = args
+        .get("pretty")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
     let text = match pretty {
         true => serde_json::to_string_pretty(value),
         false => serde_json::to_string(value),
@@ -200,7 +203,9 @@ fn json_encode(
 /// Tera's HTML escaping, also dropping control characters (other than tab
 /// and newlines), which HTML and XML do not allow.
 fn escape_html(s: &str) -> String {
-    if s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
         let clean: String = s
             .chars()
             .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
@@ -250,8 +255,12 @@ fn located_error(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) 
 
 fn error_line(msg: &str, text: &str) -> (usize, usize) {
     if let Some(at) = msg.split("--> ").nth(1) {
-        let mut nums = at.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-        if let (Some(Ok(l)), Some(Ok(c))) = (nums.next().map(str::parse), nums.next().map(str::parse)) {
+        let mut nums = at
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        if let (Some(Ok(l)), Some(Ok(c))) =
+            (nums.next().map(str::parse), nums.next().map(str::parse))
+        {
             return (l, c);
         }
     }

@@ -60,8 +60,9 @@ impl<'a> YamlDoc<'a> {
             Diagnostic::error(Span::new(file, line + line_offset, col), msg).with_source(file_text)
         };
         if let Some(refused) = prescan(yaml) {
-            return Err(locate_err(refused.line, refused.col, refused.message)
-                .with_help(refused.help));
+            return Err(
+                locate_err(refused.line, refused.col, refused.message).with_help(refused.help)
+            );
         }
         let value: Value = match serde_yaml::from_str(yaml) {
             Ok(v) => v,

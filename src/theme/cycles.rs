@@ -104,7 +104,11 @@ mod tests {
             ("c.html", "{% import 'a.html' as m %}"),
         ]))
         .unwrap();
-        assert!(d.message.contains("a.html → b.html → c.html → a.html"), "{}", d.message);
+        assert!(
+            d.message.contains("a.html → b.html → c.html → a.html"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

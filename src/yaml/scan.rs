@@ -212,7 +212,10 @@ mod tests {
         assert_eq!(refused("a: 1\n...\n").unwrap().0, 2);
         assert_eq!(refused("a:\n\tb: 1\n").unwrap().0, 2);
         // Found by the front_matter fuzz target: serde_yaml counted 3 lines here.
-        assert_eq!(refused("?\r1\n").unwrap().2, "carriage return without a line feed");
+        assert_eq!(
+            refused("?\r1\n").unwrap().2,
+            "carriage return without a line feed"
+        );
         assert!(refused("a: 1\r\nb: 2\r\n").is_none());
         assert_eq!(refused("{\u{85}{").unwrap().2, "line separator U+0085");
     }

@@ -62,7 +62,11 @@ fn assert_warning(built: &Built, location: &str, message: &str) {
         .stderr
         .lines()
         .any(|l| l.starts_with(location) && l.contains("warning:") && l.contains(message));
-    assert!(found, "no warning `{message}` at {location}:\n{}", built.stderr);
+    assert!(
+        found,
+        "no warning `{message}` at {location}:\n{}",
+        built.stderr
+    );
 }
 
 /// The `<main>` of the acme page.
@@ -76,7 +80,11 @@ fn acme_main(built: &Built) -> String {
 #[test]
 fn unclosed_front_matter_is_an_error() {
     let (_t, b) = with_acme("---\ntitle: Acme\ntype: company\n");
-    assert_error(&b.fails(), "content/entities/acme.md:1:1:", "front matter is not closed");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:1:1:",
+        "front matter is not closed",
+    );
 }
 
 #[test]
@@ -85,7 +93,8 @@ fn yaml_syntax_error_is_reported_at_the_file_line() {
     let (_t, b) = with_acme("---\ntitle: Acme\ntype: [company\n---\nx\n");
     let b = b.fails();
     assert!(
-        b.stderr.contains("content/entities/acme.md:4:") || b.stderr.contains("content/entities/acme.md:3:"),
+        b.stderr.contains("content/entities/acme.md:4:")
+            || b.stderr.contains("content/entities/acme.md:3:"),
         "{}",
         b.stderr
     );
@@ -101,20 +110,32 @@ fn tab_in_yaml_indentation_is_refused() {
 #[test]
 fn duplicate_keys_are_refused_not_overwritten() {
     let (_t, b) = with_acme("---\ntitle: Acme\ntitle: Other\ntype: company\n---\nx\n");
-    assert_error(&b.fails(), "content/entities/acme.md:", "duplicate entry with key \"title\"");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:",
+        "duplicate entry with key \"title\"",
+    );
 }
 
 #[test]
 fn wrong_type_names_the_key_at_its_value() {
     let (_t, b) = with_acme("---\ntitle: [1, 2]\ntype: company\n---\nx\n");
-    assert_error(&b.fails(), "content/entities/acme.md:2:8:", "`title`: invalid type: sequence");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:2:8:",
+        "`title`: invalid type: sequence",
+    );
 }
 
 #[test]
 fn null_is_not_a_string() {
     for null in ["~", "null", ""] {
         let (_t, b) = with_acme(&format!("---\ntitle: {null}\ntype: company\n---\nx\n"));
-        assert_error(&b.fails(), "content/entities/acme.md:2:", "`title`: invalid type");
+        assert_error(
+            &b.fails(),
+            "content/entities/acme.md:2:",
+            "`title`: invalid type",
+        );
     }
 }
 
@@ -125,67 +146,120 @@ fn a_second_yaml_document_is_refused_where_it_starts() {
         b"- date: \"2015-03\"\n  title: A\n---\n- date: \"2016-03\"\n  title: B\n",
     )]);
     let b = build(tmp.path()).fails();
-    assert_error(&b, "content/cases/acme-india/events.yaml:3:1:", "a second YAML document");
+    assert_error(
+        &b,
+        "content/cases/acme-india/events.yaml:3:1:",
+        "a second YAML document",
+    );
     let (_t, b) = with_acme("---\ntitle: Acme\ntype: company\n...\n---\nx\n");
-    assert_error(&b.fails(), "content/entities/acme.md:4:1:", "a second YAML document");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:4:1:",
+        "a second YAML document",
+    );
 }
 
 #[test]
 fn billion_laughs_alias_expansion_is_refused() {
     let mut yaml = String::from("facts:\n  a: &a [x, x, x, x, x, x, x, x, x]\n");
-    for (name, prev) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d"), ("f", "e"), ("g", "f")] {
+    for (name, prev) in [
+        ("b", "a"),
+        ("c", "b"),
+        ("d", "c"),
+        ("e", "d"),
+        ("f", "e"),
+        ("g", "f"),
+    ] {
         let refs = vec![format!("*{prev}"); 9].join(", ");
         yaml.push_str(&format!("  {name}: &{name} [{refs}]\n"));
     }
     let (_t, b) = with_acme(&format!("---\ntitle: Acme\ntype: company\n{yaml}---\nx\n"));
-    assert_error(&b.fails(), "content/entities/acme.md:", "repetition limit exceeded");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:",
+        "repetition limit exceeded",
+    );
 }
 
 #[test]
 fn self_referencing_alias_is_refused() {
     let (_t, b) = with_acme("---\ntitle: Acme\ntype: company\nfacts: &a { x: *a }\n---\nx\n");
-    assert_error(&b.fails(), "content/entities/acme.md:", "recursion limit exceeded");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:",
+        "recursion limit exceeded",
+    );
 }
 
 #[test]
 fn deep_nesting_is_refused_before_parsing() {
     // 80 KB of `[`: serde_yaml alone takes seconds on this (quadratic).
     let deep = "[".repeat(80_000);
-    let (_t, b) = with_acme(&format!("---\ntitle: Acme\ntype: company\nfacts: {deep}\n---\nx\n"));
-    assert_error(&b.fails(), "content/entities/acme.md:4:", "nested deeper than 64 levels");
+    let (_t, b) = with_acme(&format!(
+        "---\ntitle: Acme\ntype: company\nfacts: {deep}\n---\nx\n"
+    ));
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:4:",
+        "nested deeper than 64 levels",
+    );
     let mut block = String::from("facts:\n");
     for d in 1..=70 {
         block.push_str(&format!("{}k{d}:\n", "  ".repeat(d)));
     }
     let (_t, b) = with_acme(&format!("---\ntitle: Acme\ntype: company\n{block}---\nx\n"));
-    assert_error(&b.fails(), "content/entities/acme.md:", "nested deeper than 64 levels");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:",
+        "nested deeper than 64 levels",
+    );
 }
 
 #[test]
 fn merge_keys_are_refused() {
-    let (_t, b) = with_acme("---\ntitle: Acme\ntype: company\nfacts:\n  <<: {founded: 1999}\n---\nx\n");
+    let (_t, b) =
+        with_acme("---\ntitle: Acme\ntype: company\nfacts:\n  <<: {founded: 1999}\n---\nx\n");
     assert_error(&b.fails(), "content/entities/acme.md:5:3:", "merge keys");
 }
 
 #[test]
 fn yaml_tags_are_refused() {
     let (_t, b) = with_acme("---\ntitle: !!str Acme\ntype: company\n---\nx\n");
-    assert_error(&b.fails(), "content/entities/acme.md:2:8:", "YAML tags are not supported");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:2:8:",
+        "YAML tags are not supported",
+    );
     let (_t, b) = with_acme("---\ntitle: Acme\ntype: !custom company\n---\nx\n");
-    assert_error(&b.fails(), "content/entities/acme.md:3:7:", "YAML tags are not supported");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:3:7:",
+        "YAML tags are not supported",
+    );
 }
 
 #[test]
 fn invalid_utf8_is_reported_at_the_byte() {
-    let tmp = site(&[(ACME, b"---\ntitle: Acme\ntype: company\n---\nline\nab\xff\n")]);
-    assert_error(&build(tmp.path()).fails(), "content/entities/acme.md:6:3:", "invalid UTF-8");
+    let tmp = site(&[(
+        ACME,
+        b"---\ntitle: Acme\ntype: company\n---\nline\nab\xff\n",
+    )]);
+    assert_error(
+        &build(tmp.path()).fails(),
+        "content/entities/acme.md:6:3:",
+        "invalid UTF-8",
+    );
 }
 
 #[test]
 fn byte_order_mark_and_crlf_keep_line_numbers() {
     let text = "\u{feff}---\r\ntitle: Acme\r\ntype: company\r\nsumary: x\r\n---\r\nBody\r\n";
     let (_t, b) = with_acme(text);
-    assert_error(&b.fails(), "content/entities/acme.md:4:1:", "unknown key `sumary`");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:4:1:",
+        "unknown key `sumary`",
+    );
     let (_t, b) = with_acme(&text.replace("sumary: x\r\n", ""));
     assert!(acme_main(&b.ok()).contains("Body"));
 }
@@ -201,7 +275,11 @@ fn lone_carriage_returns_are_refused_at_their_line() {
         "carriage return without a line feed",
     );
     let tmp = site(&[("content/glossary.yaml", "\t{\u{85}{".as_bytes())]);
-    assert_error(&build(tmp.path()).fails(), "content/glossary.yaml:1:3:", "line separator U+0085");
+    assert_error(
+        &build(tmp.path()).fails(),
+        "content/glossary.yaml:1:3:",
+        "line separator U+0085",
+    );
 }
 
 #[test]
@@ -215,7 +293,11 @@ fn utf16_files_get_a_clear_message() {
     };
     for bytes in [utf16(&[0xFF, 0xFE]), utf16(&[])] {
         let tmp = site(&[(ACME, &bytes)]);
-        assert_error(&build(tmp.path()).fails(), "content/entities/acme.md:1:1:", "UTF-16");
+        assert_error(
+            &build(tmp.path()).fails(),
+            "content/entities/acme.md:1:1:",
+            "UTF-16",
+        );
     }
 }
 
@@ -223,14 +305,22 @@ fn utf16_files_get_a_clear_message() {
 fn oversized_front_matter_is_refused() {
     let long = format!("x: \"{}\"\n", "a".repeat(300 * 1024));
     let (_t, b) = with_acme(&format!("---\ntitle: Acme\ntype: company\n{long}---\nx\n"));
-    assert_error(&b.fails(), "content/entities/acme.md:1:1:", "front matter is larger than");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:1:1:",
+        "front matter is larger than",
+    );
 }
 
 #[test]
 fn oversized_files_are_refused() {
     let body = "word ".repeat(2 * 1024 * 1024);
     let (_t, b) = with_acme(&acme_body(&body));
-    assert_error(&b.fails(), "content/entities/acme.md:1:1:", "file is larger than 8 MiB");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:1:1:",
+        "file is larger than 8 MiB",
+    );
 }
 
 // ---- Markdown ----
@@ -254,7 +344,11 @@ fn script_urls_are_refused_in_every_link_form() {
     ];
     for form in forms {
         let (_t, b) = with_acme(&acme_body(form));
-        assert_error(&b.fails(), "content/entities/acme.md:6:", "link target refused");
+        assert_error(
+            &b.fails(),
+            "content/entities/acme.md:6:",
+            "link target refused",
+        );
     }
     // A wikilink to such a name is a page that does not exist, never a URL.
     let (_t, b) = with_acme(&acme_body("[[javascript:alert(1)]]"));
@@ -267,7 +361,10 @@ fn raw_html_is_escaped_by_default() {
     let (_t, b) = with_acme(&acme_body(body));
     let b = b.ok();
     let page = b.page("entities/acme/");
-    assert!(page.select("main img, main iframe, main [onclick], main [onmouseover]").is_empty());
+    assert!(
+        page.select("main img, main iframe, main [onclick], main [onmouseover]")
+            .is_empty()
+    );
     assert!(acme_main(&b).contains("&lt;img src=x onerror=alert(1)&gt;"));
 }
 
@@ -283,7 +380,9 @@ fn raw_html_is_kept_when_allowed() {
 
 #[test]
 fn heading_attributes_other_than_id_and_class_are_dropped() {
-    let (_t, b) = with_acme(&acme_body("## Hi {#ok .c onclick=alert(1) style=x data-x=1}"));
+    let (_t, b) = with_acme(&acme_body(
+        "## Hi {#ok .c onclick=alert(1) style=x data-x=1}",
+    ));
     let b = b.ok();
     let page = b.page("entities/acme/");
     let h = page.select("main h2#ok.c");
@@ -293,12 +392,17 @@ fn heading_attributes_other_than_id_and_class_are_dropped() {
 
 #[test]
 fn nul_bytes_become_replacement_characters() {
-    let (_t, b) = with_acme(&acme_body("a\0b `c\0d`\n\n```\nx\0y\n```\n\n    indented\0code"));
+    let (_t, b) = with_acme(&acme_body(
+        "a\0b `c\0d`\n\n```\nx\0y\n```\n\n    indented\0code",
+    ));
     let b = b.ok();
     let html = std::fs::read(b.out.join("entities/acme/index.html")).unwrap();
     assert!(!html.contains(&0u8), "a NUL byte reached the page");
     let main = acme_main(&b);
-    assert!(main.contains("a\u{FFFD}b") && main.contains("<code>c\u{FFFD}d</code>"), "{main}");
+    assert!(
+        main.contains("a\u{FFFD}b") && main.contains("<code>c\u{FFFD}d</code>"),
+        "{main}"
+    );
     assert!(main.contains("indented") && main.contains("code"), "{main}");
 }
 
@@ -340,7 +444,10 @@ fn shortcode_looking_text_is_never_a_template() {
     let body = "{{ get_env(name=\"HOME\") }} {% include \"base.html\" %} {{ 7 * 7 }} {# c #}";
     let (_t, b) = with_acme(&acme_body(body));
     let main = acme_main(&b.ok());
-    assert!(main.contains("{{ 7 * 7 }}") && !main.contains("49"), "{main}");
+    assert!(
+        main.contains("{{ 7 * 7 }}") && !main.contains("49"),
+        "{main}"
+    );
     assert!(main.contains("get_env"), "{main}");
 }
 
@@ -350,7 +457,11 @@ fn link_titles_cannot_leave_their_attribute() {
     let (_t, b) = with_acme(&acme_body(body));
     let b = b.ok();
     let page = b.page("entities/acme/");
-    assert!(page.select("main [onmouseover], main script").is_empty(), "{}", acme_main(&b));
+    assert!(
+        page.select("main [onmouseover], main script").is_empty(),
+        "{}",
+        acme_main(&b)
+    );
 }
 
 // ---- Paths ----
@@ -392,21 +503,35 @@ fn file_names_that_are_not_slugs_are_refused() {
             "{name}: {}",
             b.stderr
         );
-        assert!(!b.stderr.contains('\u{1}'), "a control character reached the terminal");
+        assert!(
+            !b.stderr.contains('\u{1}'),
+            "a control character reached the terminal"
+        );
     }
 }
 
 #[test]
 fn reserved_device_names_are_refused() {
-    let tmp = site(&[("content/entities/con.md", b"---\ntitle: X\ntype: company\n---\n")]);
-    assert_error(&build(tmp.path()).fails(), "content/entities/con.md:1:1:", "reserved device name");
+    let tmp = site(&[(
+        "content/entities/con.md",
+        b"---\ntitle: X\ntype: company\n---\n",
+    )]);
+    assert_error(
+        &build(tmp.path()).fails(),
+        "content/entities/con.md:1:1:",
+        "reserved device name",
+    );
 }
 
 #[test]
 fn over_long_names_are_refused() {
     let name = format!("content/entities/{}.md", "a".repeat(150));
     let tmp = site(&[(&name, b"---\ntitle: X\ntype: company\n---\n")]);
-    assert_error(&build(tmp.path()).fails(), &format!("{name}:1:1:"), "slugs have at most 100");
+    assert_error(
+        &build(tmp.path()).fails(),
+        &format!("{name}:1:1:"),
+        "slugs have at most 100",
+    );
 }
 
 #[test]
@@ -425,8 +550,15 @@ fn two_sources_for_one_url_are_both_named() {
 #[test]
 fn case_only_collisions_cannot_arise() {
     // Slugs are lowercase, so `Acme.md` beside `acme.md` is refused by name.
-    let tmp = site(&[("content/entities/Acme.md", b"---\ntitle: X\ntype: company\n---\n")]);
-    assert_error(&build(tmp.path()).fails(), "content/entities/Acme.md:1:1:", "invalid slug `Acme`");
+    let tmp = site(&[(
+        "content/entities/Acme.md",
+        b"---\ntitle: X\ntype: company\n---\n",
+    )]);
+    assert_error(
+        &build(tmp.path()).fails(),
+        "content/entities/Acme.md:1:1:",
+        "invalid slug `Acme`",
+    );
 }
 
 // ---- File system ----
@@ -443,13 +575,18 @@ fn symlinks_are_never_followed_and_are_named() {
     symlink("nothing-here.md", dir.join("dangling.md")).unwrap();
     symlink(".", dir.join("self")).unwrap();
     let b = build(tmp.path()).ok();
-    assert_warning(&b, "content/entities/passwd.md:1:1:", "symbolic link to `/etc/passwd` not followed");
+    assert_warning(
+        &b,
+        "content/entities/passwd.md:1:1:",
+        "symbolic link to `/etc/passwd` not followed",
+    );
     assert_warning(&b, "content/entities/etc:1:1:", "symbolic link to `/etc`");
     assert_warning(&b, "content/entities/loop:1:1:", "symbolic link");
     assert_warning(&b, "content/entities/dangling.md:1:1:", "symbolic link");
-    let leaked = b.files().into_iter().any(|(_, bytes)| {
-        String::from_utf8_lossy(&bytes).contains("root:x:0:0")
-    });
+    let leaked = b
+        .files()
+        .into_iter()
+        .any(|(_, bytes)| String::from_utf8_lossy(&bytes).contains("root:x:0:0"));
     assert!(!leaked, "/etc/passwd reached the output");
     assert!(!b.out.join("entities/passwd").exists());
 }
@@ -486,9 +623,17 @@ fn non_utf8_file_names_are_refused_clearly() {
     use std::os::unix::ffi::OsStrExt;
     let tmp = copy_fixture("minimal");
     let name = std::ffi::OsStr::from_bytes(b"ab\xff.md");
-    std::fs::write(tmp.path().join("content/entities").join(name), "---\ntitle: X\ntype: company\n---\n").unwrap();
+    std::fs::write(
+        tmp.path().join("content/entities").join(name),
+        "---\ntitle: X\ntype: company\n---\n",
+    )
+    .unwrap();
     let b = build(tmp.path()).fails();
-    assert!(b.stderr.contains("invalid slug `ab\u{FFFD}`"), "{}", b.stderr);
+    assert!(
+        b.stderr.contains("invalid slug `ab\u{FFFD}`"),
+        "{}",
+        b.stderr
+    );
 }
 
 #[test]
@@ -496,10 +641,13 @@ fn dangerous_output_folders_are_refused() {
     let tmp = copy_fixture("minimal");
     for out in [".", "content", "..", "/", "content/entities", "templates"] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
-        cmd.args(["build", "--root", ".", "--output", out]).current_dir(tmp.path());
+        cmd.args(["build", "--root", ".", "--output", out])
+            .current_dir(tmp.path());
         let o = run_with_deadline(cmd);
         assert_eq!(o.status.code(), Some(2), "--output {out}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to use this directory as output"));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("refusing to use this directory as output")
+        );
     }
     assert!(tmp.path().join("content/entities/acme.md").is_file());
 }
@@ -512,8 +660,14 @@ fn a_folder_casebook_did_not_create_is_not_replaced() {
     std::fs::write(out.join("thesis.txt"), "years of work").unwrap();
     let b = TestSite::fixture("minimal").build_into(&out);
     assert_eq!(b.code, 2, "{}", b.stderr);
-    assert!(b.stderr.contains("refusing to replace a folder casebook did not create"));
-    assert_eq!(std::fs::read_to_string(out.join("thesis.txt")).unwrap(), "years of work");
+    assert!(
+        b.stderr
+            .contains("refusing to replace a folder casebook did not create")
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
+        "years of work"
+    );
     // Its own output (it carries the marker) is replaced as usual.
     let public = tmp.path().join("public");
     TestSite::fixture("minimal").build_into(&public).ok();
@@ -529,7 +683,12 @@ fn two_builds_of_one_output_at_once_are_refused() {
     lock.try_lock().unwrap();
     let b = TestSite::fixture("minimal").build_into(&out);
     assert_eq!(b.code, 2, "{}", b.stderr);
-    assert!(b.stderr.contains("another casebook build is writing this output"), "{}", b.stderr);
+    assert!(
+        b.stderr
+            .contains("another casebook build is writing this output"),
+        "{}",
+        b.stderr
+    );
     assert!(!out.exists());
     drop(lock);
     TestSite::fixture("minimal").build_into(&out).ok();
@@ -556,7 +715,11 @@ fn a_build_killed_midway_leaves_the_old_site() {
         if status.success() {
             break; // finished before the kill: the new site is complete
         }
-        assert_eq!(walk(&out), before, "public/ changed after a killed build ({delay_ms} ms)");
+        assert_eq!(
+            walk(&out),
+            before,
+            "public/ changed after a killed build ({delay_ms} ms)"
+        );
     }
     // The next build cleans what the killed one left.
     TestSite::fixture("minimal").build_into(&out).ok();
@@ -574,7 +737,12 @@ fn walk(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -597,35 +765,67 @@ fn template_syntax_errors_name_the_file_and_line() {
 
 #[test]
 fn undefined_variables_name_the_template_line_and_page() {
-    let text = "{% extends \"base.html\" %}\n{% block content %}\nhello\n{{ nope.x }}\n{% endblock %}\n";
+    let text =
+        "{% extends \"base.html\" %}\n{% block content %}\nhello\n{{ nope.x }}\n{% endblock %}\n";
     let b = with_template("entity.html", text).fails();
-    assert_error(&b, "templates/entity.html:4:4:", "Variable `nope.x` not found");
-    assert_error(&b, "templates/entity.html:4:4:", "(while rendering /entities/acme/)");
+    assert_error(
+        &b,
+        "templates/entity.html:4:4:",
+        "Variable `nope.x` not found",
+    );
+    assert_error(
+        &b,
+        "templates/entity.html:4:4:",
+        "(while rendering /entities/acme/)",
+    );
 }
 
 #[test]
 fn include_cycles_are_errors_not_crashes() {
     let b = with_template("404.html", "x\n{% include \"404.html\" %}\n").fails();
-    assert_error(&b, "templates/404.html:2:1:", "template include cycle: 404.html → 404.html");
+    assert_error(
+        &b,
+        "templates/404.html:2:1:",
+        "template include cycle: 404.html → 404.html",
+    );
 }
 
 #[test]
 fn get_env_reads_only_casebook_variables() {
     let b = with_template("404.html", "{{ get_env(name=\"HOME\") }}").fails();
-    assert_error(&b, "templates/404.html:1:1:", "templates may read only CASEBOOK_* variables");
-    let tmp = site(&[("templates/404.html", b"[{{ get_env(name=\"CASEBOOK_FLAVOUR\") }}]")]);
+    assert_error(
+        &b,
+        "templates/404.html:1:1:",
+        "templates may read only CASEBOOK_* variables",
+    );
+    let tmp = site(&[(
+        "templates/404.html",
+        b"[{{ get_env(name=\"CASEBOOK_FLAVOUR\") }}]",
+    )]);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
     let out = tmp.path().join("public");
-    cmd.args(["build", "--root"]).arg(tmp.path()).arg("--output").arg(&out);
+    cmd.args(["build", "--root"])
+        .arg(tmp.path())
+        .arg("--output")
+        .arg(&out);
     cmd.env("CASEBOOK_FLAVOUR", "plain");
     assert_eq!(run_with_deadline(cmd).status.code(), Some(0));
-    assert!(std::fs::read_to_string(out.join("404.html")).unwrap().contains("[plain]"));
+    assert!(
+        std::fs::read_to_string(out.join("404.html"))
+            .unwrap()
+            .contains("[plain]")
+    );
 }
 
 #[test]
 fn urls_from_front_matter_go_through_the_scheme_allow_list() {
-    let (_t, b) = with_acme("---\ntitle: Acme\ntype: company\nwebsite: javascript:alert(1)\n---\nx\n");
-    assert_error(&b.fails(), "content/entities/acme.md:4:", "`website` must be an http(s) URL");
+    let (_t, b) =
+        with_acme("---\ntitle: Acme\ntype: company\nwebsite: javascript:alert(1)\n---\nx\n");
+    assert_error(
+        &b.fails(),
+        "content/entities/acme.md:4:",
+        "`website` must be an http(s) URL",
+    );
     let tmp = copy_fixture("minimal");
     crate::harness::edit(
         tmp.path(),
@@ -633,14 +833,24 @@ fn urls_from_front_matter_go_through_the_scheme_allow_list() {
         "doe-2020:",
         "bad:\n  type: web\n  title: T\n  url: JAVASCRIPT:alert(1)\ndoe-2020:",
     );
-    assert_error(&build(tmp.path()).fails(), "content/references.yaml:4:", "link target refused");
+    assert_error(
+        &build(tmp.path()).fails(),
+        "content/references.yaml:4:",
+        "link target refused",
+    );
 }
 
 #[test]
 fn json_in_script_cannot_close_the_script() {
     let tmp = site(&[
-        ("templates/404.html", b"<script>const s = {{ site | json_encode | safe }};</script>"),
-        ("casebook.yaml", b"title: \"</script><script>alert(1)</script>\"\nbase_url: https://example.org/\n"),
+        (
+            "templates/404.html",
+            b"<script>const s = {{ site | json_encode | safe }};</script>",
+        ),
+        (
+            "casebook.yaml",
+            b"title: \"</script><script>alert(1)</script>\"\nbase_url: https://example.org/\n",
+        ),
     ]);
     let b = build(tmp.path()).ok();
     let page = b.page("404.html");
@@ -666,5 +876,8 @@ fn feeds_and_sitemap_stay_well_formed_with_control_characters() {
     let atom = String::from_utf8(files["atom.xml"].clone()).unwrap();
     assert!(atom.contains("in India"), "the case is in the feed");
     let html = String::from_utf8(files["cases/acme-india/index.html"].clone()).unwrap();
-    assert!(!html.contains('\u{1}') && !html.contains('\u{b}'), "control characters in HTML");
+    assert!(
+        !html.contains('\u{1}') && !html.contains('\u{b}'),
+        "control characters in HTML"
+    );
 }

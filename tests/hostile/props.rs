@@ -70,9 +70,19 @@ proptest! {
 
 /// A script-bearing scheme in one of the disguises browsers see through.
 fn disguised_scheme() -> impl Strategy<Value = String> {
-    let scheme = prop_oneof![Just("javascript"), Just("vbscript"), Just("data"), Just("livescript")];
-    (scheme, prop::collection::vec(any::<bool>(), 10), 0usize..5, 0usize..4).prop_map(
-        |(scheme, upper, disguise, lead)| {
+    let scheme = prop_oneof![
+        Just("javascript"),
+        Just("vbscript"),
+        Just("data"),
+        Just("livescript")
+    ];
+    (
+        scheme,
+        prop::collection::vec(any::<bool>(), 10),
+        0usize..5,
+        0usize..4,
+    )
+        .prop_map(|(scheme, upper, disguise, lead)| {
             let mut s: String = scheme
                 .chars()
                 .zip(upper.iter().cycle())
@@ -87,8 +97,7 @@ fn disguised_scheme() -> impl Strategy<Value = String> {
             }
             let colon = if disguise == 4 { "&colon;" } else { ":" };
             format!("{}{s}{colon}alert(1)", ["", " ", "\u{1}", "&#32;"][lead])
-        },
-    )
+        })
 }
 
 fn link_form() -> impl Strategy<Value = (usize, String)> {
