@@ -45,26 +45,24 @@ fn acme_body(body: &str) -> String {
 
 #[track_caller]
 fn assert_error(built: &Built, location: &str, message: &str) {
-    let found = built
-        .stderr
-        .lines()
-        .any(|l| l.starts_with(location) && l.contains("error:") && l.contains(message));
-    assert!(
-        found,
-        "no error `{message}` at {location}:\n{}",
-        built.stderr
-    );
+    assert_reported(built, "error:", location, message);
 }
 
 #[track_caller]
 fn assert_warning(built: &Built, location: &str, message: &str) {
+    assert_reported(built, "warning:", location, message);
+}
+
+/// Some line of stderr is `location… severity … message`.
+#[track_caller]
+fn assert_reported(built: &Built, severity: &str, location: &str, message: &str) {
     let found = built
         .stderr
         .lines()
-        .any(|l| l.starts_with(location) && l.contains("warning:") && l.contains(message));
+        .any(|l| l.starts_with(location) && l.contains(severity) && l.contains(message));
     assert!(
         found,
-        "no warning `{message}` at {location}:\n{}",
+        "no {severity} `{message}` at {location}:\n{}",
         built.stderr
     );
 }
@@ -716,7 +714,7 @@ fn a_build_killed_midway_leaves_the_old_site() {
             break; // finished before the kill: the new site is complete
         }
         assert_eq!(
-            walk(&out),
+            crate::harness::files_under(&out),
             before,
             "public/ changed after a killed build ({delay_ms} ms)"
         );
@@ -729,23 +727,6 @@ fn a_build_killed_midway_leaves_the_old_site() {
         .filter(|n| n.contains("staging"))
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
-}
-
-fn walk(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 // ---- Templates ----
