@@ -69,12 +69,20 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches the source line from the full text of the file.
+    /// Attaches the source line from the full text of the file. Control
+    /// characters and line separators are shown as U+FFFD: they would move
+    /// the caret, break the snippet renderer or drive the terminal.
     pub fn with_source(mut self, text: &str) -> Self {
-        self.source_line = text
-            .lines()
-            .nth(self.span.line - 1)
-            .map(|l| l.trim_end_matches('\r').to_string());
+        self.source_line = text.lines().nth(self.span.line.saturating_sub(1)).map(|l| {
+            l.trim_end_matches('\r')
+                .chars()
+                .map(|c| match c {
+                    '\t' => c,
+                    c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => '\u{FFFD}',
+                    c => c,
+                })
+                .collect()
+        });
         self
     }
 
@@ -93,15 +101,16 @@ impl Diagnostic {
             Some(src) => {
                 let start = src
                     .char_indices()
-                    .nth(col - 1)
+                    .nth(col.saturating_sub(1))
                     .map_or(src.len(), |(i, _)| i);
+                let first = src[start..].chars().next().map_or(0, char::len_utf8);
                 let len = src[start..]
                     .char_indices()
                     .find(|(_, c)| {
                         c.is_whitespace() || matches!(c, ',' | ':' | ']' | '}' | ')' | '"' | '\'')
                     })
                     .map_or(src.len() - start, |(i, _)| i)
-                    .max(1);
+                    .max(first);
                 let end = (start + len).min(src.len());
                 let snippet = Snippet::source(src.as_str())
                     .line_start(*line)
@@ -120,6 +129,20 @@ impl Diagnostic {
         if let Some(g) = group {
             out.push_str(&Renderer::plain().render(&[g]));
             out.push('\n');
+        }
+        // Messages quote content (keys, names): keep its control characters
+        // away from the terminal.
+        if out
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        {
+            out = out
+                .chars()
+                .map(|c| match c.is_control() && !matches!(c, '\n' | '\t') {
+                    true => '\u{FFFD}',
+                    false => c,
+                })
+                .collect();
         }
         out
     }
@@ -189,6 +212,21 @@ mod tests {
             Some("cultural-cognitive")
         );
         assert_eq!(did_you_mean("economic", keys), None);
+    }
+
+    #[test]
+    fn source_lines_cannot_drive_the_terminal() {
+        // NEL (U+0085) once made the snippet renderer panic.
+        let d = Diagnostic::error(Span::new("a.yaml", 1, 3), "bad \x1b]0;x\x07")
+            .with_source("\t{\u{85}{\x1b[2J");
+        let shown = d.render();
+        assert!(
+            !shown.contains('\u{85}') && !shown.contains('\x1b'),
+            "{shown:?}"
+        );
+        // A caret on a multi-byte space (NBSP) stays on a char boundary.
+        let d = Diagnostic::error(Span::new("a.md", 1, 2), "bad").with_source("a\u{a0}b");
+        assert!(d.render().contains('^'));
     }
 
     #[test]

@@ -44,7 +44,10 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
         .with_help("split it into several files"));
     }
     let bytes = std::fs::read(path).map_err(|e| at(1, 1, format!("cannot read: {e}")))?;
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    // With or without a byte order mark: ASCII text in UTF-16 has a NUL
+    // in every other byte.
+    let utf16_ascii = bytes.len() >= 2 && ((bytes[0] == 0) != (bytes[1] == 0));
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || utf16_ascii {
         return Err(at(1, 1, "file is UTF-16 encoded".into()).with_help("save it as UTF-8"));
     }
     // A UTF-8 byte order mark is not content (and YAML would read it as text).
@@ -134,4 +137,9 @@ pub fn list_files(dir: &Path) -> Vec<String> {
             (!parts.iter().any(|p| p.starts_with('.'))).then(|| parts.join("/"))
         })
         .collect()
+}
+
+/// Where a symbolic link points, for messages.
+pub fn link_target(path: &Path) -> String {
+    std::fs::read_link(path).map_or_else(|e| e.to_string(), |t| t.display().to_string())
 }

@@ -194,13 +194,25 @@ fn content_files(
         let rel = display_path(root, entry.path());
         if entry.path_is_symlink() {
             diags.push(
-                Diagnostic::warning(Span::new(&rel, 1, 1), "symbolic link not followed")
-                    .with_help("copy the file into content/ instead of linking to it"),
+                Diagnostic::warning(
+                    Span::new(&rel, 1, 1),
+                    format!(
+                        "symbolic link to `{}` not followed",
+                        fs::link_target(entry.path())
+                    ),
+                )
+                .with_help("copy the file into content/ instead of linking to it"),
             );
             continue;
         }
-        if entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if kind.is_file() {
             files.push((rel, entry.into_path()));
+        } else if !kind.is_dir() {
+            diags.push(
+                Diagnostic::warning(Span::new(&rel, 1, 1), "not a regular file; skipped")
+                    .with_help("pipes, sockets and devices are never read as content"),
+            );
         }
     }
     files
@@ -215,23 +227,39 @@ pub fn is_ignored(name: &str) -> bool {
         || (name.starts_with('#') && name.ends_with('#'))
 }
 
+/// A path for messages: relative to the root, `/`-separated, with control
+/// characters shown as escapes so a file name cannot rewrite the terminal.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| {
+            c.as_os_str()
+                .to_string_lossy()
+                .chars()
+                .map(|ch| match ch.is_control() {
+                    true => ch.escape_unicode().to_string(),
+                    false => ch.to_string(),
+                })
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
 
+/// Names Windows reserves for devices: a site with them cannot be checked
+/// out or deployed there.
+const RESERVED_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
 /// Where a file sits in the layout.
 fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
     let under = rel.strip_prefix("content/").unwrap_or(rel);
-    let parts: Vec<&str> = under.split('/').collect();
     let ext = under
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let at = |msg: String| vec![Diagnostic::error(Span::new(rel, 1, 1), msg)];
     if ASSET_EXTENSIONS.contains(&ext.as_str()) {
         return Ok(Loaded::Asset(under.to_string()));
     }
@@ -240,6 +268,28 @@ fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded
     }
     let _ = root;
     let text = fs::read_text(path, rel).map_err(|d| vec![d])?;
+    load_text(rel, text, drafts)
+}
+
+/// Parses one content file given as text (the part of loading after the
+/// file is read); `rel` decides what kind of file it is. In-memory, so
+/// tests and fuzz targets can feed it anything.
+pub fn parse_text(rel: &str, text: String) -> Vec<Diagnostic> {
+    match load_text(rel, text, true) {
+        Ok(Loaded::Broken(_, ds)) | Err(ds) => ds,
+        Ok(Loaded::References(_, _, ds, _)) | Ok(Loaded::Glossary(_, _, ds)) => ds,
+        Ok(_) => Vec::new(),
+    }
+}
+
+fn load_text(rel: &str, text: String, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
+    let under = rel.strip_prefix("content/").unwrap_or(rel);
+    let parts: Vec<&str> = under.split('/').collect();
+    let ext = under
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let at = |msg: String| vec![Diagnostic::error(Span::new(rel, 1, 1), msg)];
     let stem = |name: &str| name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
     check_segments(rel, &parts)?;
     match (parts.as_slice(), ext.as_str()) {
@@ -335,6 +385,24 @@ fn check_segments(rel: &str, parts: &[&str]) -> Result<(), Vec<Diagnostic>> {
             .strip_prefix('_')
             .filter(|n| *n == "index")
             .unwrap_or(name);
+        if name.len() > 100 {
+            return Err(vec![
+                Diagnostic::error(
+                    Span::new(rel, 1, 1),
+                    format!("name is {} bytes long; slugs have at most 100", name.len()),
+                )
+                .with_help("shorten the file or folder name; the title can stay long"),
+            ]);
+        }
+        if RESERVED_NAMES.contains(&name) {
+            return Err(vec![
+                Diagnostic::error(
+                    Span::new(rel, 1, 1),
+                    format!("`{name}` is a reserved device name on Windows"),
+                )
+                .with_help(format!("rename it, e.g. `{name}-page`")),
+            ]);
+        }
         if !is_slug(name) {
             let fixed: String = name
                 .to_lowercase()
@@ -353,6 +421,9 @@ fn check_segments(rel: &str, parts: &[&str]) -> Result<(), Vec<Diagnostic>> {
     Ok(())
 }
 
+/// Largest front matter accepted; the body has no limit but the file's.
+pub const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
+
 /// Splits `---` front matter from the body: (yaml, body start offset).
 pub fn split_front_matter<'t>(rel: &str, text: &'t str) -> Result<(&'t str, usize), Diagnostic> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -368,6 +439,17 @@ pub fn split_front_matter<'t>(rel: &str, text: &'t str) -> Result<(&'t str, usiz
         let end = t[pos..].find('\n').map_or(t.len(), |i| pos + i + 1);
         if t[pos..end].trim_end() == "---" {
             return Ok((&t[first_end..pos], bom + end));
+        }
+        if end - first_end > MAX_FRONT_MATTER_BYTES {
+            return Err(Diagnostic::error(
+                Span::new(rel, 1, 1),
+                format!(
+                    "front matter is larger than {} KiB",
+                    MAX_FRONT_MATTER_BYTES >> 10
+                ),
+            )
+            .with_help("move long text into the body and tables into content/data/")
+            .with_source(text));
         }
         pos = end;
     }

@@ -406,8 +406,11 @@ impl Renderer<'_> {
                 Event::Html(h) | Event::InlineHtml(h) if !self.allow_html => {
                     events.push(Event::Text(h))
                 }
-                Event::Text(t) | Event::Code(t) if t.contains('\0') => {
+                Event::Text(t) if t.contains('\0') => {
                     events.push(Event::Text(t.replace('\0', "\u{FFFD}").into()))
+                }
+                Event::Code(t) if t.contains('\0') => {
+                    events.push(Event::Code(t.replace('\0', "\u{FFFD}").into()))
                 }
                 Event::Text(t) if t.contains("[[") => {
                     let at = range.start + t.find("[[").unwrap_or(0);
@@ -434,6 +437,11 @@ impl Renderer<'_> {
             }
         }
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        // CommonMark replaces NUL with U+FFFD; code blocks and raw HTML
+        // bypass the text events, so do it once on the result.
+        if out.html.contains('\0') {
+            out.html = out.html.replace('\0', "\u{FFFD}");
+        }
         if inline {
             let trimmed = out.html.trim_end();
             if let Some(inner) = trimmed
@@ -528,16 +536,20 @@ fn scheme(dest: &str) -> Option<String> {
         .take_while(|c| !matches!(c, '/' | '?' | '#'))
         .collect();
     let (s, _) = cleaned.split_once(':')?;
-    (!s.is_empty()
+    (s.starts_with(|c: char| c.is_ascii_alphabetic())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
     .then(|| s.to_ascii_lowercase())
 }
 
-/// Refuses script-bearing URL schemes.
+/// URL schemes a link may use; any other (`javascript:`, `vbscript:`,
+/// `data:`, `file:`, unknown ones) is refused.
+const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Lets through relative URLs and the [`ALLOWED_SCHEMES`] only.
 pub fn check_url(dest: &str) -> Result<(), String> {
-    match scheme(dest).as_deref() {
-        Some(s @ ("javascript" | "vbscript" | "data" | "file")) => {
+    match scheme(dest) {
+        Some(s) if !ALLOWED_SCHEMES.contains(&s.as_str()) => {
             Err(format!("`{s}:` link target refused"))
         }
         _ => Ok(()),
@@ -666,10 +678,19 @@ mod tests {
             "java\tscript:x",
             "data:text/html,x",
             "vbscript:x",
+            "file:///etc/passwd",
+            "livescript:x",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
-        for ok in ["https://x.org", "mailto:a@b.c", "#top", "../a", "/x/"] {
+        for ok in [
+            "https://x.org",
+            "mailto:a@b.c",
+            "#top",
+            "../a",
+            "/x/",
+            "10:30",
+        ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
     }

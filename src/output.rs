@@ -5,10 +5,96 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::fs::{self, IoError};
 use std::path::{Component, Path, PathBuf};
 
+/// File every output carries, so a later build knows casebook made the
+/// folder it is about to replace.
+pub const MARKER: &str = ".casebook-output";
+
 /// A build's output in progress.
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
+    _lock: BuildLock,
+}
+
+/// Holds `.<output>.lock` beside the output while a build runs. The lock
+/// belongs to the open file, so the system releases it when a build is
+/// killed; nothing stale is left to clean up by hand.
+struct BuildLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    fn take(path: PathBuf, target: &Path) -> Result<BuildLock, IoError> {
+        let busy = || IoError {
+            path: target.to_path_buf(),
+            error: std::io::Error::other(
+                "another casebook build is writing this output; wait for it to finish",
+            ),
+        };
+        // A lock file removed by a finishing build between our open and our
+        // lock is stale: open again.
+        for _ in 0..8 {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(fs::io_err(&path))?;
+            match file.try_lock() {
+                Ok(()) if same_file(&file, &path) => {
+                    return Ok(BuildLock { path, _file: file });
+                }
+                Ok(()) => continue,
+                Err(std::fs::TryLockError::WouldBlock) => return Err(busy()),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(IoError { path, error: e });
+                }
+            }
+        }
+        Err(busy())
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        // Removed while still held, so no other build locks a stale file.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// An existing output must be empty or made by casebook (its marker, or a
+/// site map and 404 page from builds before the marker existed).
+fn refuse_foreign(target: &Path) -> Result<(), IoError> {
+    let Ok(mut entries) = std::fs::read_dir(target) else {
+        return Ok(());
+    };
+    let empty = entries.next().is_none();
+    let ours = target.join(MARKER).is_file()
+        || (target.join("sitemap.xml").is_file() && target.join("404.html").is_file());
+    if empty || ours {
+        return Ok(());
+    }
+    Err(IoError {
+        path: target.to_path_buf(),
+        error: std::io::Error::other(format!(
+            "refusing to replace a folder casebook did not create (it holds files and no {MARKER}); choose a new or empty folder"
+        )),
+    })
 }
 
 impl Staging {
@@ -21,12 +107,29 @@ impl Staging {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(fs::io_err(parent))?;
+        let lock = BuildLock::take(parent.join(format!(".{name}.lock")), target)?;
+        refuse_foreign(target)?;
+        // Left by a build that was killed: no build runs now, we hold the lock.
+        let prefix = format!(".{name}.staging-");
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = fs::remove_dir_all(&e.path());
+                }
+            }
+        }
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::remove_dir_all(&dir)?;
         std::fs::create_dir_all(&dir).map_err(fs::io_err(&dir))?;
+        fs::write(
+            &dir.join(MARKER),
+            b"Built by casebook; a build replaces this whole folder.\n",
+        )?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            _lock: lock,
         })
     }
 

@@ -394,7 +394,7 @@ fn render_job(
     let html = theme
         .tera
         .render(template, &ctx)
-        .map_err(|e| template_error(&e))?;
+        .map_err(|e| theme.error(&e, &page.url))?;
     let entry = (!matches!(job, Job::NotFound)).then(|| SitemapEntry {
         file: path.clone(),
         lastmod,

@@ -90,6 +90,10 @@ pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i3
         eprintln!("warning: cannot open a browser: {e}");
     }
     for request in server.incoming_requests() {
+        if let Some(refusal) = refuse(&Ask::of(&request), addr) {
+            let _ = request.respond(refusal);
+            continue;
+        }
         if request.url() == EVENTS {
             let shared = Arc::clone(&shared);
             std::thread::spawn(move || stream_events(request.into_writer(), &shared));
@@ -188,6 +192,88 @@ fn watch(
 }
 
 type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+
+/// The parts of a request the server checks before answering it.
+struct Ask<'r> {
+    method: &'r str,
+    url: &'r str,
+    host: Option<&'r str>,
+    origin: Option<&'r str>,
+    fetch_site: Option<&'r str>,
+}
+
+impl<'r> Ask<'r> {
+    fn of(request: &'r tiny_http::Request) -> Self {
+        let get = |name: &'static str| {
+            request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv(name))
+                .map(|h| h.value.as_str())
+        };
+        Ask {
+            method: request.method().as_str(),
+            url: request.url(),
+            host: get("Host"),
+            origin: get("Origin"),
+            fetch_site: get("Sec-Fetch-Site"),
+        }
+    }
+}
+
+/// Refuses what a local preview server should never answer: methods that
+/// are not reads (405), a `Host` other than the server's own (a page on
+/// another site reaching it through DNS rebinding), and live-reload
+/// connections from other origins.
+fn refuse(ask: &Ask<'_>, addr: std::net::SocketAddr) -> Option<Response> {
+    let plain = |status: u16, text: &str| {
+        tiny_http::Response::from_data(text.as_bytes().to_vec())
+            .with_status_code(status)
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+    };
+    if !matches!(ask.method, "GET" | "HEAD") {
+        return Some(
+            plain(
+                405,
+                "method not allowed: casebook serve only answers GET and HEAD\n",
+            )
+            .with_header(header("Allow", "GET, HEAD")),
+        );
+    }
+    let port = addr.port();
+    let ours = |host: &str| {
+        let loopback = [
+            format!("localhost:{port}"),
+            format!("127.0.0.1:{port}"),
+            format!("[::1]:{port}"),
+            addr.to_string(),
+        ];
+        loopback.iter().any(|h| h.eq_ignore_ascii_case(host)) || !addr.ip().is_loopback()
+    };
+    if let Some(host) = ask.host
+        && !ours(host)
+    {
+        return Some(plain(
+            403,
+            "refused: this server answers only its own address\n",
+        ));
+    }
+    if ask.url == EVENTS {
+        let foreign_origin = ask
+            .origin
+            .is_some_and(|o| o.strip_prefix("http://").is_none_or(|h| !ours(h)));
+        let cross_site = ask
+            .fetch_site
+            .is_some_and(|s| !matches!(s, "same-origin" | "none"));
+        if foreign_origin || cross_site {
+            return Some(plain(
+                403,
+                "refused: live reload is for pages of this server\n",
+            ));
+        }
+    }
+    None
+}
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name, value).expect("static header names and values are valid")
@@ -362,6 +448,43 @@ mod tests {
         ] {
             assert!(resolve(&dir, bad).is_none(), "{bad}");
         }
+    }
+
+    fn ask<'a>(method: &'a str, url: &'a str, host: &'a str, origin: Option<&'a str>) -> Ask<'a> {
+        Ask {
+            method,
+            url,
+            host: Some(host),
+            origin,
+            fetch_site: None,
+        }
+    }
+
+    fn status(ask: &Ask<'_>) -> Option<u16> {
+        let addr: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        refuse(ask, addr).map(|r| r.status_code().0)
+    }
+
+    #[test]
+    fn other_methods_foreign_hosts_and_origins_are_refused() {
+        let here = "127.0.0.1:8080";
+        assert_eq!(status(&ask("GET", "/", here, None)), None);
+        assert_eq!(status(&ask("HEAD", "/", "localhost:8080", None)), None);
+        for m in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+            assert_eq!(status(&ask(m, "/", here, None)), Some(405), "{m}");
+        }
+        assert_eq!(
+            status(&ask("GET", "/", "evil.example:8080", None)),
+            Some(403)
+        );
+        assert_eq!(status(&ask("GET", "/", "127.0.0.1:9999", None)), Some(403));
+        let origin = Some("http://127.0.0.1:8080");
+        assert_eq!(status(&ask("GET", EVENTS, here, origin)), None);
+        let evil = Some("https://evil.example");
+        assert_eq!(status(&ask("GET", EVENTS, here, evil)), Some(403));
+        let mut cross = ask("GET", EVENTS, here, None);
+        cross.fetch_site = Some("cross-site");
+        assert_eq!(status(&cross), Some(403));
     }
 
     #[test]

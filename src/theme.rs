@@ -2,6 +2,8 @@
 //! by file by `themes/<name>/` and then by the site's own `templates/` and
 //! `static/`.
 
+mod cycles;
+
 use crate::diagnostics::{Diagnostic, Span};
 use crate::fs;
 use std::collections::BTreeMap;
@@ -65,6 +67,17 @@ pub struct Theme {
     pub shortcodes: Vec<String>,
     /// Output path → source (embedded text or a file on disk).
     pub statics: BTreeMap<String, StaticFile>,
+    /// Template name → (path shown in messages, text), to locate errors.
+    sources: BTreeMap<String, (String, String)>,
+}
+
+impl Theme {
+    /// A rendering error placed at its template line, naming the page.
+    pub fn error(&self, e: &tera::Error, page: &str) -> Diagnostic {
+        let mut d = located_error(e, &self.sources);
+        d.message = format!("{} (while rendering {page})", d.message);
+        d
+    }
 }
 
 pub enum StaticFile {
@@ -111,22 +124,18 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's own escaping also turns every `/` into `&#x2F;`, which bloats
     // pages full of URLs; escaping & < > " ' is what HTML needs.
-    tera.set_escape_fn(crate::highlight::html_escape);
-    // Templates may not read the environment of the build machine.
-    tera.register_function(
-        "get_env",
-        |_: &std::collections::HashMap<String, tera::Value>| {
-            Err(tera::Error::msg(
-                "get_env is disabled in casebook templates",
-            ))
-        },
-    );
+    tera.set_escape_fn(escape_html);
+    tera.register_function("get_env", get_env);
+    tera.register_filter("json_encode", json_encode);
+    if let Some(d) = cycles::find_cycle(&sources) {
+        return Err(vec![d]);
+    }
     let list: Vec<(String, String)> = sources
         .iter()
         .map(|(n, (_, t))| (n.clone(), t.clone()))
         .collect();
     if let Err(e) = tera.add_raw_templates(list) {
-        errors.push(template_error(&e));
+        errors.push(located_error(&e, &sources));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -149,11 +158,78 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         tera,
         shortcodes,
         statics,
+        sources,
     })
+}
+
+/// Environment variables templates may read: the build machine's other
+/// variables (tokens, paths, user names) never reach a page.
+const ENV_PREFIX: &str = "CASEBOOK_";
+
+/// Tera's `get_env`, limited to variables named `CASEBOOK_*`.
+fn get_env(args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let name = args.get("name").and_then(|v| v.as_str()).unwrap_or("");
+    if !name.starts_with(ENV_PREFIX) {
+        return Err(tera::Error::msg(format!(
+            "get_env(name=\"{name}\") refused: templates may read only {ENV_PREFIX}* variables"
+        )));
+    }
+    match (std::env::var(name), args.get("default")) {
+        (Ok(v), _) => Ok(tera::Value::String(v)),
+        (Err(_), Some(d)) => Ok(d.clone()),
+        (Err(_), None) => Err(tera::Error::msg(format!(
+            "environment variable {name} is not set"
+        ))),
+    }
+}
+
+/// Tera's `json_encode` with `<`, `>` and `&` written as `\u003c`…, so
+/// JSON placed in a `<script>` cannot close it (`</script>`) or open a
+/// comment, whatever the content says.
+fn json_encode(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let pretty = args
+        .get("pretty")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let text = match pretty {
+        true => serde_json::to_string_pretty(value),
+        false => serde_json::to_string(value),
+    }
+    .map_err(|e| tera::Error::msg(e.to_string()))?;
+    let safe = text
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    Ok(tera::Value::String(safe))
+}
+
+/// HTML escaping of & < > " ', also dropping control characters (other than tab
+/// and newlines), which HTML and XML do not allow.
+fn escape_html(s: &str) -> String {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let clean: String = s
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        return crate::highlight::html_escape(&clean);
+    }
+    crate::highlight::html_escape(s)
 }
 
 /// A Tera error with its whole cause chain in one message.
 pub fn template_error(e: &tera::Error) -> Diagnostic {
+    located_error(e, &BTreeMap::new())
+}
+
+/// [`template_error`] at the template file and line it concerns: Tera
+/// gives `--> line:col` for syntax errors and only the name of a missing
+/// variable otherwise, which is then looked up in the template text.
+fn located_error(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Diagnostic {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -161,11 +237,51 @@ pub fn template_error(e: &tera::Error) -> Diagnostic {
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    Diagnostic::error(
-        Span::new("templates", 1, 1),
-        format!("template error: {msg}"),
-    )
-    .with_help("fix the template named in the message")
+    // The innermost template named is the one at fault.
+    let named = msg
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|n| sources.get(n))
+        .last();
+    let span = match named {
+        Some((shown, text)) => {
+            let (line, col) = error_line(&msg, text);
+            Span::new(shown, line, col)
+        }
+        None => Span::new("templates", 1, 1),
+    };
+    let mut d = Diagnostic::error(span, format!("template error: {msg}"))
+        .with_help("fix the template named in the message");
+    if let Some((_, text)) = named {
+        d = d.with_source(text);
+    }
+    d
+}
+
+fn error_line(msg: &str, text: &str) -> (usize, usize) {
+    if let Some(at) = msg.split("--> ").nth(1) {
+        let mut nums = at
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        if let (Some(Ok(l)), Some(Ok(c))) =
+            (nums.next().map(str::parse), nums.next().map(str::parse))
+        {
+            return (l, c);
+        }
+    }
+    let var = msg
+        .split("Variable `")
+        .nth(1)
+        .and_then(|r| r.split('`').next());
+    if let Some(var) = var {
+        for (i, line) in text.lines().enumerate() {
+            if let Some(c) = line.find(var) {
+                return (i + 1, line[..c].chars().count() + 1);
+            }
+        }
+    }
+    (1, 1)
 }
 
 #[cfg(test)]

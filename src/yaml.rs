@@ -44,9 +44,8 @@ impl Locator {
     }
 }
 
-/// Largest nesting of YAML collections accepted; deeper input is refused
-/// before serde_yaml sees it (its flow parser is quadratic in depth).
-const MAX_DEPTH: usize = 64;
+mod scan;
+use scan::prescan;
 
 impl<'a> YamlDoc<'a> {
     /// Parses `yaml` (a slice of `file_text` starting after `line_offset`
@@ -60,22 +59,9 @@ impl<'a> YamlDoc<'a> {
         let locate_err = |line: usize, col: usize, msg: String| {
             Diagnostic::error(Span::new(file, line + line_offset, col), msg).with_source(file_text)
         };
-        if let Some((line, col)) = too_deep(yaml) {
-            return Err(locate_err(
-                line,
-                col,
-                format!("YAML nested deeper than {MAX_DEPTH} levels"),
-            )
-            .with_help("flatten the structure; no casebook field needs this depth"));
-        }
-        if let Some((line, col)) = yaml
-            .lines()
-            .enumerate()
-            .find_map(|(i, l)| leading_tab(l).map(|c| (i + 1, c)))
-        {
+        if let Some(refused) = prescan(yaml) {
             return Err(
-                locate_err(line, col, "tab character in YAML indentation".into())
-                    .with_help("indent YAML with spaces only"),
+                locate_err(refused.line, refused.col, refused.message).with_help(refused.help)
             );
         }
         let value: Value = match serde_yaml::from_str(yaml) {
@@ -297,38 +283,6 @@ fn strip_location(message: &str) -> String {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
-}
-
-fn leading_tab(line: &str) -> Option<usize> {
-    let indent: String = line
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
-    indent.find('\t').map(|i| i + 1)
-}
-
-/// A linear pre-scan for nesting depth (block indentation plus flow brackets).
-fn too_deep(yaml: &str) -> Option<(usize, usize)> {
-    let mut flow = 0usize;
-    for (i, line) in yaml.lines().enumerate() {
-        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
-        if indent / 2 > MAX_DEPTH {
-            return Some((i + 1, 1));
-        }
-        for (c, ch) in line.char_indices() {
-            match ch {
-                '[' | '{' => {
-                    flow += 1;
-                    if flow + indent / 2 > MAX_DEPTH {
-                        return Some((i + 1, c + 1));
-                    }
-                }
-                ']' | '}' => flow = flow.saturating_sub(1),
-                _ => {}
-            }
-        }
-    }
-    None
 }
 
 /// Positions of keys and values by path, built by scanning lines.

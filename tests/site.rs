@@ -8,6 +8,8 @@ mod evidence;
 #[path = "guide/mod.rs"]
 mod guide;
 mod harness;
+#[path = "hostile/mod.rs"]
+mod hostile;
 #[path = "incremental/mod.rs"]
 mod incremental;
 #[path = "views/mod.rs"]

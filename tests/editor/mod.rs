@@ -156,9 +156,9 @@ fn init_writes_a_knowledge_base_that_builds() {
 }
 
 /// A running `casebook serve`, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Server {
@@ -168,7 +168,7 @@ impl Drop for Server {
     }
 }
 
-fn start_server(root: &Path) -> Server {
+pub(crate) fn start_server(root: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)

@@ -59,13 +59,14 @@ impl Served {
     }
 
     /// Every output file except the search index, which is built later on
-    /// another thread.
+    /// another thread, and the marker saying casebook made the folder.
     fn files(&self) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
         let mut files = BTreeMap::new();
         for entry in walkdir::WalkDir::new(&self.site).into_iter().flatten() {
             let rel = entry.path().strip_prefix(&self.site).unwrap();
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_file() && !rel.starts_with("pagefind/") {
+            if entry.file_type().is_file() && !rel.starts_with("pagefind/") && !rel.starts_with('.')
+            {
                 let modified = entry.metadata().unwrap().modified().unwrap();
                 files.insert(rel, (std::fs::read(entry.path()).unwrap(), modified));
             }
