@@ -303,12 +303,13 @@ impl Session {
             }
             Ok(())
         };
+        let wanted_jobs: Vec<Job> = st.jobs.iter().filter(|j| only(j)).cloned().collect();
         let plan = Plan {
             search_page,
             index: false,
-            only: Some(&only),
+            jobs: Some(&wanted_jobs),
         };
-        let rendered = st.jobs.iter().filter(|j| only(j)).count();
+        let rendered = wanted_jobs.len();
         let done = match render_pages(&prep, &st.built.theme, &plan, &emit) {
             Ok(done) => done,
             Err(errors) => return Some(Err(Failure::Content(errors))),

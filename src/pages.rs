@@ -66,7 +66,7 @@ pub fn render_all(
     let plan = Plan {
         search_page: search,
         index: search,
-        only: None,
+        jobs: None,
     };
     match render_pages(prep, theme, &plan, emit) {
         Ok(mut done) => site_files(prep, &mut done.entries, emit),
@@ -80,8 +80,8 @@ pub struct Plan<'a> {
     pub search_page: bool,
     /// Build the Pagefind index of the rendered pages alongside.
     pub index: bool,
-    /// Render only the jobs this accepts (all when `None`).
-    pub only: Option<&'a (dyn Fn(&Job) -> bool + Sync)>,
+    /// Render only these jobs (all of the site's when `None`).
+    pub jobs: Option<&'a [Job]>,
 }
 
 /// What `render_pages` rendered.
@@ -100,10 +100,10 @@ pub fn render_pages(
     plan: &Plan<'_>,
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
 ) -> Result<PagesDone, Vec<Diagnostic>> {
-    let mut jobs = jobs(prep, plan.search_page);
-    if let Some(only) = plan.only {
-        jobs.retain(|j| only(j));
-    }
+    let jobs = match plan.jobs {
+        Some(list) => list.to_vec(),
+        None => jobs(prep, plan.search_page),
+    };
     let site = site_view(prep, plan.search_page);
     let indexer = plan
         .index

@@ -288,7 +288,7 @@ fn run_pipeline(
     let plan = crate::pages::Plan {
         search_page: search,
         index: search && opts.index,
-        only: None,
+        jobs: None,
     };
     let mut done = render_pages(&prep, &theme, &plan, emit).map_err(Failure::Content)?;
     let errors = site_files(&prep, &mut done.entries, emit);

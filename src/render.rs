@@ -70,6 +70,8 @@ pub struct PrepCache {
     /// Rendered event bodies, in the order of `Kb::events`.
     events: Vec<Rendered>,
     term_html: Vec<String>,
+    /// "Cite this page" templates: the citation style runs for them once.
+    page_citer: Option<Option<crate::bibliography::PageCiter>>,
 }
 
 impl PrepCache {
@@ -321,7 +323,11 @@ pub fn prepare<'kb>(
         tags: Default::default(),
         models: Default::default(),
         framework_cases: Default::default(),
-        page_citer: kb.style.as_ref().map(|s| s.page_citer(&kb.config.title)),
+        page_citer: cached
+            .page_citer
+            .take()
+            .filter(|_| dirty.is_some())
+            .unwrap_or_else(|| kb.style.as_ref().map(|s| s.page_citer(&kb.config.title))),
         base_path: kb.config.base_path(),
     }
 }
@@ -536,6 +542,7 @@ impl Prepared<'_> {
             shortcodes: self.shortcodes,
             events: self.events,
             term_html: self.term_html,
+            page_citer: Some(self.page_citer),
         }
     }
 
