@@ -114,7 +114,10 @@ impl Session {
         let mut structural = false;
         for path in paths.iter().collect::<BTreeSet<_>>() {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if load::is_ignored(name) {
+            let in_content = path.starts_with(self.opts.root.join("content"));
+            if load::is_ignored(name)
+                || (in_content && !path.is_dir() && !load::is_content_file(name))
+            {
                 continue;
             }
             match std::fs::metadata(path) {

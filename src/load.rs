@@ -218,6 +218,18 @@ fn content_files(
     files
 }
 
+/// Whether a file under content/ is one the build reads: Markdown, YAML
+/// data or an asset (not, say, the probe file an editor writes and deletes).
+pub fn is_content_file(name: &str) -> bool {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    !is_ignored(name)
+        && (matches!(ext.as_str(), "md" | "yaml" | "yml")
+            || ASSET_EXTENSIONS.contains(&ext.as_str()))
+}
+
 /// Dotfiles and editor temporary files are not content.
 pub fn is_ignored(name: &str) -> bool {
     (name.starts_with('.') && name != ".")

@@ -233,4 +233,18 @@ fn a_broken_edit_reports_its_position_and_the_fix_builds_again() {
     // A stamp-only event (the file was read, not written) is no change.
     let path = s.root.join(rel);
     assert!(s.session.changed(&[path]).is_none());
+    // Nor is a file the build does not read, such as the probe file vim
+    // writes beside the one it saves, or its backup.
+    for probe in ["content/4913", "content/about.md~"] {
+        let path = s.root.join(probe);
+        std::fs::write(&path, "x").unwrap();
+        assert!(s.session.changed(&[path]).is_none(), "{probe} is no change");
+    }
+    // A new page is: everything is built again and it is there.
+    let page = s.root.join("content/notes.md");
+    std::fs::write(&page, "---\ntitle: Notes\n---\nNew page.\n").unwrap();
+    let outcome = s.session.changed(&[page]).unwrap().unwrap();
+    assert!(outcome.full, "a new page builds everything");
+    s.assert_same_as_full_build();
+    assert!(s.site.join("notes/index.html").is_file());
 }
