@@ -96,6 +96,22 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, IoError> {
     Ok(true)
 }
 
+/// What the file system says about a path, if it exists.
+pub fn metadata(path: &Path) -> Option<std::fs::Metadata> {
+    std::fs::metadata(path).ok()
+}
+
+/// Removes a file; a file already gone is fine.
+pub fn remove_file(path: &Path) -> Result<(), IoError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IoError {
+            path: path.into(),
+            error: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
 pub fn copy(from: &Path, to: &Path) -> Result<(), IoError> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;

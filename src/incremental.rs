@@ -120,9 +120,9 @@ impl Session {
             {
                 continue;
             }
-            match std::fs::metadata(path) {
-                Ok(m) if m.is_dir() => {}
-                Ok(m) => {
+            match fs::metadata(path) {
+                Some(m) if m.is_dir() => {}
+                Some(m) => {
                     let now = (m.len(), m.modified().ok());
                     match self.stamps.get(path) {
                         Some(old) if *old == now => {}
@@ -130,7 +130,7 @@ impl Session {
                         None => structural = true,
                     }
                 }
-                Err(_) => structural |= self.stamps.contains_key(path),
+                None => structural |= self.stamps.contains_key(path),
             }
         }
         if !structural && edited.is_empty() {
@@ -138,7 +138,7 @@ impl Session {
         }
         if !structural && let Some(outcome) = self.try_pages(&edited) {
             for path in &edited {
-                if let Ok(m) = std::fs::metadata(path) {
+                if let Some(m) = fs::metadata(path) {
                     self.stamps
                         .insert(path.clone(), (m.len(), m.modified().ok()));
                 }
@@ -448,7 +448,7 @@ fn index_site(
             indexer.abandon();
             return Ok(Indexed::Superseded(newer));
         }
-        if let Ok(html) = std::fs::read_to_string(req.site.join(file)) {
+        if let Ok(html) = fs::read_text(&req.site.join(file), file) {
             indexer.add(format!("/{}", file.trim_end_matches("index.html")), html);
         }
     }
@@ -463,7 +463,7 @@ fn index_site(
     for old in fs::list_files(&bundle) {
         let rel = format!("{}/{old}", crate::search::BUNDLE);
         if !keep.contains(&rel) {
-            let _ = std::fs::remove_file(bundle.join(&old));
+            fs::remove_file(&bundle.join(&old)).map_err(|e| io_diag(&e))?;
         }
     }
     Ok(Indexed::Done(req.files.len()))
