@@ -103,13 +103,7 @@ pub fn metadata(path: &Path) -> Option<std::fs::Metadata> {
 
 /// Removes a file; a file already gone is fine.
 pub fn remove_file(path: &Path) -> Result<(), IoError> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IoError {
-            path: path.into(),
-            error: e,
-        }),
-        _ => Ok(()),
-    }
+    gone_is_fine(path, std::fs::remove_file(path))
 }
 
 pub fn copy(from: &Path, to: &Path) -> Result<(), IoError> {
@@ -120,7 +114,12 @@ pub fn copy(from: &Path, to: &Path) -> Result<(), IoError> {
 }
 
 pub fn remove_dir_all(path: &Path) -> Result<(), IoError> {
-    match std::fs::remove_dir_all(path) {
+    gone_is_fine(path, std::fs::remove_dir_all(path))
+}
+
+/// A removal's result, where "not found" means it is already done.
+fn gone_is_fine(path: &Path, result: std::io::Result<()>) -> Result<(), IoError> {
+    match result {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IoError {
             path: path.into(),
             error: e,

@@ -36,7 +36,6 @@ pub struct Outcome {
 /// What the last successful build left, ready for the next edit.
 struct State {
     built: Built,
-    jobs: Vec<Job>,
     /// Source file (`content/…`) → page.
     files: HashMap<String, PageId>,
     entries: BTreeMap<String, SitemapEntry>,
@@ -78,8 +77,7 @@ impl Session {
     pub fn full_build(&mut self) -> Result<Outcome, Failure> {
         self.state = None;
         self.stamps = stamps(&self.opts.root);
-        let (summary, built) = build_keeping(&self.opts)?;
-        let jobs = built.jobs.clone();
+        let (summary, mut built) = build_keeping(&self.opts)?;
         let files = built
             .kb
             .pages
@@ -87,15 +85,13 @@ impl Session {
             .enumerate()
             .map(|(id, p)| (p.source.file.clone(), id))
             .collect();
-        let entries = built
-            .entries
-            .iter()
-            .map(|e| (e.file.clone(), e.clone()))
+        let entries = std::mem::take(&mut built.entries)
+            .into_iter()
+            .map(|e| (e.file.clone(), e))
             .collect();
-        let rendered = jobs.len();
+        let rendered = built.jobs.len();
         self.state = Some(State {
             built,
-            jobs,
             files,
             entries,
         });
@@ -260,7 +256,7 @@ impl Session {
         }
         // Which pages exist (tags, redirects, pagination) depends only on
         // front matter.
-        if broad && jobs(&prep, search_page) != st.jobs {
+        if broad && jobs(&prep, search_page) != st.built.jobs {
             return None;
         }
         let links_after: Vec<_> = dirty
@@ -306,7 +302,7 @@ impl Session {
             }
             Ok(())
         };
-        let wanted_jobs: Vec<Job> = st.jobs.iter().filter(|j| only(j)).cloned().collect();
+        let wanted_jobs: Vec<Job> = st.built.jobs.iter().filter(|j| only(j)).cloned().collect();
         let plan = Plan {
             search_page,
             index: false,

@@ -54,26 +54,6 @@ impl Job {
     }
 }
 
-/// Renders every page and the site-wide files; `emit` receives each output
-/// as soon as it exists (from worker threads). With `search`, a Pagefind
-/// index of the content pages is built alongside.
-pub fn render_all(
-    prep: &Prepared<'_>,
-    theme: &Theme,
-    search: bool,
-    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
-) -> Vec<Diagnostic> {
-    let plan = Plan {
-        search_page: search,
-        index: search,
-        jobs: None,
-    };
-    match render_pages(prep, theme, &plan, emit) {
-        Ok(mut done) => site_files(prep, &mut done.entries, emit),
-        Err(errors) => errors,
-    }
-}
-
 /// Which pages `render_pages` renders, and how.
 pub struct Plan<'a> {
     /// The site has a search page and a search box in its header.

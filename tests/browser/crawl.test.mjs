@@ -5,19 +5,13 @@
 // soon as something links to them. Generated .html files that nothing links
 // to are crawled too, and named in a note.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { SITE_DIR, SITE_URL, WEIGHT_BUDGET_KB, launchBrowser, listing, openPage, sitePath, siteUrl } from './lib/site.mjs';
+import { SITE_DIR, SITE_URL, WEIGHT_BUDGET_KB, listing, openPage, sitePath, siteUrl, useBrowser } from './lib/site.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Site paths of every generated .html file (`x/index.html` is `/x/`). */
 async function generatedPages() {

@@ -2,20 +2,14 @@
 // header's current section, case → stage breadcrumbs, previous/next stage
 // links, and link previews (title + summary) on hover and keyboard focus.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STAGE, TIMELINE_CASE, launchBrowser, listing, openOk, sitePath, siteUrl } from './lib/site.mjs';
+import { STAGE, TIMELINE_CASE, listing, sitePath, siteUrl, useBrowser } from './lib/site.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Opens `path` at `width` px, failing unless it answers HTTP 200. */
-const open = (path, width = 1280) => openOk(browser.context, path, { width });
+const open = browser.open;
 
 test('the first Tab reaches a visible "skip to content" link that moves focus to the main content', async () => {
   const { page, problems } = await open(STAGE.first, 375);

@@ -3,20 +3,14 @@
 // links are there, timelines and matrices show all their content, and link
 // summaries remain in the links' titles.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GLOBAL_TIMELINE, PAGES, SEARCH, STAGE, TIMELINE_CASE, launchBrowser, listing, openOk } from './lib/site.mjs';
+import { GLOBAL_TIMELINE, PAGES, SEARCH, STAGE, TIMELINE_CASE, listing, useBrowser } from './lib/site.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser({ javaScriptEnabled: false });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser({ javaScriptEnabled: false });
 
 /** Opens `path` at `width` px, failing unless it answers HTTP 200. */
-const open = (path, width = 1280) => openOk(browser.context, path, { width });
+const open = browser.open;
 
 for (const { name, path } of PAGES) {
   test(`without JavaScript: ${name} ${path} renders its content, styled, at 375 px`, async () => {

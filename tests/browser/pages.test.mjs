@@ -1,7 +1,7 @@
 // Per-page checks on the pages listed in PAGES (lib/site.mjs): no horizontal
 // scroll at each width, dark mode, print, axe-core, screenshots.
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,22 +11,17 @@ import {
   SCREENSHOT_DIR,
   SITE_HEADER,
   WIDTHS,
-  launchBrowser,
   listing,
-  openOk,
+  useBrowser,
 } from './lib/site.mjs';
 
-let browser;
+const browser = useBrowser();
 before(async () => {
-  browser = await launchBrowser();
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
 });
 
 /** Opens `path` at `width` px, failing unless it answers HTTP 200. */
-const open = (path, width = 1280) => openOk(browser.context, path, { width });
+const open = browser.open;
 
 /** Outermost elements that stick out past the right edge of the viewport, outside any scroll container. */
 function overflowing(page) {

@@ -7,17 +7,11 @@
 // Enter, leads to a page of results; either way a visible link to the
 // expected page appears and leads there.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SEARCH, SITE_HEADER, launchBrowser, listing, openPage, siteUrl } from './lib/site.mjs';
+import { SEARCH, SITE_HEADER, listing, openPage, siteUrl, useBrowser } from './lib/site.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const expected = new URL(siteUrl(SEARCH.expect)).pathname;
 

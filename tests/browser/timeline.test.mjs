@@ -10,22 +10,16 @@
 // value=<slug>, a radio or checkbox input with value or data-case <slug>, or a
 // button or link with data-case <slug>) hides the other lanes.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GLOBAL_TIMELINE, SITE_DIR, TIMELINE_CASE, WIDTHS, launchBrowser, listing, openOk, openPage } from './lib/site.mjs';
+import { GLOBAL_TIMELINE, SITE_DIR, TIMELINE_CASE, WIDTHS, listing, openPage, useBrowser } from './lib/site.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Opens `path` at `width` px, failing unless it answers HTTP 200. */
-const open = (path, width = 1280) => openOk(browser.context, path, { width });
+const open = browser.open;
 
 /** Slugs of the cases in the built site (folders cases/<slug>/ with an index.html). */
 async function caseSlugs() {

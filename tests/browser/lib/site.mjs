@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 // Pages that get the per-page checks: layout at every width, dark mode,
@@ -146,4 +147,25 @@ export async function openOk(context, path, options) {
 /** Formats a list of problems for an assertion message. */
 export function listing(title, items) {
   return `${title} (${items.length}):\n  - ${items.join('\n  - ')}`;
+}
+
+/**
+ * One browser for the tests of a file: launched before them and closed
+ * after. `browser.context` is its context; `browser.open(path, width)`
+ * opens a page and fails unless it answers HTTP 200.
+ */
+export function useBrowser(options = {}) {
+  let launched;
+  before(async () => {
+    launched = await launchBrowser(options);
+  });
+  after(async () => {
+    await launched?.close();
+  });
+  return {
+    get context() {
+      return launched.context;
+    },
+    open: (path, width = 1280) => openOk(launched.context, path, { width }),
+  };
 }
