@@ -43,6 +43,17 @@ impl Shared {
 
 /// Builds, then serves until killed. Returns an exit code on failure.
 pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i32 {
+    // The watcher reports absolute paths with symlinks resolved; the kept
+    // stamps and the incremental path compare against the root, so it is
+    // spelled that same way everywhere (`.` would make every event new).
+    let root = match root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot open {}: {e}", root.display());
+            return 2;
+        }
+    };
+    let root = root.as_path();
     let server = match tiny_http::Server::http((bind, port)) {
         Ok(s) => s,
         Err(e) => {

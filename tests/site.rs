@@ -12,6 +12,8 @@ mod harness;
 mod hostile;
 #[path = "incremental/mod.rs"]
 mod incremental;
+#[path = "serve/mod.rs"]
+mod serve;
 #[path = "views/mod.rs"]
 mod views;
 

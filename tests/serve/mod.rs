@@ -1,0 +1,171 @@
+//! `casebook serve` started the way README.md says: from the knowledge
+//! base's folder, with the root spelled in every way a user might. Waits
+//! only detect a hang or a rebuild loop; nothing here measures speed.
+
+use crate::harness::{copy_tree, manifest_dir};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// A running `serve` whose stdout lines arrive on a channel.
+struct Watched {
+    child: Child,
+    lines: Receiver<String>,
+    url: String,
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watched {
+    /// Starts `casebook serve --port 0 [ROOT_ARGS]` in `cwd` and waits for
+    /// its address.
+    fn start(cwd: &Path, root_args: &[&str]) -> Watched {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
+            .args(["serve", "--port", "0"])
+            .args(root_args)
+            .current_dir(cwd)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start casebook serve");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut watched = Watched {
+            child,
+            lines,
+            url: String::new(),
+        };
+        let serving = watched
+            .next_matching(Duration::from_secs(120), |l| l.starts_with("serving "))
+            .unwrap_or_else(|| panic!("serve in {cwd:?} {root_args:?} printed no address"));
+        let i = serving.find("http://").expect("an address");
+        watched.url = serving[i..].split_whitespace().next().unwrap().to_string();
+        watched
+    }
+
+    /// The next line satisfying `pred` within `wait`, skipping others.
+    fn next_matching(&self, wait: Duration, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if pred(&line) => return Some(line),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Every build line printed during `wait`.
+    fn builds_during(&self, wait: Duration) -> Vec<String> {
+        let deadline = Instant::now() + wait;
+        let mut builds = Vec::new();
+        while let Some(line) =
+            self.next_matching(deadline.saturating_duration_since(Instant::now()), is_build)
+        {
+            builds.push(line);
+        }
+        builds
+    }
+}
+
+/// A line serve prints after a full (`built in`) or incremental
+/// (`rebuilt in`) build.
+fn is_build(line: &str) -> bool {
+    line.starts_with("built in ") || line.starts_with("rebuilt in ")
+}
+
+fn page(url: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    agent
+        .get(url)
+        .call()
+        .ok()
+        .and_then(|mut r| r.body_mut().read_to_string().ok())
+        .unwrap_or_default()
+}
+
+/// Starts serve in `cwd` with `root_args` over the site at `site`, checks
+/// that it stays idle, then that a body edit takes the incremental path
+/// and is served.
+fn idle_then_incremental(site: &Path, cwd: &Path, root_args: &[&str]) {
+    let how = format!("serve in {} with {root_args:?}", cwd.display());
+    let server = Watched::start(cwd, root_args);
+    let idle = server.builds_during(Duration::from_secs(4));
+    assert!(
+        idle.is_empty(),
+        "{how}: rebuilt {} times with no edit: {idle:?}",
+        idle.len()
+    );
+    let source = site.join("content/entities/acme.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(
+        &source,
+        text.replace("Makes widgets.", "Makes sprockets now."),
+    )
+    .unwrap();
+    let rebuilt = server
+        .next_matching(Duration::from_secs(60), is_build)
+        .unwrap_or_else(|| panic!("{how}: the edit was never built"));
+    assert!(
+        rebuilt.starts_with("rebuilt in ") && rebuilt.contains("pages rendered"),
+        "{how}: a body edit built everything again: {rebuilt}"
+    );
+    let body = page(&format!("{}entities/acme/", server.url));
+    assert!(
+        body.contains("Makes sprockets now."),
+        "{how}: edit not served"
+    );
+}
+
+/// A copy of the `minimal` fixture in `parent/site`.
+fn site_in(parent: &Path) -> PathBuf {
+    let site = parent.join("site");
+    copy_tree(&manifest_dir().join("tests/fixtures/minimal"), &site);
+    site
+}
+
+#[test]
+fn serve_stays_idle_and_rebuilds_incrementally_however_the_root_is_spelled() {
+    let spellings: [&[&str]; 4] = [
+        &[],
+        &["--root", "."],
+        &["--root", "./"],
+        &["--root", "../site"],
+    ];
+    let mut runs = Vec::new();
+    for args in spellings {
+        runs.push(std::thread::spawn(move || {
+            let tmp = tempfile::tempdir().unwrap();
+            let site = site_in(tmp.path());
+            idle_then_incremental(&site, &site, args);
+        }));
+    }
+    runs.push(std::thread::spawn(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = site_in(tmp.path());
+        let link = tmp.path().join("linked");
+        std::os::unix::fs::symlink(&site, &link).unwrap();
+        idle_then_incremental(&site, &link, &[]);
+    }));
+    for run in runs {
+        if let Err(e) = run.join() {
+            std::panic::resume_unwind(e);
+        }
+    }
+}
