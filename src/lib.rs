@@ -23,6 +23,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod shortcodes;
+pub mod snippet;
 pub mod svg;
 pub mod theme;
 pub mod validate;

@@ -142,7 +142,7 @@ impl Renderer<'_> {
             };
             Span::new(src.file, line, col)
         };
-        let context_at = |offset: usize| snippet(text, offset);
+        let mut visible = Visible::default();
         for (event, range) in parser.into_offset_iter() {
             if skipping > 0 {
                 match event {
@@ -178,6 +178,9 @@ impl Renderer<'_> {
                 && let Event::Text(s) | Event::Code(s) = &event
             {
                 alt.push_str(s);
+            }
+            if image_alt.is_none() {
+                visible.see(&event, &mut out.links);
             }
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
@@ -264,6 +267,8 @@ impl Renderer<'_> {
                                     .with_source(src.file_text),
                             ),
                         }
+                        // Contexts leave citations out, and the space before them.
+                        visible.text.truncate(visible.text.trim_end().len());
                         stack.push(Open::Cite);
                         skipping = 1;
                         continue;
@@ -295,10 +300,13 @@ impl Renderer<'_> {
                                 file: src.file.to_string(),
                                 line: span.line,
                                 col: span.col,
-                                context: context_at(range.start),
+                                context: String::new(),
                             };
+                            visible.open(Some(out.links.len()));
                             out.links.push((r, site));
                             if let LinkType::WikiLink { has_pothole: false } = link_type {
+                                visible.text.push_str(&label);
+                                visible.close();
                                 events.push(Event::InlineHtml(
                                     open_link(&href, preview.as_deref(), None, true).into(),
                                 ));
@@ -340,6 +348,9 @@ impl Renderer<'_> {
                             }
                         },
                     };
+                    if !visible.is_open() {
+                        visible.open(None);
+                    }
                     events.push(Event::InlineHtml(
                         open_link(
                             &href,
@@ -353,6 +364,7 @@ impl Renderer<'_> {
                 }
                 Event::End(TagEnd::Link) => {
                     stack.pop();
+                    visible.close();
                     events.push(Event::InlineHtml("</a>".into()));
                 }
                 Event::Start(Tag::Image {
@@ -424,6 +436,7 @@ impl Renderer<'_> {
                 other => events.push(other),
             }
         }
+        visible.flush(&mut out.links);
         for (frag, span) in local_fragments {
             if !out.headings.iter().any(|h| h.id == frag) && !taken.contains(&frag.as_str()) {
                 let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
@@ -564,44 +577,86 @@ fn rebase(dest: &str, base: &str) -> String {
     }
 }
 
-/// The sentence around a link, for backlink context.
-/// Looks at most this many bytes around a link for its sentence.
-const SNIPPET_WINDOW: usize = 240;
-
-fn snippet(text: &str, offset: usize) -> String {
-    let offset = floor_boundary(text, offset.min(text.len()));
-    let lo = floor_boundary(text, offset.saturating_sub(SNIPPET_WINDOW));
-    let hi = floor_boundary(text, (offset + SNIPPET_WINDOW).min(text.len()));
-    let start = text[lo..offset]
-        .rfind(['\n', '.'])
-        .map_or(lo, |i| lo + i + 1);
-    let end = text[offset..hi]
-        .find(['\n', '.'])
-        .map_or(hi, |i| offset + i + 1);
-    text[start..end].trim().chars().take(200).collect()
+/// The text a reader sees of the current block (paragraph, list item,
+/// table cell, heading) and the links in it, whose contexts are cut from
+/// that text when the block ends.
+#[derive(Default)]
+struct Visible {
+    text: String,
+    /// Label ranges in `text`, with the index in `Rendered::links` of the
+    /// links whose context is wanted; the last may still be open.
+    labels: Vec<(Option<usize>, usize, Option<usize>)>,
 }
 
-/// The words of a Markdown snippet without its markup, for showing a link's
-/// context as text: `[[x|Label]]` and `[Label](y)` become `Label`, and
-/// `[@key, p. 5]` citations are dropped.
-pub(crate) fn plain_text(md: &str) -> String {
-    let mut text = String::with_capacity(md.len());
-    for event in Parser::new_ext(md, options()) {
+impl Visible {
+    /// Follows one event of the pass: text, breaks and block boundaries.
+    fn see(&mut self, event: &Event<'_>, links: &mut [(Resolved, LinkSite)]) {
         match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::Start(tag) if !is_inline(tag) => self.flush(links),
+            Event::End(tag) if !is_inline_end(*tag) => self.flush(links),
             _ => {}
         }
     }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(i) = rest.find("[@") {
-        let Some(j) = rest[i..].find(']') else { break };
-        out.push_str(rest[..i].trim_end());
-        rest = &rest[i + j + 1..];
+
+    fn is_open(&self) -> bool {
+        matches!(self.labels.last(), Some((_, _, None)))
     }
-    out.push_str(rest);
-    out.trim().to_string()
+
+    /// A link label starts here; `link` is its index in `Rendered::links`.
+    fn open(&mut self, link: Option<usize>) {
+        self.labels.push((link, self.text.len(), None));
+    }
+
+    fn close(&mut self) {
+        if let Some((_, _, end @ None)) = self.labels.last_mut() {
+            *end = Some(self.text.len());
+        }
+    }
+
+    /// Gives each link of the block its context and starts the next block.
+    fn flush(&mut self, links: &mut [(Resolved, LinkSite)]) {
+        let len = self.text.len();
+        let ranges: Vec<std::ops::Range<usize>> = self
+            .labels
+            .iter()
+            .map(|&(_, s, e)| s.min(len)..e.unwrap_or(len).min(len))
+            .collect();
+        for (&(link, _, _), range) in self.labels.iter().zip(&ranges) {
+            if let Some(site) = link.and_then(|i| links.get_mut(i)) {
+                site.1.context = crate::snippet::around(&self.text, &ranges, range.clone());
+            }
+        }
+        self.text.clear();
+        self.labels.clear();
+    }
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -693,18 +748,6 @@ mod tests {
         ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
-    }
-
-    #[test]
-    fn link_contexts_read_as_plain_text() {
-        assert_eq!(
-            plain_text("set up [[taobao|Taobao]] and [[alipay]] in 2004 [@gu-2018, sec. 3.5]."),
-            "set up Taobao and alipay in 2004."
-        );
-        assert_eq!(
-            plain_text("a [link](x.md) and `code` [@k]"),
-            "a link and code"
-        );
     }
 
     #[test]

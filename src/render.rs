@@ -697,7 +697,7 @@ impl Prepared<'_> {
                 group.items.push(Backlink {
                     title: p.meta.title.clone(),
                     url: self.url(*from),
-                    context: crate::markdown::plain_text(&site.context),
+                    context: site.context.clone(),
                 });
             } else {
                 group.more += 1;

@@ -158,6 +158,33 @@ impl Page {
             .join(" ")
     }
 
+    /// The text a reader sees: text nodes of `<body>` outside scripts,
+    /// styles and templates (attributes are never text), whitespace
+    /// collapsed.
+    pub fn visible_text(&self) -> String {
+        let mut parts = Vec::new();
+        for body in self.select("body") {
+            for node in body.descendants() {
+                let Some(text) = node.value().as_text() else {
+                    continue;
+                };
+                let hidden = node.ancestors().any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
+                });
+                if !hidden {
+                    parts.push(text.to_string());
+                }
+            }
+        }
+        parts
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         self.select(css)
             .iter()

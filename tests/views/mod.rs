@@ -3,7 +3,7 @@
 //! the shipped site and on a fixture that adds a framework and a case
 //! without any code change.
 
-use crate::harness::{Built, TestSite, copy_fixture, manifest_dir};
+use crate::harness::{Built, TestSite, copy_fixture, edit, manifest_dir};
 use crate::{front_matter, shipped};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -504,4 +504,112 @@ fn graph_json_names_every_page_and_its_links() {
         .expect("the Taobao → Tmall link");
     assert_eq!(edge["file"], "content/entities/taobao.md");
     assert!(edge["line"].as_u64().unwrap() > 1);
+}
+
+/// Syntax a reader must never see outside code: wikilinks, citations and
+/// Markdown links.
+const LINK_SYNTAX: [&str; 4] = ["[[", "]]", "[@", "]("];
+
+/// No page shows link syntax in its visible text, and graph.json's link
+/// contexts carry the same visible text.
+fn assert_no_link_syntax(site: &Built) {
+    for file in site.files().keys().filter(|f| f.ends_with(".html")) {
+        let text = site.page(file).visible_text();
+        for syntax in LINK_SYNTAX {
+            if let Some(i) = text.find(syntax) {
+                let from = text.floor_char_boundary(i.saturating_sub(60));
+                panic!("{file} shows `{syntax}`: …{}", &text[from..]);
+            }
+        }
+    }
+    let graph: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.out.join("graph.json")).unwrap()).unwrap();
+    for edge in graph["edges"].as_array().unwrap() {
+        let context = edge["context"].as_str().unwrap_or("");
+        assert!(
+            !LINK_SYNTAX.iter().any(|s| context.contains(s)),
+            "graph.json context: {context}"
+        );
+    }
+}
+
+#[test]
+fn shipped_pages_and_graph_show_no_link_syntax() {
+    assert_no_link_syntax(shipped());
+}
+
+#[test]
+fn link_contexts_are_the_visible_sentence_cut_outside_links() {
+    let tmp = copy_fixture("minimal");
+    let root = tmp.path();
+    let filler = "with a long run of words that only makes this sentence longer ".repeat(3);
+    write(
+        root,
+        "content/forms.md",
+        &format!(
+            "---\ntitle: Link forms\nsummary: Every way to link.\n---\n\
+             It started in 2010. The maker [[acme]] sells in [[india|the market]] [@doe-2020, p. 9]. \
+             Next sentence.\n\n\
+             - Its site, [[acme|Acme.com]], opened (sec. 3.5) for [[Acme Corp]], e.g. in [[B2C]] trade.\n\
+             - See [the entry](cases/acme-india/entry.md) and [growth](/cases/acme-india/growth.md) \
+             or [[cases/acme-india/entry#launch|its launch]] [@doe-2020].\n\n\
+             | who | where |\n| --- | --- |\n| [[acme\\|Acme]] | [[india]] |\n\n\
+             A sentence {filler}that links [[acme|the widget maker named Acme in a label of several words]] \
+             {filler}and ends here.\n"
+        ),
+    );
+    edit(
+        root,
+        "content/cases/acme-india/growth.md",
+        "Fast widgets [@doe-2020, p. 9].",
+        "Fast widgets from [[acme|Acme Corp]] [@doe-2020, p. 9].",
+    );
+    let site = TestSite {
+        root: root.to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    assert_no_link_syntax(&site);
+    let graph: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.out.join("graph.json")).unwrap()).unwrap();
+    let contexts: Vec<&str> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["context"].as_str())
+        .collect();
+    for sentence in [
+        // An unlabelled link reads as its target's title, citations are left out.
+        "The maker Acme sells in the market.",
+        // Dots inside a label or an abbreviation end no sentence.
+        "Its site, Acme.com, opened (sec. 3.5) for Acme, e.g. in B2C trade.",
+        "Fast widgets from Acme Corp.",
+        "See the entry and growth or its launch.",
+        "Acme",
+        "India",
+    ] {
+        assert!(
+            contexts.contains(&sentence),
+            "`{sentence}` in {contexts:#?}"
+        );
+    }
+    // A long sentence is cut at spaces, with the whole label kept.
+    let long = contexts
+        .iter()
+        .find(|c| c.contains("widget maker"))
+        .unwrap();
+    assert!(
+        long.contains("the widget maker named Acme in a label of several words")
+            && long.starts_with('…')
+            && long.ends_with('…')
+            && long.chars().count() <= 202,
+        "{long}"
+    );
+    // Backlinks show the same text.
+    let india = site.page("entities/india/").text_of(".backlinks");
+    assert!(
+        india.contains("The maker Acme sells in the market."),
+        "{india}"
+    );
 }
