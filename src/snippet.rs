@@ -168,9 +168,8 @@ mod tests {
             "Its station, Alibaba.com, serves exporters (sec. 3.5)."
         );
         assert_eq!(ctx(text, "Hugo"), "It works, e.g. Hugo.");
-        let labels = [4..12];
         assert_eq!(
-            around("See J. Smith. Done.", &labels, 4..12),
+            around("See J. Smith. Done.", std::slice::from_ref(&(4..12)), 4..12),
             "See J. Smith."
         );
     }

@@ -517,8 +517,9 @@ fn assert_no_link_syntax(site: &Built) {
         let text = site.page(file).visible_text();
         for syntax in LINK_SYNTAX {
             if let Some(i) = text.find(syntax) {
-                let from = text.floor_char_boundary(i.saturating_sub(60));
-                panic!("{file} shows `{syntax}`: …{}", &text[from..]);
+                let before: String = text[..i].chars().rev().take(60).collect();
+                let before: String = before.chars().rev().collect();
+                panic!("{file} shows `{syntax}`: …{before}{}", &text[i..]);
             }
         }
     }
