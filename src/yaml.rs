@@ -67,11 +67,29 @@ impl<'a> YamlDoc<'a> {
         let value: Value = match serde_yaml::from_str(yaml) {
             Ok(v) => v,
             Err(e) => {
+                let message = strip_location(&e.to_string());
+                // serde_yaml points a duplicate key at the start of its
+                // mapping: find both occurrences instead.
+                if let Some(dup) =
+                    duplicate_key(&message).and_then(|key| PosIndex::build(yaml).duplicate_of(&key))
+                {
+                    let (line, col) = dup.second;
+                    return Err(
+                        locate_err(line, col, format!("duplicate key `{}`", dup.key)).with_help(
+                            format!(
+                                "`{}` is first given at {file}:{}:{}; keep one of the two",
+                                dup.key,
+                                dup.first.0 + line_offset,
+                                dup.first.1
+                            ),
+                        ),
+                    );
+                }
                 let (line, col) = e
                     .location()
                     .map(|l| (l.line(), l.column()))
                     .unwrap_or((1, 1));
-                return Err(locate_err(line, col, strip_location(&e.to_string()))
+                return Err(locate_err(line, col, message)
                     .with_help("check indentation, quotes and `key: value` syntax"));
             }
         };
@@ -285,11 +303,27 @@ fn strip_location(message: &str) -> String {
     }
 }
 
+/// The key serde_yaml names in a duplicate-key error.
+fn duplicate_key(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once("duplicate entry with key ")?;
+    Some(rest.trim().trim_matches('"').to_string())
+}
+
+/// A key given twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Duplicate {
+    key: String,
+    first: (usize, usize),
+    second: (usize, usize),
+}
+
 /// Positions of keys and values by path, built by scanning lines.
 #[derive(Debug, Default, Clone)]
 struct PosIndex {
     keys: HashMap<String, (usize, usize)>,
     values: HashMap<String, (usize, usize)>,
+    /// Keys met twice at the same path, in document order.
+    duplicates: Vec<Duplicate>,
 }
 
 struct Frame {
@@ -363,7 +397,7 @@ impl PosIndex {
                     }
                     let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
                     let path = join_path(&parent, &key);
-                    idx.keys.insert(path.clone(), (line_no, col + 1));
+                    idx.key(&path, &key, (line_no, col + 1));
                     let value = content[value_at..].trim_start_matches(' ');
                     let vcol = col + content.len() - value.len();
                     let mut scalar = false;
@@ -444,7 +478,7 @@ impl PosIndex {
                         let key = text[s..b].trim().trim_matches(['"', '\'']).to_string();
                         let parent = stack.last().map(|f| f.0.clone()).unwrap_or_default();
                         let path = join_path(&parent, &key);
-                        self.keys.insert(path.clone(), (line, col_of(s)));
+                        self.key(&path, &key, (line, col_of(s)));
                         if let Some(&(vb, _)) = chars[i + 1..].iter().find(|(_, c)| *c != ' ') {
                             self.values.insert(path, (line, col_of(vb)));
                         }
@@ -471,6 +505,24 @@ impl PosIndex {
                 }
             }
         }
+    }
+
+    /// Records a mapping key; a second one at the same path is a duplicate.
+    fn key(&mut self, path: &str, key: &str, at: (usize, usize)) {
+        if let Some(&first) = self.keys.get(path) {
+            self.duplicates.push(Duplicate {
+                key: key.to_string(),
+                first,
+                second: at,
+            });
+        } else {
+            self.keys.insert(path.to_string(), at);
+        }
+    }
+
+    /// The first duplicate of `key` in the document.
+    fn duplicate_of(&self, key: &str) -> Option<Duplicate> {
+        self.duplicates.iter().find(|d| d.key == key).cloned()
     }
 
     fn find(&self, path: &str) -> (usize, usize) {
@@ -587,6 +639,24 @@ mod tests {
         let errs = doc.deserialize::<T>().unwrap_err();
         assert_eq!((errs[0].span.line, errs[0].span.col), (2, 8));
         assert!(errs[0].message.contains("order"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_second_occurrence() {
+        let file = "---\ntitle: A\nsummary: one\ntype: company\nsummary: two\n---\n";
+        let yaml = "title: A\nsummary: one\ntype: company\nsummary: two\n";
+        let e = YamlDoc::parse("dup.md", file, yaml, 1).err().unwrap();
+        assert_eq!((e.span.line, e.span.col), (5, 1), "{e:?}");
+        assert_eq!(e.message, "duplicate key `summary`");
+        assert!(e.help.unwrap().contains("dup.md:3:1"));
+        let events = "- date: 2014\n  title: A\n  title: B\n- date: 2015\n  title: C\n";
+        let e = YamlDoc::parse("events.yaml", events, events, 0)
+            .err()
+            .unwrap();
+        assert_eq!((e.span.line, e.span.col), (3, 3), "{e:?}");
+        let flow = "a: 1\nperiod: { from: 2010, from: 2012 }\n";
+        let e = YamlDoc::parse("f.yaml", flow, flow, 0).err().unwrap();
+        assert_eq!((e.span.line, e.span.col), (2, 23), "{e:?}");
     }
 
     #[test]

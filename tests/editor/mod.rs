@@ -340,3 +340,67 @@ fn schema_and_link_mistakes_in_different_files_are_reported_together() {
         "a broken framework file must not also make the case's SWOT entries errors"
     );
 }
+
+#[test]
+fn duplicate_keys_are_reported_at_the_second_occurrence_in_every_kind_of_file() {
+    let cases: [(&str, &str, &str, &str); 6] = [
+        // (file, text replaced, replacement, expected location and key)
+        (
+            "content/entities/acme.md",
+            "summary: A widget maker.\ntype: company\n",
+            "summary: A widget maker.\ntype: company\nsummary: Another.\n",
+            "content/entities/acme.md:5:1: error: duplicate key `summary`",
+        ),
+        (
+            "content/cases/acme-india/events.yaml",
+            "  id: launch\n",
+            "  id: launch\n  title: Again\n",
+            "content/cases/acme-india/events.yaml:4:3: error: duplicate key `title`",
+        ),
+        (
+            "content/glossary.yaml",
+            "  definition: Selling to consumers.\n",
+            "  definition: Selling to consumers.\n  term: B2C again\n",
+            "content/glossary.yaml:4:3: error: duplicate key `term`",
+        ),
+        (
+            "content/references.yaml",
+            "  date: 2020\n",
+            "  date: 2020\n  title: Twice\n",
+            "content/references.yaml:6:3: error: duplicate key `title`",
+        ),
+        (
+            "content/data/sales.yaml",
+            "",
+            "title: Sales\nunit: widgets\ncolumns: [year, sales]\nunit: boxes\nrows:\n  - [2019, 3]\n",
+            "content/data/sales.yaml:4:1: error: duplicate key `unit`",
+        ),
+        (
+            "casebook.yaml",
+            "base_url: ",
+            "title: Again\nbase_url: ",
+            "casebook.yaml:2:1: error: duplicate key `title`",
+        ),
+    ];
+    for (file, from, to, expected) in cases {
+        let tmp = copy_fixture("minimal");
+        let path = tmp.path().join(file);
+        if from.is_empty() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, to).unwrap();
+        } else {
+            edit(tmp.path(), file, from, to);
+        }
+        let out = casebook(&["check"], tmp.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{file}: want `{expected}` in:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("is first given at") && stderr.contains("keep one of the two"),
+            "{file}: the first occurrence is named:\n{stderr}"
+        );
+    }
+}

@@ -110,8 +110,8 @@ fn duplicate_keys_are_refused_not_overwritten() {
     let (_t, b) = with_acme("---\ntitle: Acme\ntitle: Other\ntype: company\n---\nx\n");
     assert_error(
         &b.fails(),
-        "content/entities/acme.md:",
-        "duplicate entry with key \"title\"",
+        "content/entities/acme.md:3:1:",
+        "duplicate key `title`",
     );
 }
 
