@@ -1,6 +1,6 @@
 //! `casebook.yaml`: typed site configuration.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Span};
 use crate::yaml::YamlDoc;
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,10 @@ pub struct Config {
     /// Build a client-side search index and the /search/ page.
     #[serde(default = "default_true")]
     pub search: bool,
+    /// A warning when `base_url` names this machine; see
+    /// [`Config::loopback_warning`].
+    #[serde(skip)]
+    pub local_base_url: Option<Diagnostic>,
 }
 
 /// Options of the Markdown renderer.
@@ -122,7 +126,42 @@ impl Config {
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
+        let at = doc
+            .value()
+            .get("base_url")
+            .map(|_| doc.key_span("base_url"));
+        config.local_base_url = config.loopback_warning(at).map(|d| d.with_source(text));
         Ok(config)
+    }
+
+    /// A warning when `base_url` names this machine (a loopback or
+    /// unspecified host): the sitemap, feed, canonical links and citations
+    /// of a published build would point at the author's own computer.
+    fn loopback_warning(&self, at: Option<Span>) -> Option<Diagnostic> {
+        if !is_local_host(&self.base_url) {
+            return None;
+        }
+        let (span, said) = match at {
+            Some(at) => (at, "`base_url`"),
+            None => (
+                Span::new("casebook.yaml", 1, 1),
+                "`base_url` is not set, so its default",
+            ),
+        };
+        Some(
+            Diagnostic::warning(
+                span,
+                format!(
+                    "{said} {} names this machine: the sitemap, the feed, canonical links and \
+                     citations of this build point at it",
+                    self.base_url
+                ),
+            )
+            .with_help(
+                "set `base_url: https://your.domain/` in casebook.yaml to the address the site \
+                 is published at, or build with `--base-url https://your.domain/`",
+            ),
+        )
     }
 
     /// The path part of `base_url`, always starting and ending with `/`.
@@ -138,6 +177,24 @@ impl Config {
     pub fn origin_and_base(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+}
+
+/// Whether the host of `url` is localhost, a loopback address
+/// (127.0.0.0/8, ::1) or an unspecified one (0.0.0.0, ::).
+fn is_local_host(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
 }
 
 /// Lowercase ASCII letters, digits and `-`, not starting or ending with `-`.
@@ -159,6 +216,30 @@ mod tests {
         let c = Config::parse("casebook.yaml", "title: T\nbase_url: https://x.org/kb\n").unwrap();
         assert_eq!(c.base_path(), "/kb/");
         assert_eq!(c.base_url, "https://x.org/kb/");
+    }
+
+    #[test]
+    fn local_hosts_are_recognised() {
+        for local in [
+            "http://127.0.0.1:1111/",
+            "http://127.8.9.10/",
+            "http://localhost/kb/",
+            "http://LOCALHOST:80",
+            "http://[::1]:8080/",
+            "http://0.0.0.0/",
+            "http://[::]/",
+            "http://user@localhost/",
+        ] {
+            assert!(is_local_host(local), "{local}");
+        }
+        for public in [
+            "https://example.org/",
+            "https://128.0.0.1/",
+            "https://localhost.example.org/",
+            "https://[2001:db8::1]/",
+        ] {
+            assert!(!is_local_host(public), "{public}");
+        }
     }
 
     #[test]

@@ -351,9 +351,18 @@ pub fn copy_files(
     Ok(())
 }
 
-/// Builds the site into `opts.output`, replacing it only on success.
+/// Builds the site into `opts.output`, replacing it only on success. A
+/// `base_url` from the configuration that names this machine is warned
+/// about: this is the build that gets published (`check` and `serve` stay
+/// silent about it).
 pub fn build(opts: &BuildOptions) -> Result<Summary, Failure> {
-    build_keeping(opts).map(|(summary, _)| summary)
+    let (mut summary, built) = build_keeping(opts)?;
+    if opts.base_url.is_none() {
+        summary
+            .warnings
+            .extend(built.kb.config.local_base_url.clone());
+    }
+    Ok(summary)
 }
 
 /// [`build`], also returning what the build computed, for `serve`.

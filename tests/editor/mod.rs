@@ -404,3 +404,64 @@ fn duplicate_keys_are_reported_at_the_second_occurrence_in_every_kind_of_file() 
         );
     }
 }
+
+#[test]
+fn build_warns_when_base_url_names_this_machine_and_check_does_not() {
+    const WARNING: &str = "names this machine";
+    let tmp = copy_fixture("minimal");
+    let dir = tmp.path();
+    edit(
+        dir,
+        "casebook.yaml",
+        "base_url: https://example.org/",
+        "base_url: http://localhost:8000/",
+    );
+    let out_dir = tempfile::tempdir().unwrap();
+    let public = out_dir.path().join("public");
+    let public = public.to_str().unwrap();
+    let built = casebook(&["build", "--output", public], dir);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert_eq!(built.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("casebook.yaml:2:1: warning: `base_url` http://localhost:8000/")
+            && stderr.contains(WARNING)
+            && stderr.contains("--base-url"),
+        "{stderr}"
+    );
+    let given = casebook(
+        &[
+            "build",
+            "--output",
+            public,
+            "--base-url",
+            "http://127.0.0.1:9/",
+        ],
+        dir,
+    );
+    assert!(
+        !String::from_utf8_lossy(&given.stderr).contains(WARNING),
+        "a --base-url given on the command line is the user's choice"
+    );
+    for args in [&["check"][..], &["check", "--format", "json"]] {
+        let checked = casebook(args, dir);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&checked.stdout),
+            String::from_utf8_lossy(&checked.stderr)
+        );
+        assert!(!all.contains(WARNING), "{args:?}: {all}");
+    }
+    edit(
+        dir,
+        "casebook.yaml",
+        "base_url: http://localhost:8000/\n",
+        "",
+    );
+    let default = casebook(&["build", "--output", public], dir);
+    let stderr = String::from_utf8_lossy(&default.stderr);
+    assert!(
+        stderr.contains("casebook.yaml:1:1: warning: `base_url` is not set")
+            && stderr.contains(WARNING),
+        "{stderr}"
+    );
+}
