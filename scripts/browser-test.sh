@@ -10,7 +10,9 @@
 # Needs: node >= 20 and npm, java >= 11, chromium (see .ci/run).
 # Environment: CHROMIUM (default /usr/bin/chromium); CASEBOOK_BIN skips the
 # cargo build and uses that binary; KEEP_SITE=1 keeps the built site and
-# prints where it is; TESTS="crawl html" runs only those files of tests/browser. Extra arguments go to `node --test`, e.g.
+# prints where it is; TESTS="crawl html" runs only those files of tests/browser
+# (add "subpath" for the crawl and search of a build under /casebook/). Extra
+# arguments go to `node --test`, e.g.
 # --test-name-pattern=axe to run only the tests whose name matches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,9 +45,9 @@ if [ ! -x "$casebook" ]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/casebook-browser.XXXXXX")
-server_pid=
+server_pids=()
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   if [ "${KEEP_SITE:-0}" = 1 ]; then
     echo "browser-test: site kept in $work/site"
   else
@@ -54,39 +56,56 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Start the server first on a free port, then build for that port: the server
-# reads files per request, so no port can be taken in between.
-node "$suite/lib/server.mjs" "$work/site" 0 >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(head -n1 "$work/server.out" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-  sleep 0.05
-done
-if [ -z "$port" ]; then
-  echo "browser-test: the static server did not start:" >&2
-  cat "$work/server.err" >&2
-  exit 2
-fi
-base_url="http://127.0.0.1:$port/"
+# Starts a static server for site folder $1 under URL path $2 on a free port,
+# then builds the shipped site into that folder for that address: the server
+# reads files per request, so no port can be taken in between. Sets
+# base_url; adds the server to server_pids.
+serve_and_build() {
+  local site=$1 prefix=$2 out=$work/server-${#server_pids[@]}
+  node "$suite/lib/server.mjs" "$site" 0 "$prefix" >"$out.out" 2>"$out.err" &
+  server_pids+=($!)
+  local port=
+  for _ in $(seq 100); do
+    port=$(head -n1 "$out.out" 2>/dev/null || true)
+    [ -n "$port" ] && break
+    if ! kill -0 "${server_pids[-1]}" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
+  if [ -z "$port" ]; then
+    echo "browser-test: the static server did not start:" >&2
+    cat "$out.err" >&2
+    exit 2
+  fi
+  base_url="http://127.0.0.1:$port$prefix"
+  # The build's warnings belong to `casebook check`; show them only if it fails.
+  if ! "$casebook" build --output "$site" --base-url "$base_url" >"$out.build" 2>&1; then
+    cat "$out.build" >&2
+    echo "browser-test: the build for $base_url failed" >&2
+    exit 1
+  fi
+  grep '^built ' "$out.build" || true
+}
 
-# The build's warnings belong to `casebook check`; show them only if it fails.
-if ! "$casebook" build --output "$work/site" --base-url "$base_url" >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  echo "browser-test: the build failed" >&2
-  exit 1
-fi
-grep '^built ' "$work/build.log" || true
-
+serve_and_build "$work/site" /
 export SITE_URL=$base_url SITE_DIR=$work/site SCREENSHOT_DIR=$repo/target/screenshots
 start=$(date +%s)
 status=0
 files=()
-for name in ${TESTS:-}; do files+=("$suite/$name.test.mjs"); done
-[ "${#files[@]}" -gt 0 ] || files=("$suite"/*.test.mjs)
-node --test --test-reporter=spec --test-concurrency=2 "$@" "${files[@]}" || status=$?
+for name in ${TESTS:-}; do [ "$name" = subpath ] || files+=("$suite/$name.test.mjs"); done
+[ -n "${TESTS:-}" ] || files=("$suite"/*.test.mjs)
+if [ "${#files[@]}" -gt 0 ]; then
+  node --test --test-reporter=spec --test-concurrency=2 "$@" "${files[@]}" || status=$?
+fi
+
+# A publisher's site under a sub-path: every link, asset, search, feed and
+# sitemap URL must work there too (the crawl and the search checks).
+if [ -z "${TESTS:-}" ] || [[ " $TESTS " == *" subpath "* ]]; then
+  serve_and_build "$work/sub" /casebook/
+  echo "browser-test: the same site under the sub-path $base_url"
+  SITE_URL=$base_url SITE_DIR=$work/sub \
+    node --test --test-reporter=spec --test-concurrency=2 "$@" "$suite/crawl.test.mjs" "$suite/search.test.mjs" ||
+    status=$?
+fi
 echo "browser-test: $(($(date +%s) - start)) s of checks; screenshots in target/screenshots/"
 if [ "$status" -ne 0 ]; then
   echo "browser-test: FAILED" >&2

@@ -161,6 +161,35 @@ test('crawl from / : pages load cleanly, links and anchors resolve', async (t) =
     assert.deepEqual([...new Set(broken)], [], listing('broken #anchors', [...new Set(broken)]));
   });
 
+  await t.test('feed, sitemap and robots.txt point under the base URL, and their links load', async () => {
+    const problems = [];
+    const urls = [];
+    const feed = await fetch(siteUrl('/atom.xml'));
+    if (feed.ok) {
+      const xml = await feed.text();
+      for (const [, href] of xml.matchAll(/<link[^>]*href="([^"]+)"/g)) urls.push(['atom.xml link', href]);
+      for (const [, id] of xml.matchAll(/<id>([^<]+)<\/id>/g)) if (/^https?:/.test(id)) urls.push(['atom.xml id', id]);
+    } else {
+      problems.push(`atom.xml answered HTTP ${feed.status}`);
+    }
+    const robots = await fetch(siteUrl('/robots.txt'));
+    if (robots.ok) {
+      for (const [, url] of (await robots.text()).matchAll(/^Sitemap:\s*(\S+)/gim)) urls.push(['robots.txt', url]);
+    }
+    for (const [where, raw] of urls) {
+      const url = raw.replace(/&amp;/g, '&');
+      if (sitePath(url) === null) {
+        problems.push(`${where}: ${url} is not under the base URL ${SITE_URL}`);
+        continue;
+      }
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status !== 200) problems.push(`${where}: ${url} answered HTTP ${res.status}`);
+    }
+    assert.ok(urls.length > 0, 'the feed and robots.txt name no URL');
+    assert.deepEqual(problems, [], listing('feed and robots.txt URLs', problems));
+  });
+
   const html = [...pages.entries()].filter(([, p]) => p.weight);
   const heaviest = html
     .map(([path, p]) => ({ path, ...p.weight, total: p.weight.html + p.weight.assets }))

@@ -5,8 +5,12 @@
 // 404 with the site's own 404.html. Files are read on each request, so the
 // server can start before the site is built into its folder.
 //
-// As a program: `node server.mjs DIR [PORT]` prints the port it listens on
-// (PORT 0 or none: a free one) on its first line of output.
+// A site built for a sub-path (`--base-url http://host/kb/`) is served under
+// that PREFIX, as a host serving it from a folder would: `/kb/x/` is `x/` of
+// DIR, and anything outside `/kb/` answers 404.
+//
+// As a program: `node server.mjs DIR [PORT] [PREFIX]` prints the port it
+// listens on (PORT 0 or none: a free one) on its first line of output.
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -49,8 +53,11 @@ async function isDir(path) {
   }
 }
 
-/** Starts serving `root` on 127.0.0.1:`port` (0: any free port); resolves to the http.Server. */
-export function serve(root, port = 0) {
+/**
+ * Starts serving `root` under the URL path `prefix` on 127.0.0.1:`port`
+ * (0: any free port); resolves to the http.Server.
+ */
+export function serve(root, port = 0, prefix = '/') {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     const send = (status, body, type, headers = {}) => {
@@ -62,9 +69,15 @@ export function serve(root, port = 0) {
         return send(405, 'method not allowed\n', 'text/plain', { allow: 'GET, HEAD' });
       }
       const url = new URL(req.url, 'http://127.0.0.1');
+      if (!url.pathname.startsWith(prefix)) {
+        if (url.pathname === prefix.slice(0, -1)) {
+          return send(301, '', 'text/plain', { location: prefix + url.search });
+        }
+        return send(404, 'not found (outside the site)\n', 'text/plain');
+      }
       let rel;
       try {
-        rel = decodeURIComponent(url.pathname);
+        rel = decodeURIComponent(url.pathname.slice(prefix.length - 1));
       } catch {
         return send(400, 'bad request\n', 'text/plain');
       }
@@ -96,12 +109,12 @@ export function serve(root, port = 0) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [dir, port = '0'] = process.argv.slice(2);
-  if (!dir) {
-    console.error('usage: node server.mjs DIR [PORT]');
+  const [dir, port = '0', prefix = '/'] = process.argv.slice(2);
+  if (!dir || !prefix.startsWith('/') || !prefix.endsWith('/')) {
+    console.error('usage: node server.mjs DIR [PORT] [PREFIX]  (PREFIX starts and ends with /)');
     process.exit(2);
   }
-  const server = await serve(dir, Number(port));
+  const server = await serve(dir, Number(port), prefix);
   console.log(server.address().port);
   const stop = () => {
     server.close(() => process.exit(0));
