@@ -193,6 +193,16 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     crate::fs::write(path, text.as_bytes()).map_err(|e| ScaffoldError(e.to_string()))
 }
 
+/// The bibliography `init` starts with: one work, cited by the example stage.
+const REFERENCES: &str = r#"# The works the knowledge base cites, in Hayagriva YAML, keyed by citation key.
+# Cite one inline with [@example-source] or [@example-source, p. 12], or list it
+# under `refs:` in front matter. Replace this entry with your own sources.
+example-source:
+  type: report
+  title: Replace this with the source your analysis draws on
+  author: Surname, Given
+"#;
+
 /// Creates a minimal knowledge base in `dir`.
 pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
     if dir.exists()
@@ -205,7 +215,7 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
             dir.display()
         )));
     }
-    let files: [(&str, String); 6] = [
+    let files: [(&str, String); 7] = [
         (
             "casebook.yaml",
             "title: My casebook\ndescription: Case studies of business models over time.\nbase_url: \"http://127.0.0.1:1111/\"\nlanguage: en\ntheme: default\nmarkdown:\n  allow_html: false\n".into(),
@@ -215,9 +225,10 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
             "---\ntitle: My casebook\nsummary: Case studies of how business models change.\n---\nStart with [[example-case]].\n".into(),
         ),
         ("content/cases/example-case/index.md", case_text("Example case").replace("# company: some-entity ", "company: example-company")),
-        ("content/cases/example-case/first-stage.md", stage_text("First stage", 1).replace("# analyses:", "analyses:").replace("#   institutional-theory:\n#     regulative:", "  example-framework:\n    first:")),
+        ("content/cases/example-case/first-stage.md", stage_text("First stage", 1).replace("# analyses:", "analyses:").replace("#   institutional-theory:\n#     regulative: Formal rules that mattered.", "  example-framework:\n    first: \"Formal rules that mattered [@example-source].\"")),
         ("content/frameworks/example-framework.md", framework_text("Example framework")),
         ("content/entities/example-company.md", entity_text("Example company").replace("type: other  ", "type: company")),
+        ("content/references.yaml", REFERENCES.into()),
     ];
     for (rel, text) in files {
         write_new(&dir.join(rel), &text)?;

@@ -465,3 +465,37 @@ fn build_warns_when_base_url_names_this_machine_and_check_does_not() {
         "{stderr}"
     );
 }
+
+#[test]
+fn init_and_every_kind_of_new_pass_check_deny_warnings_as_written() {
+    let passes = |dir: &Path, what: &str| {
+        let out = casebook(&["check", "--deny-warnings"], dir);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{what} fails `check --deny-warnings`:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let fresh = || {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = casebook(&["init", "kb"], tmp.path());
+        assert_eq!(out.status.code(), Some(0));
+        tmp
+    };
+    let tmp = fresh();
+    passes(&tmp.path().join("kb"), "init");
+    for args in [
+        &["new", "case", "beta-case"][..],
+        &["new", "stage", "second-stage", "--case", "example-case"],
+        &["new", "framework", "pestel"],
+        &["new", "entity", "beta-corp"],
+    ] {
+        let tmp = fresh();
+        let kb = tmp.path().join("kb");
+        let out = casebook(args, &kb);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        passes(&kb, &format!("{args:?}"));
+    }
+}
