@@ -37,6 +37,12 @@ pub struct Config {
     /// Build a client-side search index and the /search/ page.
     #[serde(default = "default_true")]
     pub search: bool,
+    /// Date pages without `updated` (or a plain page's `date`) by the last
+    /// git commit that changed their file, as Hugo's `enableGitInfo` does;
+    /// for the feed, the sitemap and "Updated". Needs `git` and a
+    /// repository; two builds of one commit stay identical.
+    #[serde(default)]
+    pub dates_from_git: bool,
     /// A warning when `base_url` names this machine; see
     /// [`Config::loopback_warning`].
     #[serde(skip)]

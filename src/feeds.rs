@@ -75,14 +75,6 @@ pub fn robots(base_url: &str) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {base_url}sitemap.xml\n")
 }
 
-/// Date a page was last changed: `updated`, else a plain page's `date`.
-pub fn page_date(p: &Page) -> Option<PartialDate> {
-    p.meta.updated.or(match &p.data {
-        PageData::Page(pf) => pf.date,
-        _ => None,
-    })
-}
-
 /// The 30 most recently changed pages (pages with a date only).
 pub fn atom(prep: &Prepared<'_>) -> String {
     let kb = prep.kb;
@@ -91,7 +83,7 @@ pub fn atom(prep: &Prepared<'_>) -> String {
         .pages
         .iter()
         .enumerate()
-        .filter_map(|(id, p)| page_date(p).map(|d| (d, id)))
+        .filter_map(|(id, _)| kb.page_date(id).map(|d| (d, id)))
         .collect();
     dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     dated.truncate(30);

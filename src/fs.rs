@@ -158,3 +158,45 @@ pub fn list_files(dir: &Path) -> Vec<String> {
 pub fn link_target(path: &Path) -> String {
     std::fs::read_link(path).map_or_else(|e| e.to_string(), |t| t.display().to_string())
 }
+
+/// The date of the last commit that changed each file under `root/content`,
+/// keyed by its path from `root` (`content/…`), from one `git log` run.
+/// Empty when `root` is not in a git repository or git is missing: the
+/// dates are a convenience, never a reason to fail a build.
+pub fn git_dates(root: &Path) -> std::collections::HashMap<String, crate::model::PartialDate> {
+    let mut dates = std::collections::HashMap::new();
+    let Ok(out) = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--format=%x00%as",
+            "--name-only",
+            "--no-renames",
+            "--relative",
+            "--",
+            "content",
+        ])
+        .stderr(std::process::Stdio::null())
+        .output()
+    else {
+        return dates;
+    };
+    if !out.status.success() {
+        return dates;
+    }
+    let mut current = None;
+    // Newest commit first: the first date seen for a file is its latest.
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some(date) = line.strip_prefix('\0') {
+            current = crate::model::PartialDate::parse(date).ok();
+        } else if let Some(date) = current
+            && !line.is_empty()
+        {
+            dates.entry(line.to_string()).or_insert(date);
+        }
+    }
+    dates
+}

@@ -137,6 +137,11 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
         .map(|(i, p)| (p.path.clone(), i))
         .collect();
     let latest = latest_date(&pages, &events);
+    let file_dates = if config.dates_from_git {
+        crate::fs::git_dates(root)
+    } else {
+        Default::default()
+    };
     let style = crate::bibliography::CslStyle::by_name(&config.bibliography.style);
     let citations = match (&library, &style) {
         (Some(lib), Some(style)) => style.format(lib),
@@ -159,6 +164,7 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
                 glossary: terms_broken,
             },
             locators,
+            file_dates,
         },
         assets,
     }
@@ -753,10 +759,12 @@ pub fn slugify(text: &str) -> String {
     if s.is_empty() { "section".into() } else { s }
 }
 
+/// The latest date of the knowledge base's facts (events, periods, plain
+/// pages' dates), to which `present` is drawn. When a page was last revised
+/// (`updated`) is no fact of a case and leaves timelines alone.
 pub fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
     let mut dates: Vec<PartialDate> = events.iter().map(|e| e.fm.date).collect();
     for p in pages {
-        dates.extend(p.meta.updated);
         let period = match &p.data {
             PageData::Case(c) => c.period,
             PageData::Stage(s) => s.fm.period,

@@ -295,7 +295,7 @@ fn render_job(
     let mut lastmod = None;
     let (template, path, page) = match job {
         Job::Page(id) => {
-            lastmod = feeds::page_date(&prep.kb.pages[*id]);
+            lastmod = prep.kb.page_date(*id);
             page_job(prep, theme, *id, 1, &mut ctx)?
         }
         Job::FrameworkPage(id, n) => page_job(prep, theme, *id, *n, &mut ctx)?,
@@ -1125,7 +1125,7 @@ fn home_view(prep: &Prepared<'_>) -> HomeView {
         .pages
         .iter()
         .enumerate()
-        .filter_map(|(id, p)| p.meta.updated.map(|d| (d, id)))
+        .filter_map(|(id, _)| kb.page_date(id).map(|d| (d, id)))
         .collect();
     dated.sort_by(|a, b| b.cmp(a));
     let latest = dated

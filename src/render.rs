@@ -591,7 +591,11 @@ impl Prepared<'_> {
             content: body.html.clone(),
             toc: body.headings.clone(),
             tags: self.tag_links(&p.meta.tags),
-            updated: p.meta.updated.map(|d| d.human()),
+            updated: p
+                .meta
+                .updated
+                .or_else(|| self.kb.file_dates.get(&p.source.file).copied())
+                .map(|d| d.human()),
             edit_url: self
                 .kb
                 .config
@@ -620,9 +624,9 @@ impl Prepared<'_> {
             title: &p.meta.title,
             site: &self.kb.config.title,
             url: &url,
-            date: crate::feeds::page_date(p).map(|d| d.to_string()),
+            date: self.kb.page_date(id).map(|d| d.to_string()),
         };
-        let date = crate::feeds::page_date(p).map(|d| (d.year, d.month, d.day));
+        let date = self.kb.page_date(id).map(|d| (d.year, d.month, d.day));
         let html = match self.page_citer.as_ref()?.cite(&p.meta.title, &url, date) {
             Some(html) => html,
             None => self.kb.style.as_ref()?.format_page(&page)?,

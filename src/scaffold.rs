@@ -15,6 +15,14 @@ impl std::fmt::Display for ScaffoldError {
     }
 }
 
+/// Today's date (UTC), for the `updated:` line of a new page.
+fn today() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
+}
+
 /// `acme-india` → `Acme india`.
 fn title_of(slug: &str) -> String {
     let words = slug.replace('-', " ");
@@ -25,10 +33,12 @@ fn title_of(slug: &str) -> String {
 }
 
 fn case_text(title: &str) -> String {
+    let today = today();
     format!(
         r#"---
 title: {title}
 summary: One sentence on whose business model, in which market, over which years.
+updated: {today}            # when this page last changed: dates it in the feed and sitemap
 # company: some-entity        # entity slug of the firm (content/entities/<slug>.md)
 # parent: parent-entity       # entity slug of its parent company
 # market: some-market         # entity slug of the market
@@ -51,10 +61,12 @@ and cite sources with `[@key, p. 12]`.
 }
 
 fn stage_text(title: &str, order: u32) -> String {
+    let today = today();
     format!(
         r#"---
 title: {title}
 summary: One sentence on what changed in this stage.
+updated: {today}            # when this page last changed: dates it in the feed and sitemap
 order: {order}                       # position within the case; unique
 period: {{ from: "2020", to: present }}
 # business_model:               # Business Model Canvas blocks (all optional)
@@ -74,10 +86,12 @@ Describe the stage: what the firm did, why, and with what result.
 }
 
 fn framework_text(title: &str) -> String {
+    let today = today();
     format!(
         r#"---
 title: {title}
 summary: One sentence on what this lens examines.
+updated: {today}            # when this page last changed: dates it in the feed and sitemap
 layout: columns                 # columns | quadrant (exactly 4 dimensions) | sequence
 dimensions:                     # ordered; analyses use the keys
   - {{ key: first, label: First dimension, description: What it covers. }}
@@ -90,10 +104,12 @@ Explain the framework, where it comes from and how cases apply it.
 }
 
 fn entity_text(title: &str) -> String {
+    let today = today();
     format!(
         r#"---
 title: {title}
 summary: One sentence on what it is.
+updated: {today}            # when this page last changed: dates it in the feed and sitemap
 type: other                     # company | platform | institution | market | person | payment | logistics | other
 facts: {{}}                       # comparable attributes, e.g. {{ founded: 1999, model: B2C }}
 # website: https://example.org

@@ -42,6 +42,28 @@ struct Ctx<'a> {
 }
 
 /// Runs every cross-check; returns the problems and the front-matter edges.
+/// A warning when `atom.xml` would list nothing: only dated pages enter it.
+fn empty_feed(kb: &Kb) -> Option<Diagnostic> {
+    if (0..kb.pages.len()).any(|id| kb.page_date(id).is_some()) {
+        return None;
+    }
+    let why = if kb.config.dates_from_git {
+        "no page has `updated` or `date`, and git gave no dates (is this a repository with committed content?)"
+    } else {
+        "no page has `updated` or `date`"
+    };
+    Some(
+        Diagnostic::warning(
+            Span::new("casebook.yaml", 1, 1),
+            format!("the feed (atom.xml) would have no entries: {why}"),
+        )
+        .with_help(
+            "add `updated: 2024-05-01` to the front matter of the pages you change, or set \
+             `dates_from_git: true` in casebook.yaml to date pages by their last commit",
+        ),
+    )
+}
+
 pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     let mut cx = Ctx {
         kb,
@@ -55,6 +77,7 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     }
     cx.stage_orders();
     cx.events();
+    cx.diags.extend(empty_feed(kb));
     for (i, t) in kb.terms.iter().enumerate() {
         for (j, key) in t.refs.iter().enumerate() {
             if kb.cites_unknown(key) {

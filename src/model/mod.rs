@@ -163,6 +163,9 @@ pub struct Kb {
     pub incomplete: Incomplete,
     /// Positions inside the shared data files, for later diagnostics.
     pub locators: DataLocators,
+    /// Date of the last commit that changed each file (`content/…`), when
+    /// `dates_from_git` is on.
+    pub file_dates: std::collections::HashMap<String, PartialDate>,
 }
 
 /// Position finders of `references.yaml` and `glossary.yaml`.
@@ -180,6 +183,19 @@ pub struct Incomplete {
 }
 
 impl Kb {
+    /// When a page last changed: `updated`, else a plain page's `date`,
+    /// else (with `dates_from_git`) the last commit that changed its file.
+    pub fn page_date(&self, id: PageId) -> Option<PartialDate> {
+        let p = &self.pages[id];
+        p.meta
+            .updated
+            .or(match &p.data {
+                PageData::Page(pf) => pf.date,
+                _ => None,
+            })
+            .or_else(|| self.file_dates.get(&p.source.file).copied())
+    }
+
     /// A citation key that is not in the bibliography (never reported
     /// while the bibliography itself failed to load).
     pub fn cites_unknown(&self, key: &str) -> bool {

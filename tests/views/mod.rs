@@ -614,3 +614,154 @@ fn link_contexts_are_the_visible_sentence_cut_outside_links() {
         "{india}"
     );
 }
+
+/// atom.xml read by an independent feed reader.
+fn read_feed(site: &Built) -> feed_rs::model::Feed {
+    let bytes = std::fs::read(site.out.join("atom.xml")).unwrap();
+    feed_rs::parser::parse(bytes.as_slice()).expect("atom.xml reads as a feed")
+}
+
+#[test]
+fn shipped_feed_has_entries_with_titles_links_dates_and_summaries() {
+    let feed = read_feed(shipped());
+    assert!(
+        feed.entries.len() >= 5,
+        "a reader who subscribes gets {} entries",
+        feed.entries.len()
+    );
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+        .collect();
+    for case in [
+        "cases/aliexpress-russia/index.md",
+        "cases/aliexpress-russia/entry.md",
+    ] {
+        let title = crate::front_matter(case)["title"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(titles.contains(&title), "`{title}` in the feed: {titles:?}");
+    }
+    for e in &feed.entries {
+        let title = e.title.as_ref().map(|t| t.content.as_str()).unwrap_or("");
+        assert!(!title.is_empty(), "an entry without a title: {e:?}");
+        assert!(
+            e.links.iter().any(|l| l.href.ends_with('/')),
+            "{title}: no link"
+        );
+        assert!(e.updated.is_some(), "{title}: no date");
+        assert!(
+            e.summary.as_ref().is_some_and(|s| !s.content.is_empty()),
+            "{title}: no summary"
+        );
+    }
+    assert!(feed.updated.is_some());
+}
+
+#[test]
+fn check_warns_when_the_feed_would_be_empty() {
+    let tmp = copy_fixture("minimal");
+    edit(
+        tmp.path(),
+        "content/cases/acme-india/growth.md",
+        "updated: 2024-01-15\n",
+        "",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["check"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("casebook.yaml:1:1: warning: the feed (atom.xml) would have no entries"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("dates_from_git"), "{stderr}");
+}
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Editor",
+            "-c",
+            "user.email=editor@example.org",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+#[test]
+fn dates_from_git_give_undated_pages_their_last_commit_and_builds_stay_identical() {
+    let tmp = copy_fixture("minimal");
+    let root = tmp.path();
+    edit(
+        root,
+        "casebook.yaml",
+        "base_url:",
+        "dates_from_git: true\nbase_url:",
+    );
+    git(root, &["init", "-q"], "2021-03-04T10:00:00Z");
+    git(root, &["add", "."], "2021-03-04T10:00:00Z");
+    git(root, &["commit", "-qm", "first"], "2021-03-04T10:00:00Z");
+    edit(
+        root,
+        "content/entities/acme.md",
+        "Makes widgets.",
+        "Makes gadgets.",
+    );
+    git(root, &["commit", "-qam", "second"], "2022-07-08T10:00:00Z");
+    let build = || {
+        TestSite {
+            root: root.to_path_buf(),
+            args: Vec::new(),
+        }
+        .build()
+        .ok()
+    };
+    let (a, b) = (build(), build());
+    assert_eq!(a.files(), b.files(), "two builds of one commit differ");
+    let feed = read_feed(&a);
+    let date_of = |title: &str| {
+        feed.entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content == title))
+            .and_then(|e| e.updated)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+    };
+    assert_eq!(date_of("Acme").as_deref(), Some("2022-07-08"));
+    assert_eq!(date_of("India").as_deref(), Some("2021-03-04"));
+    assert!(a.page("entities/acme/").text.contains("Updated"));
+}
+
+#[test]
+fn a_page_revision_date_does_not_move_present_on_timelines() {
+    let timeline = |updated: Option<&str>| {
+        let tmp = copy_fixture("minimal");
+        if let Some(date) = updated {
+            edit(
+                tmp.path(),
+                "content/entities/india.md",
+                "type: market",
+                &format!("type: market\nupdated: {date}"),
+            );
+        }
+        let site = TestSite {
+            root: tmp.path().to_path_buf(),
+            args: Vec::new(),
+        }
+        .build()
+        .ok();
+        let page = site.page("cases/acme-india/");
+        page.select("svg.timeline-svg")[0].html()
+    };
+    assert_eq!(timeline(None), timeline(Some("2040-01-01")));
+}
