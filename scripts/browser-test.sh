@@ -7,7 +7,7 @@
 # screenshots under target/screenshots/, Nu HTML Checker). Exits non-zero on
 # any failure.
 #
-# Needs: node >= 20 and npm, java >= 11, chromium (see .ci/run).
+# Needs: node >= 20 and npm, java >= 11, chromium (scripts/setup.sh installs them).
 # Environment: CHROMIUM (default /usr/bin/chromium); CASEBOOK_BIN skips the
 # cargo build and uses that binary; KEEP_SITE=1 keeps the built site and
 # prints where it is; TESTS="crawl html" runs only those files of tests/browser
@@ -21,13 +21,13 @@ suite=$repo/tests/browser
 
 for tool in node npm java; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "browser-test: $tool is required (see .ci/run for the install steps)" >&2
+    echo "browser-test: $tool is required (bash scripts/setup.sh installs it)" >&2
     exit 2
   fi
 done
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then
-  echo "browser-test: no Chromium at $CHROMIUM (apt-get install -y chromium, or set CHROMIUM)" >&2
+  echo "browser-test: no Chromium at $CHROMIUM (bash scripts/setup.sh installs it, or set CHROMIUM)" >&2
   exit 2
 fi
 if [ ! -d "$suite/node_modules" ]; then

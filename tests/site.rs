@@ -14,6 +14,8 @@ mod hostile;
 mod incremental;
 #[path = "serve/mod.rs"]
 mod serve;
+#[path = "setup/mod.rs"]
+mod setup;
 #[path = "views/mod.rs"]
 mod views;
 
