@@ -6,7 +6,7 @@ use crate::links::page_url;
 use crate::load::slugify;
 use crate::model::*;
 use crate::render::{Prepared, applies};
-use crate::svg;
+use crate::timeline;
 use crate::validate::CANVAS;
 use crate::views::*;
 use serde::Serialize;
@@ -126,7 +126,7 @@ pub struct LaneView {
     /// Space-separated entity slugs and tags, for the in-page filter.
     pub entities: String,
     pub tags: String,
-    pub svg: String,
+    pub figure: Option<crate::timeline::Figure>,
     pub events: Vec<EventView>,
     #[serde(skip)]
     pub event_ids: Vec<usize>,
@@ -175,11 +175,12 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
     let mut lanes_data = Vec::new();
     for &(id, page, case) in shown {
         let stages = kb.stages_of(&page.path);
-        let bands: Vec<svg::Band> = stages
+        let bands: Vec<timeline::Band> = stages
             .iter()
             .filter_map(|(sid, sp, s)| {
-                s.period.map(|per| svg::Band {
+                s.period.map(|per| timeline::Band {
                     label: sp.meta.title.clone(),
+                    short: s.short_title.clone(),
                     url: prep.url(*sid),
                     from: per.from,
                     to: per.end(kb.latest),
@@ -189,8 +190,9 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
         let bands = if bands.is_empty() {
             // A case without dated stages is drawn as one band.
             case.period
-                .map(|per| svg::Band {
+                .map(|per| timeline::Band {
                     label: page.meta.title.clone(),
+                    short: None,
                     url: prep.url(id),
                     from: per.from,
                     to: per.end(kb.latest),
@@ -246,12 +248,12 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
         });
     }
 
-    let marks_of = |l: &LaneData| -> Vec<svg::Mark> {
+    let marks_of = |l: &LaneData| -> Vec<timeline::Mark> {
         l.events
             .iter()
             .map(|&e| {
                 let ev = &kb.events[e];
-                svg::Mark {
+                timeline::Mark {
                     label: ev.fm.title.clone(),
                     href: format!("#{}", timeline_anchor(&l.key, &ev.anchor)),
                     date: ev.fm.date,
@@ -260,10 +262,13 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
             })
             .collect()
     };
-    let marks: Vec<Vec<svg::Mark>> = lanes_data.iter().map(marks_of).collect();
-    let domain = lanes_data.iter().zip(&marks).fold(None, |acc, (l, m)| {
-        svg::union(acc, svg::domain(&l.bands, m))
-    });
+    let marks: Vec<Vec<timeline::Mark>> = lanes_data.iter().map(marks_of).collect();
+    let axis = timeline::Axis::covering(
+        lanes_data
+            .iter()
+            .zip(&marks)
+            .map(|(l, m)| (l.bands.as_slice(), m.as_slice())),
+    );
 
     let mut filters = Filters::default();
     let mut entity_set = BTreeSet::new();
@@ -279,9 +284,9 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
             entity_set.extend(l.entities.iter().cloned());
             tag_set.extend(l.tags.iter().cloned());
             LaneView {
-                svg: domain
-                    .map(|d| svg::timeline_in(&format!("Timeline of {}", l.title), &l.bands, &m, d))
-                    .unwrap_or_default(),
+                figure: axis.as_ref().map(|axis| {
+                    timeline::figure(&format!("Timeline of {}", l.title), &l.bands, &m, axis)
+                }),
                 events: l
                     .events
                     .iter()
@@ -341,7 +346,7 @@ struct LaneData {
     period: String,
     entities: BTreeSet<String>,
     tags: BTreeSet<String>,
-    bands: Vec<svg::Band>,
+    bands: Vec<timeline::Band>,
     events: Vec<usize>,
 }
 

@@ -7,8 +7,8 @@ use crate::feeds::{self, SitemapEntry};
 use crate::links::{Target, page_url};
 use crate::model::*;
 use crate::render::{Prepared, applies, layout_name};
-use crate::svg;
 use crate::theme::{Theme, template_error};
+use crate::timeline;
 use crate::validate::CANVAS;
 use crate::views::*;
 use rayon::prelude::*;
@@ -665,33 +665,40 @@ fn period_of(p: &Page) -> String {
 
 /// A case's timeline: stages as bands, events as marks linking to
 /// `<prefix>#<anchor>` (empty prefix on the case page itself).
-fn case_timeline(prep: &Prepared<'_>, id: PageId, prefix: &str) -> String {
+fn case_timeline(prep: &Prepared<'_>, id: PageId, prefix: &str) -> Option<timeline::Figure> {
     let kb = prep.kb;
     let page = &kb.pages[id];
-    let bands: Vec<svg::Band> = kb
+    let bands: Vec<timeline::Band> = kb
         .stages_of(&page.path)
         .iter()
         .filter_map(|(sid, sp, s)| {
-            s.period.map(|per| svg::Band {
+            s.period.map(|per| timeline::Band {
                 label: sp.meta.title.clone(),
+                short: s.short_title.clone(),
                 url: prep.url(*sid),
                 from: per.from,
                 to: per.end(kb.latest),
             })
         })
         .collect();
-    let marks: Vec<svg::Mark> = kb
+    let marks: Vec<timeline::Mark> = kb
         .event_ids_of(Some(&page.path))
         .into_iter()
         .map(|e| &kb.events[e])
-        .map(|e| svg::Mark {
+        .map(|e| timeline::Mark {
             label: e.fm.title.clone(),
             href: format!("{prefix}#{}", e.anchor),
             date: e.fm.date,
             filter: None,
         })
         .collect();
-    svg::timeline(&format!("Timeline of {}", page.meta.title), &bands, &marks)
+    let axis = timeline::Axis::covering([(bands.as_slice(), marks.as_slice())])?;
+    Some(timeline::figure(
+        &format!("Timeline of {}", page.meta.title),
+        &bands,
+        &marks,
+        &axis,
+    ))
 }
 
 /// Replaces the shortcode placeholders of page `id` with their templates'

@@ -64,6 +64,9 @@ fn empty_feed(kb: &Kb) -> Option<Diagnostic> {
     )
 }
 
+/// The longest `short_title` a stage may have: it labels a timeline band.
+const MAX_SHORT_TITLE: usize = 32;
+
 pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     let mut cx = Ctx {
         kb,
@@ -525,6 +528,27 @@ impl Ctx<'_> {
     fn stage_orders(&mut self) {
         let mut seen: BTreeMap<(&str, u32), &str> = BTreeMap::new();
         for page in &self.kb.pages {
+            if let PageData::Stage(s) = &page.data
+                && let Some(short) = &s.fm.short_title
+            {
+                let problem = if short.trim().is_empty() {
+                    Some("`short_title` is empty")
+                } else if short.chars().count() >= page.meta.title.chars().count() {
+                    Some("`short_title` is not shorter than the title")
+                } else if short.chars().count() > MAX_SHORT_TITLE {
+                    Some("`short_title` is longer than 32 characters")
+                } else {
+                    None
+                };
+                if let Some(msg) = problem {
+                    self.err(
+                        page,
+                        "short_title",
+                        msg.into(),
+                        Some("a short label for timeline bands, such as `Entry`; leave it out to show the title".into()),
+                    );
+                }
+            }
             if let PageData::Stage(s) = &page.data
                 && let Some(other) = seen.insert((&s.case, s.fm.order), &page.source.file)
             {

@@ -176,7 +176,7 @@ pub struct CaseView {
     pub facts: Vec<Fact>,
     pub model: Vec<Link>,
     pub period: String,
-    pub timeline: String,
+    pub timeline: Option<crate::timeline::Figure>,
     pub events: Vec<EventView>,
     pub stages: Vec<Card>,
     pub canvas: Option<MatrixView>,

@@ -164,9 +164,9 @@ fn case_timeline_draws_every_stage_as_a_band_and_every_event_as_a_mark() {
     )
     .unwrap();
     assert!(!events.is_empty());
-    assert_eq!(page.select("svg.timeline-svg a.mark").len(), events.len());
+    assert_eq!(page.select(".timeline-grid a.mark").len(), events.len());
     let bands: BTreeSet<String> = page
-        .attrs("svg.timeline-svg a.band", "href")
+        .attrs(".timeline-grid a.band", "href")
         .into_iter()
         .collect();
     let stages: BTreeSet<String> = stage_slugs()
@@ -182,7 +182,7 @@ fn case_timeline_draws_every_stage_as_a_band_and_every_event_as_a_mark() {
         }
     }
     // Marks link to those anchors.
-    for href in page.attrs("svg.timeline-svg a.mark", "href") {
+    for href in page.attrs(".timeline-grid a.mark", "href") {
         assert!(
             anchors.contains(href.trim_start_matches('#')),
             "mark {href} points nowhere"

@@ -102,6 +102,9 @@ pub struct CaseFm {
 pub struct StageFm {
     /// Position within the case; unique; previous/next follow it.
     pub order: u32,
+    /// A shorter name for tight places (timeline bands), e.g. `Entry`.
+    #[serde(default)]
+    pub short_title: Option<String>,
     #[serde(default)]
     pub period: Option<Period>,
     /// Shorthand for `analyses.business-model-canvas`.

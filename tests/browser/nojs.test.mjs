@@ -56,8 +56,8 @@ test('without JavaScript: the case timeline and its event list are shown', async
   const { page } = await open(TIMELINE_CASE);
   try {
     const state = await page.evaluate(() => ({
-      svg: document.querySelector('#timeline svg')?.checkVisibility() ?? false,
-      marks: document.querySelectorAll('#timeline svg a.mark').length,
+      svg: document.querySelector('#timeline .timeline-grid, #timeline svg')?.checkVisibility() ?? false,
+      marks: document.querySelectorAll('#timeline .timeline-grid a.mark, #timeline svg a.mark').length,
       events: [...document.querySelectorAll('main .event')].filter((e) => e.checkVisibility()).length,
       matrices: [...document.querySelectorAll('main table')].filter((t) => t.checkVisibility() && t.rows.length > 1).length,
     }));

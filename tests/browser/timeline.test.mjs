@@ -1,6 +1,9 @@
 // The timelines: the global timeline has one lane per case and its filter
 // hides the other lanes without reloading the page; a case timeline is
-// visible and its event marks are reachable by keyboard.
+// visible and its event marks are reachable by keyboard; on every case page
+// and on the global timeline, at every width, each stage band is named in
+// full or by its short title, and no timeline text is cut, overlaps another,
+// leaves its band or figure, or renders below 11 px.
 //
 // What the global timeline check expects of the markup: one lane per case, a
 // lane being an element with a non-empty data-case="<case slug>" that is not
@@ -17,6 +20,23 @@ import { join } from 'node:path';
 import { GLOBAL_TIMELINE, SITE_DIR, TIMELINE_CASE, WIDTHS, listing, openPage, useBrowser } from './lib/site.mjs';
 
 const browser = useBrowser();
+
+// A timeline figure, its stage bands and its texts (band labels, years,
+// breaks). The default theme draws a grid; a theme may draw SVG, whose text
+// is measured as rendered (scaled), too.
+const FIGURE = '.timeline-grid, svg.timeline-svg';
+const TEXTS = 'a.band, .year, .gap';
+
+/** `sel` inside a timeline figure inside `scope`, for every kind of figure. */
+const inFigure = (scope, sel = '') =>
+  FIGURE.split(',')
+    .map((f) => `${scope} ${f.trim()}${sel ? ` ${sel}` : ''}`)
+    .join(', ');
+const CASE_FIGURE = inFigure('#timeline');
+const CASE_MARKS = inFigure('#timeline', 'a.mark');
+
+// The smallest text size a timeline may render, in CSS px.
+const MIN_TEXT_PX = 11;
 
 /** Opens `path` at `width` px, failing unless it answers HTTP 200. */
 const open = browser.open;
@@ -106,30 +126,30 @@ test(`case timeline on ${TIMELINE_CASE} is visible and its event marks take keyb
     await t.test(`at ${width} px`, async () => {
       const { page, problems } = await open(TIMELINE_CASE, width);
       try {
-        const svg = page.locator('#timeline svg').first();
-        assert.equal(await svg.count(), 1, 'no timeline figure (#timeline svg) on the case page');
+        const svg = page.locator(CASE_FIGURE).first();
+        assert.equal(await svg.count(), 1, `no timeline figure (${CASE_FIGURE}) on the case page`);
         await svg.scrollIntoViewIfNeeded();
         assert.ok(await svg.isVisible(), 'the timeline figure is not visible');
         const box = await svg.boundingBox();
         assert.ok(box && box.width >= 200 && box.height >= 40, `the timeline is too small to read: ${JSON.stringify(box)}`);
 
-        const marks = await page.evaluate(() =>
-          [...document.querySelectorAll('#timeline svg a.mark')].map((a, i) => {
+        const marks = await page.evaluate((CASE_MARKS) =>
+          [...document.querySelectorAll(CASE_MARKS)].map((a, i) => {
             a.dataset.markIndex = String(i);
             return a.getAttribute('href');
           }),
-        );
+        CASE_MARKS);
         assert.ok(marks.length > 0, 'the timeline has no event marks (a.mark)');
 
         // Start sequential focus navigation just before the figure, then Tab through it.
-        const stops = await page.evaluate(() => {
-          const svg = document.querySelector('#timeline svg');
+        const stops = await page.evaluate((CASE_FIGURE) => {
+          const svg = document.querySelector(CASE_FIGURE);
           const start = document.createElement('span');
           start.tabIndex = -1;
           svg.parentElement.before(start);
           start.focus();
           return svg.querySelectorAll('a[href]').length;
-        });
+        }, CASE_FIGURE);
         const focused = [];
         for (let i = 0; i < stops + 1; i += 1) {
           await page.keyboard.press('Tab');
@@ -140,7 +160,7 @@ test(`case timeline on ${TIMELINE_CASE} is visible and its event marks take keyb
         assert.deepEqual(missed, [], listing('event marks that Tab never focuses', missed));
 
         // Enter on a focused mark follows it to the event in the list below.
-        await page.evaluate(() => document.querySelector('#timeline svg a.mark').focus());
+        await page.evaluate((CASE_MARKS) => document.querySelector(CASE_MARKS).focus(), CASE_MARKS);
         await page.keyboard.press('Enter');
         await page.waitForFunction((hash) => location.hash === hash, marks[0]);
         const target = page.locator(`[id="${decodeURIComponent(marks[0].slice(1))}"]`);
@@ -150,5 +170,86 @@ test(`case timeline on ${TIMELINE_CASE} is visible and its event marks take keyb
         await page.close();
       }
     });
+  }
+});
+
+/**
+ * Problems with the timeline texts of the page open in `page`: each text's
+ * rendered box (measured on its text, not its element) must be at least
+ * MIN_TEXT_PX, uncut (no ellipsis, no clipped overflow), inside its band and
+ * its figure, and apart from every other text. Bands show their stage's
+ * title or short title in full.
+ */
+function timelineProblems(page) {
+  return page.evaluate(({ FIGURE, TEXTS, MIN_TEXT_PX }) => {
+    const problems = [];
+    const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+    const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    // Boxes of the text a reader sees in `el` (visually hidden text, which
+    // only screen readers get, is left out).
+    const textRects = (el) => {
+      const rects = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (getComputedStyle(parent).clipPath !== 'none' || parent.getBoundingClientRect().width <= 1) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        rects.push(...[...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0));
+      }
+      return rects;
+    };
+    const figures = [...document.querySelectorAll(FIGURE)].filter((f) => f.checkVisibility());
+    if (!figures.length) problems.push('no visible timeline figure');
+    for (const fig of figures) {
+      const name = fig.getAttribute('aria-label');
+      const box = fig.getBoundingClientRect();
+      const seen = [];
+      for (const el of fig.querySelectorAll(TEXTS)) {
+        if (!el.checkVisibility()) continue;
+        const text = el.textContent.trim();
+        const style = getComputedStyle(el);
+        // SVG text scales with its drawing: measure it as rendered.
+        const scale = el instanceof SVGElement ? Math.hypot(el.getScreenCTM().a, el.getScreenCTM().b) : 1;
+        const size = Math.round(parseFloat(style.fontSize) * scale * 10) / 10;
+        if (size < MIN_TEXT_PX) problems.push(`${name}: "${text}" renders at ${size} px`);
+        if (style.textOverflow === 'ellipsis' || text.endsWith('…')) problems.push(`${name}: "${text}" is cut with an ellipsis`);
+        if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
+          problems.push(`${name}: "${text}" overflows its box (${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight})`);
+        }
+        const own = el.getBoundingClientRect();
+        for (const r of textRects(el)) {
+          if (!inside(r, own)) problems.push(`${name}: "${text}" leaves its ${el.classList.contains('band') ? 'band' : 'label'}`);
+          if (!inside(r, box)) problems.push(`${name}: "${text}" leaves the figure`);
+          for (const other of seen) {
+            if (other.el !== el && overlap(r, other.r)) problems.push(`${name}: "${text}" overlaps "${other.el.textContent.trim()}"`);
+          }
+        }
+        for (const r of textRects(el)) seen.push({ el, r });
+        if (el.matches('a.band')) {
+          const title = el.getAttribute('title');
+          if (!text) problems.push(`${name}: a band with no label`);
+          else if (title && !title.startsWith(text.split(' ')[0])) problems.push(`${name}: band "${text}" does not name its stage "${title}"`);
+        }
+      }
+    }
+    return [...new Set(problems)];
+  }, { FIGURE, TEXTS, MIN_TEXT_PX });
+}
+
+test('timeline texts fit, stay apart and stay readable on every case page and on the global timeline', async (t) => {
+  const paths = [...(await caseSlugs()).map((c) => `/cases/${c}/`), GLOBAL_TIMELINE];
+  for (const path of paths) {
+    for (const width of WIDTHS) {
+      await t.test(`${path} at ${width} px`, async () => {
+        const { page } = await open(path, width);
+        try {
+          const problems = await timelineProblems(page);
+          assert.deepEqual(problems, [], listing(`timeline texts on ${path} at ${width} px`, problems));
+        } finally {
+          await page.close();
+        }
+      });
+    }
   }
 });

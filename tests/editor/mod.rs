@@ -499,3 +499,36 @@ fn init_and_every_kind_of_new_pass_check_deny_warnings_as_written() {
         passes(&kb, &format!("{args:?}"));
     }
 }
+
+#[test]
+fn a_stage_short_title_must_be_shorter_than_its_title() {
+    let tmp = copy_fixture("minimal");
+    edit(
+        tmp.path(),
+        "content/cases/acme-india/growth.md",
+        "title: Growth\n",
+        "title: Growth\nshort_title: Growth years\n",
+    );
+    let out = casebook(&["check"], tmp.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/cases/acme-india/growth.md:3:14: error: `short_title` is not shorter than the title"
+        ),
+        "{stderr}"
+    );
+    edit(
+        tmp.path(),
+        "content/cases/acme-india/growth.md",
+        "short_title: Growth years",
+        "short_title: Grow",
+    );
+    let out = casebook(&["check"], tmp.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

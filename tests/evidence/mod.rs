@@ -217,7 +217,7 @@ fn timeline_and_matrix_shortcodes_embed_a_case_in_any_page() {
     .ok();
     let page = site.page("notes/");
     assert!(
-        page.attrs(".shortcode-timeline svg a.mark", "href")
+        page.attrs(".shortcode-timeline .timeline-grid a.mark", "href")
             .contains(&"/cases/acme-india/#launch".to_string())
     );
     assert!(page.text_of("table.matrix").contains("Cheap widgets."));
