@@ -66,12 +66,17 @@ pub struct BibliographyConfig {
     /// `chicago-author-date`, `ieee`, `gb-7714-2015-numeric`…
     #[serde(default = "default_style")]
     pub style: String,
+    /// Warn about an analysis entry that cites a work without a locator
+    /// (`[@gu-2018]` instead of `[@gu-2018, sec. 3.7]`).
+    #[serde(default)]
+    pub require_locators: bool,
 }
 
 impl Default for BibliographyConfig {
     fn default() -> Self {
         BibliographyConfig {
             style: default_style(),
+            require_locators: false,
         }
     }
 }

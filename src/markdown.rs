@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 /// Ids the templates give to generated parts of a page (`ref-<key>`,
 /// `analysis-<framework>`…); headings never take them.
-const GENERATED_ID_PREFIXES: &[&str] = &["ref-", "analysis-", "matrix-", "term-"];
+pub const GENERATED_ID_PREFIXES: &[&str] = &["ref-", "analysis-", "matrix-", "term-"];
 
 /// Ids of the default theme's own landmarks and sections.
 pub const TEMPLATE_IDS: &[&str] = &[
@@ -80,6 +80,8 @@ pub struct Rendered {
     pub links: Vec<(Resolved, LinkSite)>,
     /// Citation keys in order of first use.
     pub cites: Vec<String>,
+    /// Inline citations given without a locator, where they are.
+    pub bare_cites: Vec<(String, Span)>,
     /// Content-relative paths of images used.
     pub assets: Vec<String>,
 }
@@ -243,6 +245,9 @@ impl Renderer<'_> {
                             Some(_) => {
                                 if !out.cites.iter().any(|c| c == key) {
                                     out.cites.push(key.to_string());
+                                }
+                                if locator.is_none_or(str::is_empty) {
+                                    out.bare_cites.push((key.to_string(), span.clone()));
                                 }
                                 events.push(Event::InlineHtml(
                                     cite_html(self.resolver.kb(), key, locator).into(),

@@ -742,7 +742,7 @@ fn expand_shortcodes(
                 let Some(ds) = kb.datasets.get(arg("data")) else {
                     continue;
                 };
-                cites.extend(ds.refs.iter().cloned());
+                cites.extend(ds.refs.iter().map(|c| c.key.clone()));
                 insert(&mut ctx, "dataset", &dataset_view(prep, arg("data"), ds, n));
                 if call.name == "chart" {
                     let series = crate::chart::series_of(
@@ -936,6 +936,14 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
             matrices.extend(prep.matrix(slug, &rows));
         }
     }
+    let mut canvas = canvas;
+    keep_first_anchors(
+        canvas
+            .iter_mut()
+            .flat_map(MatrixView::items_mut)
+            .chain(matrices.iter_mut().flat_map(MatrixView::items_mut))
+            .chain(quadrants.iter_mut().flat_map(AnalysisView::items_mut)),
+    );
     let view = CaseView {
         facts,
         model: c.model.iter().map(|m| prep.term_link(m)).collect(),
@@ -968,6 +976,7 @@ fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> StageView {
     for slug in s.fm.analyses.keys().filter(|k| *k != CANVAS) {
         analyses.extend(prep.analysis(id, slug));
     }
+    keep_first_anchors(analyses.iter_mut().flat_map(AnalysisView::items_mut));
     let slug = kb.pages[id].slug.as_str();
     StageView {
         case: kb
@@ -1052,13 +1061,14 @@ fn framework_view(
     for (r, _) in &rows {
         cites.extend(prep.cites[*r].iter().cloned());
     }
-    let matrix = prep.matrix(slug, &rows).unwrap_or_else(|| MatrixView {
+    let mut matrix = prep.matrix(slug, &rows).unwrap_or_else(|| MatrixView {
         framework: prep.link(id),
         slug: slug.clone(),
         layout: layout_name(f.layout).into(),
         dimensions: prep.dims(f),
         rows: Vec::new(),
     });
+    keep_first_anchors(matrix.items_mut());
     (
         FrameworkView {
             layout: layout_name(f.layout).into(),
@@ -1279,7 +1289,7 @@ fn glossary_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String
     let cites: BTreeSet<String> = kb
         .terms
         .iter()
-        .flat_map(|t| t.refs.iter().cloned())
+        .flat_map(|t| t.refs.iter().map(|c| c.key.clone()))
         .collect();
     let page = PageView {
         kind: "glossary".into(),

@@ -25,7 +25,7 @@ pub struct Prepared<'kb> {
     /// Citation keys used per page (body, front matter, cells).
     pub cites: Vec<BTreeSet<String>>,
     /// Rendered event bodies with the refs they do not cite inline.
-    event_html: Vec<(String, Vec<String>)>,
+    event_html: Vec<(String, Vec<CiteRef>)>,
     /// Every citation key of each event (inline and `refs`).
     pub event_cites: Vec<BTreeSet<String>>,
     term_html: Vec<String>,
@@ -122,7 +122,7 @@ pub fn prepare<'kb>(
         let taken = taken_ids(kb, page);
         let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
         let extracted = crate::shortcodes::extract(page.source.body());
-        let mut cites: BTreeSet<String> = page.meta.refs.iter().cloned().collect();
+        let mut cites: BTreeSet<String> = page.meta.refs.iter().map(|c| c.key.clone()).collect();
         let at = |offset: usize| {
             let (line, col) = page.source.line_col(page.source.body_start + offset);
             crate::diagnostics::Span::new(&page.source.file, line, col)
@@ -141,7 +141,7 @@ pub fn prepare<'kb>(
                     if let Some(data) = call.args.get("data").and_then(|a| a.as_str())
                         && let Some(ds) = kb.datasets.get(data)
                     {
-                        cites.extend(ds.refs.iter().cloned());
+                        cites.extend(ds.refs.iter().map(|c| c.key.clone()));
                     }
                 }
                 Err((msg, hint)) => d.push(
@@ -158,8 +158,11 @@ pub fn prepare<'kb>(
         for (fw, dims, base) in analyses_of(page) {
             for (dim, entry) in dims {
                 let mut items = Vec::new();
-                for (text, refs, suffix) in entry.items() {
-                    let span = page.positions.span(&format!("{base}.{dim}{suffix}"));
+                for it in entry.items() {
+                    let (text, refs) = (it.text, it.refs);
+                    let span = page
+                        .positions
+                        .span(&format!("{base}.{dim}{}", it.text_path));
                     let src = Source {
                         origin: Origin::Yaml(
                             span.line,
@@ -178,21 +181,45 @@ pub fn prepare<'kb>(
                                     .with_help("add `refs: [key]` to the entry (`{ text, refs }`) or cite inline with `[@key]`"),
                             );
                     }
+                    if kb.config.bibliography.require_locators && !page.broken {
+                        let item = &it.item;
+                        let unlocated = refs
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| c.locator.is_none())
+                            .map(|(j, c)| {
+                                (
+                                    c.key.clone(),
+                                    page.positions
+                                        .span(&format!("{base}.{dim}{item}.refs[{j}]")),
+                                )
+                            });
+                        for (key, at) in unlocated.chain(r.bare_cites.iter().cloned()) {
+                            d.push(
+                                Diagnostic::warning(at, format!("analysis entry cites `{key}` without a locator"))
+                                    .with_source(&page.source.text)
+                                    .with_help(format!("say where in the work: `[@{key}, sec. 3.7]` inline, or `\"{key}, sec. 3.7\"` in `refs`")),
+                            );
+                        }
+                    }
                     cites.extend(r.cites.iter().cloned());
-                    cites.extend(refs.iter().cloned());
+                    cites.extend(refs.iter().map(|c| c.key.clone()));
                     let mut html = r.html;
-                    let extra: Vec<&String> =
-                        refs.iter().filter(|k| !r.cites.contains(k)).collect();
+                    let extra: Vec<&CiteRef> =
+                        refs.iter().filter(|c| !r.cites.contains(&c.key)).collect();
                     html.push_str(&cite_list(kb, extra));
                     body.links.extend(r.links);
-                    items.push(CellItem { html });
+                    items.push(CellItem {
+                        html,
+                        anchor: it.id.map(String::from),
+                    });
                 }
                 cells.push(((fw.clone(), dim.clone()), items));
             }
         }
         if let PageData::Stage(s) = &page.data {
             for m in &s.fm.metrics {
-                cites.extend(m.refs.iter().cloned());
+                cites.extend(m.refs.iter().map(|c| c.key.clone()));
             }
         }
         (body, cells, cites, d, calls)
@@ -271,16 +298,22 @@ pub fn prepare<'kb>(
                 graph.add(*case, to.target.clone(), site.clone());
             }
             cites[*case].extend(r.cites.iter().cloned());
-            cites[*case].extend(ev.fm.refs.iter().cloned());
+            cites[*case].extend(ev.fm.refs.iter().map(|c| c.key.clone()));
         }
         let uncited = ev
             .fm
             .refs
             .iter()
-            .filter(|k| !r.cites.contains(k))
+            .filter(|c| !r.cites.contains(&c.key))
             .cloned()
             .collect();
-        event_cites.push(r.cites.iter().chain(&ev.fm.refs).cloned().collect());
+        event_cites.push(
+            r.cites
+                .iter()
+                .cloned()
+                .chain(ev.fm.refs.iter().map(|c| c.key.clone()))
+                .collect(),
+        );
         event_html.push((r.html.clone(), uncited));
     }
     let term_html = if reuse_data && cached.term_html.len() == kb.terms.len() {
@@ -350,12 +383,12 @@ fn unused_references(
     used.extend(
         kb.terms
             .iter()
-            .flat_map(|t| t.refs.iter().map(String::as_str)),
+            .flat_map(|t| t.refs.iter().map(|c| c.key.as_str())),
     );
     used.extend(
         kb.datasets
             .values()
-            .flat_map(|d| d.refs.iter().map(String::as_str)),
+            .flat_map(|d| d.refs.iter().map(|c| c.key.as_str())),
     );
     for key in kb.references.keys() {
         if !used.contains(key.as_str()) {
@@ -395,10 +428,14 @@ fn taken_ids(kb: &Kb, page: &Page) -> Vec<String> {
         _ => Vec::new(),
     };
     ids.extend(events.into_iter().map(|e| e.anchor.clone()));
+    if let Some(&id) = kb.by_path.get(page.path.as_str()) {
+        ids.extend(kb.entry_anchors(id).into_iter().map(|(a, _)| a.to_string()));
+    }
     ids
 }
 
-/// `[[page#id]]` must name a heading (or an event) of the target page.
+/// `[[page#id]]` must name a heading, an event or an entry `id` of the
+/// target page.
 fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
     for (from, body) in bodies.iter().enumerate() {
         let text = &kb.pages[from].source.text;
@@ -428,7 +465,11 @@ fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
                         .filter(|e| e.fm.stage.as_deref() == Some(target.slug.as_str())),
                 )
                 .map(|e| e.anchor.as_str());
-            let ids: Vec<&str> = headings.chain(events).collect();
+            let entries = kb.entry_anchors(*to);
+            let ids: Vec<&str> = headings
+                .chain(events)
+                .chain(entries.iter().map(|(a, _)| *a))
+                .collect();
             if !ids.contains(&frag.as_str()) {
                 let help =
                     crate::diagnostics::suggest(frag, ids.iter().copied()).unwrap_or_else(|| {
@@ -489,14 +530,19 @@ pub fn cite_label(kb: &Kb, key: &str) -> String {
 
 /// ` (Gu, 2018; Wu, 2016)` for a list of keys: one bracket around every
 /// citation, each linked to the page's reference list.
-pub fn cite_list<'a>(kb: &Kb, keys: impl IntoIterator<Item = &'a String>) -> String {
+pub fn cite_list<'a>(kb: &Kb, refs: impl IntoIterator<Item = &'a CiteRef>) -> String {
     let mut open = '(';
     let mut close = ')';
-    let parts: Vec<String> = keys
+    let parts: Vec<String> = refs
         .into_iter()
-        .filter_map(|k| {
+        .filter_map(|r| {
+            let k = &r.key;
             kb.references.get(k).map(|_| {
                 let label = cite_label(kb, k);
+                let label = match &r.locator {
+                    Some(l) => crate::bibliography::with_locator(&label, l),
+                    None => label,
+                };
                 let mut inner = label.as_str();
                 for (o, c) in [('(', ')'), ('[', ']')] {
                     if let Some(x) = inner.strip_prefix(o).and_then(|x| x.strip_suffix(c)) {

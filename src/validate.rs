@@ -8,8 +8,7 @@ use crate::links::{Graph, LinkSite, Resolver, Target};
 use crate::model::*;
 use std::collections::{BTreeMap, HashSet};
 
-/// The framework whose dimension keys `business_model` uses.
-pub const CANVAS: &str = "business-model-canvas";
+pub use crate::model::CANVAS;
 
 /// Generated list pages.
 const LIST_PAGES: &[&str] = &["cases", "frameworks", "entities", "comparisons"];
@@ -39,9 +38,11 @@ struct Ctx<'a> {
     resolver: &'a Resolver<'a>,
     diags: Vec<Diagnostic>,
     graph: Graph,
+    /// Entry ids seen so far per case (a case page shows its stages'
+    /// entries too), with where each was given.
+    entry_ids: std::collections::HashMap<(String, String), Span>,
 }
 
-/// Runs every cross-check; returns the problems and the front-matter edges.
 /// A warning when `atom.xml` would list nothing: only dated pages enter it.
 fn empty_feed(kb: &Kb) -> Option<Diagnostic> {
     if (0..kb.pages.len()).any(|id| kb.page_date(id).is_some()) {
@@ -67,6 +68,7 @@ fn empty_feed(kb: &Kb) -> Option<Diagnostic> {
 /// The longest `short_title` a stage may have: it labels a timeline band.
 const MAX_SHORT_TITLE: usize = 32;
 
+/// Runs every cross-check; returns the problems and the front-matter edges.
 pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     let mut cx = Ctx {
         kb,
@@ -74,6 +76,7 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
         resolver,
         diags: Vec::new(),
         graph: Graph::default(),
+        entry_ids: Default::default(),
     };
     for (id, page) in kb.pages.iter().enumerate() {
         cx.page(id, page);
@@ -83,13 +86,13 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     cx.diags.extend(empty_feed(kb));
     for (i, t) in kb.terms.iter().enumerate() {
         for (j, key) in t.refs.iter().enumerate() {
-            if kb.cites_unknown(key) {
+            if kb.cites_unknown(&key.key) {
                 let span = data_span(
                     kb.locators.glossary.as_deref(),
                     "content/glossary.yaml",
                     &format!("[{i}].refs[{j}]"),
                 );
-                cx.diags.push(unknown_ref(kb, span, key));
+                cx.diags.push(unknown_ref(kb, span, &key.key));
             }
         }
     }
@@ -115,8 +118,9 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     for (slug, d) in &kb.datasets {
         let file = format!("content/data/{slug}.yaml");
         for key in &d.refs {
-            if kb.cites_unknown(key) {
-                cx.diags.push(unknown_ref(kb, Span::new(&file, 1, 1), key));
+            if kb.cites_unknown(&key.key) {
+                cx.diags
+                    .push(unknown_ref(kb, Span::new(&file, 1, 1), &key.key));
             }
         }
         let problem = if d.rows.is_empty() == d.series.is_empty() {
@@ -205,9 +209,13 @@ impl Ctx<'_> {
             }
         }
         for (i, key) in page.meta.refs.iter().enumerate() {
-            if self.kb.cites_unknown(key) {
-                let d = unknown_ref(self.kb, page.positions.span(&format!("refs[{i}]")), key)
-                    .with_source(&page.source.text);
+            if self.kb.cites_unknown(&key.key) {
+                let d = unknown_ref(
+                    self.kb,
+                    page.positions.span(&format!("refs[{i}]")),
+                    &key.key,
+                )
+                .with_source(&page.source.text);
                 self.diags.push(d);
             }
         }
@@ -435,11 +443,15 @@ impl Ctx<'_> {
         }
     }
 
-    fn refs(&mut self, _id: PageId, page: &Page, refs: &[String], path: &str) {
+    fn refs(&mut self, _id: PageId, page: &Page, refs: &[CiteRef], path: &str) {
         for (i, key) in refs.iter().enumerate() {
-            if self.kb.cites_unknown(key) {
-                let d = unknown_ref(self.kb, page.positions.span(&format!("{path}[{i}]")), key)
-                    .with_source(&page.source.text);
+            if self.kb.cites_unknown(&key.key) {
+                let d = unknown_ref(
+                    self.kb,
+                    page.positions.span(&format!("{path}[{i}]")),
+                    &key.key,
+                )
+                .with_source(&page.source.text);
                 self.diags.push(d);
             }
         }
@@ -517,11 +529,59 @@ impl Ctx<'_> {
                     );
                     continue;
                 }
-                for (_, refs, suffix) in entry.items() {
-                    let item_path = format!("{dim_path}{}", suffix.trim_end_matches(".text"));
-                    self.refs(id, page, refs, &format!("{item_path}.refs"));
+                for it in entry.items() {
+                    let item_path = format!("{dim_path}{}", it.item);
+                    self.refs(id, page, it.refs, &format!("{item_path}.refs"));
+                    if let Some(entry_id) = it.id {
+                        self.entry_id(page, entry_id, &format!("{item_path}.id"));
+                    }
                 }
             }
+        }
+    }
+
+    /// An entry id is a slug, unique within its case (the case page shows
+    /// every stage's entries) and unlike the ids the page already uses.
+    fn entry_id(&mut self, page: &Page, entry_id: &str, path: &str) {
+        let span = page.positions.span(path);
+        let case = match &page.data {
+            PageData::Stage(s) => s.case.clone(),
+            _ => page.path.clone(),
+        };
+        let event = self
+            .kb
+            .event_ids_of(Some(&case))
+            .into_iter()
+            .any(|e| self.kb.events[e].anchor == entry_id);
+        let problem = if !is_slug(entry_id) {
+            Some(format!("invalid entry id `{entry_id}`"))
+        } else if crate::markdown::TEMPLATE_IDS.contains(&entry_id)
+            || crate::markdown::GENERATED_ID_PREFIXES
+                .iter()
+                .any(|p| entry_id.starts_with(p))
+            || event
+        {
+            Some(format!(
+                "entry id `{entry_id}` is already an id of the case page"
+            ))
+        } else if let Some(first) = self
+            .entry_ids
+            .insert((case, entry_id.to_string()), span.clone())
+        {
+            Some(format!(
+                "entry id `{entry_id}` is already used at {}:{}:{}",
+                first.file, first.line, first.col
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            self.err_at(
+                page,
+                span,
+                msg,
+                Some("give each entry of a case (and its stages) its own id: lowercase letters, digits and `-`, e.g. `w-logistics`".into()),
+            );
         }
     }
 
@@ -630,8 +690,8 @@ impl Ctx<'_> {
                 }
             }
             for key in &ev.fm.refs {
-                if self.kb.cites_unknown(key) {
-                    self.diags.push(unknown_ref(self.kb, at("refs"), key));
+                if self.kb.cites_unknown(&key.key) {
+                    self.diags.push(unknown_ref(self.kb, at("refs"), &key.key));
                 }
             }
         }

@@ -90,6 +90,36 @@ pub struct RefView {
 #[derive(Debug, Clone, Serialize)]
 pub struct CellItem {
     pub html: String,
+    /// The entry's `id`, as the item's anchor (only its first appearance on
+    /// a page keeps it; see [`keep_first_anchors`]).
+    pub anchor: Option<String>,
+}
+
+/// Leaves each entry anchor on its first item only: a page may show an
+/// entry twice (a quadrant and a matrix), and ids must stay unique.
+pub fn keep_first_anchors<'a>(items: impl IntoIterator<Item = &'a mut CellItem>) {
+    let mut seen = std::collections::HashSet::new();
+    for item in items {
+        if let Some(a) = &item.anchor
+            && !seen.insert(a.clone())
+        {
+            item.anchor = None;
+        }
+    }
+}
+
+impl MatrixView {
+    pub fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
+        self.rows
+            .iter_mut()
+            .flat_map(|r| r.cells.iter_mut().flatten())
+    }
+}
+
+impl AnalysisView {
+    pub fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
+        self.dims.iter_mut().flat_map(|d| d.items.iter_mut())
+    }
 }
 
 /// A framework applied across rows (stages, cases) and its dimensions.

@@ -7,6 +7,55 @@ use super::{PartialDate, Period, Scalar};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A citation in a `refs` list: a bibliography key, optionally followed by
+/// a locator as in an inline citation (`gu-2018, sec. 3.7`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CiteRef {
+    pub key: String,
+    pub locator: Option<String>,
+}
+
+impl CiteRef {
+    /// Splits `key, locator` at the first comma.
+    pub fn parse(s: &str) -> CiteRef {
+        match s.split_once(',') {
+            Some((k, l)) if !l.trim().is_empty() => CiteRef {
+                key: k.trim().to_string(),
+                locator: Some(l.trim().to_string()),
+            },
+            Some((k, _)) => CiteRef {
+                key: k.trim().to_string(),
+                locator: None,
+            },
+            None => CiteRef {
+                key: s.trim().to_string(),
+                locator: None,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for CiteRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.locator {
+            Some(l) => write!(f, "{}, {l}", self.key),
+            None => f.write_str(&self.key),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CiteRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|s| CiteRef::parse(&s))
+    }
+}
+
+impl Serialize for CiteRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// Keys every page kind accepts; split off before the kind's own schema.
 pub const COMMON_KEYS: &[&str] = &[
     "title",
@@ -36,7 +85,7 @@ pub struct Meta {
     pub tags: Vec<String>,
     /// Citation keys in the bibliography.
     #[serde(default)]
-    pub refs: Vec<String>,
+    pub refs: Vec<CiteRef>,
     /// Drafts are built only with `--drafts`.
     #[serde(default)]
     pub draft: bool,
@@ -131,7 +180,7 @@ pub struct Metric {
     #[serde(default)]
     pub period: Option<Scalar>,
     #[serde(default)]
-    pub refs: Vec<String>,
+    pub refs: Vec<CiteRef>,
 }
 
 /// How a framework's dimensions are laid out.
@@ -237,7 +286,7 @@ pub struct EventFm {
     #[serde(default)]
     pub entities: Vec<String>,
     #[serde(default)]
-    pub refs: Vec<String>,
+    pub refs: Vec<CiteRef>,
     /// Markdown.
     #[serde(default)]
     pub body: Option<String>,
@@ -266,22 +315,56 @@ pub enum Item {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CitedText {
+    /// Stable id: the entry's anchor on every page that shows it, and how
+    /// views match it across stages.
+    #[serde(default)]
+    pub id: Option<String>,
     pub text: String,
     #[serde(default)]
-    pub refs: Vec<String>,
+    pub refs: Vec<CiteRef>,
+}
+
+/// One item of an analysis entry, wherever it was written.
+pub struct EntryItem<'a> {
+    pub text: &'a str,
+    pub refs: &'a [CiteRef],
+    pub id: Option<&'a str>,
+    /// YAML path of the item below its dimension (`[1]`), empty for a
+    /// one-string entry.
+    pub item: String,
+    /// YAML path of its text below the dimension (`[1].text`).
+    pub text_path: String,
 }
 
 impl Entry {
-    /// The entry as `(text, refs, yaml path suffix)` items.
-    pub fn items(&self) -> Vec<(&str, &[String], String)> {
+    /// The entry's items, in order.
+    pub fn items(&self) -> Vec<EntryItem<'_>> {
         match self {
-            Entry::One(s) => vec![(s.as_str(), &[][..], String::new())],
+            Entry::One(s) => vec![EntryItem {
+                text: s,
+                refs: &[],
+                id: None,
+                item: String::new(),
+                text_path: String::new(),
+            }],
             Entry::Many(items) => items
                 .iter()
                 .enumerate()
                 .map(|(i, it)| match it {
-                    Item::Text(s) => (s.as_str(), &[][..], format!("[{i}]")),
-                    Item::Cited(c) => (c.text.as_str(), &c.refs[..], format!("[{i}].text")),
+                    Item::Text(s) => EntryItem {
+                        text: s,
+                        refs: &[],
+                        id: None,
+                        item: format!("[{i}]"),
+                        text_path: format!("[{i}]"),
+                    },
+                    Item::Cited(c) => EntryItem {
+                        text: &c.text,
+                        refs: &c.refs,
+                        id: c.id.as_deref(),
+                        item: format!("[{i}]"),
+                        text_path: format!("[{i}].text"),
+                    },
                 })
                 .collect(),
         }
@@ -415,7 +498,7 @@ pub struct Term {
     pub aliases: Vec<String>,
     pub definition: String,
     #[serde(default)]
-    pub refs: Vec<String>,
+    pub refs: Vec<CiteRef>,
 }
 
 /// A dataset: a table (`columns` + `rows`) or a `series`.
@@ -428,7 +511,7 @@ pub struct Dataset {
     #[serde(default)]
     pub unit: Option<String>,
     #[serde(default)]
-    pub refs: Vec<String>,
+    pub refs: Vec<CiteRef>,
     #[serde(default)]
     pub columns: Vec<String>,
     #[serde(default)]

@@ -182,6 +182,28 @@ pub struct Incomplete {
     pub glossary: bool,
 }
 
+/// The framework whose dimension keys `business_model` uses.
+pub const CANVAS: &str = "business-model-canvas";
+
+impl Page {
+    /// The page's analysis and canvas entries: (framework, dimension, entry).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, &Entry)> {
+        let (analyses, canvas) = match &self.data {
+            PageData::Case(c) => (Some(&c.analyses), None),
+            PageData::Stage(s) => (Some(&s.fm.analyses), s.fm.business_model.as_ref()),
+            _ => (None, None),
+        };
+        let analyses = analyses.into_iter().flat_map(|a| {
+            a.iter()
+                .flat_map(|(fw, dims)| dims.iter().map(move |(d, e)| (fw.as_str(), d.as_str(), e)))
+        });
+        let canvas = canvas
+            .into_iter()
+            .flat_map(|c| c.iter().map(|(d, e)| (CANVAS, d.as_str(), e)));
+        analyses.chain(canvas)
+    }
+}
+
 impl Kb {
     /// When a page last changed: `updated`, else a plain page's `date`,
     /// else (with `dates_from_git`) the last commit that changed its file.
@@ -215,6 +237,25 @@ impl Kb {
 
     /// Stages of a case ordered by `order`. Stage paths sit right under
     /// their case's path, so this is a range of `by_path`, not a scan.
+    /// Ids of the analysis and canvas entries page `id` shows as anchors,
+    /// with the page that gives each: a case shows its own and its stages'.
+    pub fn entry_anchors(&self, id: PageId) -> Vec<(&str, PageId)> {
+        let page = &self.pages[id];
+        let mut pages = vec![id];
+        if matches!(page.data, PageData::Case(_)) {
+            pages.extend(self.stages_of(&page.path).iter().map(|(sid, _, _)| *sid));
+        }
+        pages
+            .into_iter()
+            .flat_map(|p| self.pages[p].entries().map(move |(_, _, e)| (e, p)))
+            .flat_map(|(e, p)| {
+                e.items()
+                    .into_iter()
+                    .filter_map(move |it| it.id.map(|i| (i, p)))
+            })
+            .collect()
+    }
+
     pub fn stages_of(&self, case_path: &str) -> Vec<(PageId, &Page, &StageFm)> {
         let prefix = format!("{case_path}/");
         let mut stages: Vec<_> = self

@@ -2,7 +2,7 @@
 //! as tables, charts and downloads, images, and the errors `check` gives
 //! for each of them.
 
-use crate::harness::{TestSite, copy_fixture, manifest_dir};
+use crate::harness::{TestSite, copy_fixture, edit, manifest_dir};
 use crate::{front_matter, shipped};
 use std::path::Path;
 
@@ -345,4 +345,131 @@ fn uncited_entries_and_unused_references_are_warnings() {
         "{stderr}"
     );
     assert_eq!(run(true).status.code(), Some(1));
+}
+
+/// The minimal fixture with entry ids, a located `refs` item and links to
+/// entries.
+fn site_with_entry_ids() -> tempfile::TempDir {
+    let tmp = copy_fixture("minimal");
+    let dir = tmp.path();
+    edit(
+        dir,
+        "content/cases/acme-india/index.md",
+        "      - text: Cheap widgets.\n        refs: [doe-2020]",
+        "      - id: s-cheap\n        text: Cheap widgets.\n        refs: [\"doe-2020, p. 12\"]",
+    );
+    edit(
+        dir,
+        "content/cases/acme-india/entry.md",
+        "    weaknesses: [Slow delivery]",
+        "    weaknesses:\n      - { id: w-slow, text: Slow delivery, refs: [\"doe-2020, ch. 2\"] }",
+    );
+    edit(
+        dir,
+        "content/entities/acme.md",
+        "Makes widgets.",
+        "Makes widgets; see [[acme-india#s-cheap|its strength]] and [[acme-india/entry#w-slow]].",
+    );
+    tmp
+}
+
+#[test]
+fn entry_ids_are_anchors_on_every_page_that_shows_them_and_link_targets() {
+    let tmp = site_with_entry_ids();
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let case = site.page("cases/acme-india/");
+    // The case page shows its own entries and its stages', each once with its id.
+    for id in ["s-cheap", "w-slow"] {
+        assert_eq!(
+            case.select(&format!("#{id}")).len(),
+            1,
+            "#{id} on the case page"
+        );
+    }
+    assert!(case.text_of("#s-cheap").contains("Cheap widgets"));
+    // A `refs` item carries its locator into the citation.
+    assert!(
+        case.text_of("#s-cheap").contains("p. 12"),
+        "{}",
+        case.text_of("#s-cheap")
+    );
+    let stage = site.page("cases/acme-india/entry/");
+    assert!(
+        stage.text_of("#w-slow").contains("ch. 2"),
+        "{}",
+        stage.text_of("#w-slow")
+    );
+    let acme = site.page("entities/acme/");
+    let hrefs = acme.attrs(".prose a", "href");
+    assert!(
+        hrefs.contains(&"/cases/acme-india/#s-cheap".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&"/cases/acme-india/entry/#w-slow".to_string()),
+        "{hrefs:?}"
+    );
+}
+
+#[test]
+fn entry_ids_must_be_unique_within_a_case_and_links_must_name_one() {
+    let tmp = site_with_entry_ids();
+    let dir = tmp.path();
+    edit(
+        dir,
+        "content/cases/acme-india/entry.md",
+        "id: w-slow",
+        "id: s-cheap",
+    );
+    edit(dir, "content/entities/acme.md", "#w-slow]]", "#w-slwo]]");
+    let built = TestSite {
+        root: dir.to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .fails();
+    assert!(
+        built.stderr.contains(
+            "content/cases/acme-india/entry.md:12:15: error: entry id `s-cheap` is already used at content/cases/acme-india/index.md:12:13"
+        ),
+        "{}",
+        built.stderr
+    );
+    assert!(
+        built.stderr.contains("has no heading `#w-slwo`"),
+        "{}",
+        built.stderr
+    );
+}
+
+#[test]
+fn require_locators_warns_about_analysis_citations_without_one() {
+    let tmp = site_with_entry_ids();
+    let dir = tmp.path();
+    let config = dir.join("casebook.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}bibliography:\n  require_locators: true\n"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("check")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // `Local rivals [@doe-2020].` has no locator; the `refs` items do.
+    assert!(
+        stderr.contains(
+            "content/cases/acme-india/index.md:15:28: warning: analysis entry cites `doe-2020` without a locator"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("without a locator").count(), 1, "{stderr}");
 }
