@@ -14,6 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Cases per page of the global timeline.
 pub const TIMELINE_LANES: usize = 25;
+
+/// Cases per page of `/teaching/`.
+pub const TEACHING_CASES: usize = 25;
 /// Cases per page of the side-by-side comparison.
 pub const COMPARE_CASES: usize = 6;
 /// Cases per page of a framework's application matrix.

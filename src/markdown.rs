@@ -19,6 +19,8 @@ pub const TEMPLATE_IDS: &[&str] = &[
     "main",
     "timeline",
     "timeline-heading",
+    "teaching",
+    "teaching-heading",
     "stages-heading",
     "canvas-heading",
     "metrics-heading",

@@ -39,6 +39,8 @@ pub enum Job {
     Redirect(PageId, String),
     Timeline(usize),
     Compare(usize),
+    /// Page `n` of `/teaching/`, the teaching notes of every case.
+    Teaching(usize),
     TagIndex,
     /// A tag's slug and page number.
     Tag(String, usize),
@@ -213,6 +215,11 @@ pub fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     jobs.extend([Job::References, Job::Glossary, Job::NotFound]);
     jobs.extend((1..=aggregate::timeline_pages(prep)).map(Job::Timeline));
     jobs.extend((1..=aggregate::compare_pages(prep)).map(Job::Compare));
+    let taught = prep.taught_cases().len();
+    if taught > 0 {
+        let n = aggregate::page_count(taught, aggregate::TEACHING_CASES);
+        jobs.extend((1..=n).map(Job::Teaching));
+    }
     jobs.push(Job::TagIndex);
     for (slug, t) in prep.tags() {
         let n = aggregate::page_count(t.pages.len(), aggregate::LIST_ITEMS);
@@ -257,6 +264,9 @@ fn site_view(prep: &Prepared<'_>, search: bool) -> SiteView {
         item("Timeline", "timeline"),
         item("Compare", "compare"),
     ];
+    if !prep.taught_cases().is_empty() {
+        nav.push(item("Teaching", "teaching"));
+    }
     if !prep.kb.terms.is_empty() {
         nav.push(item("Glossary", "glossary"));
     }
@@ -337,6 +347,17 @@ fn render_job(
             }
             paged_title(&mut page, *n);
             ("compare.html", aggregate::paged_file("compare", *n), page)
+        }
+        Job::Teaching(n) => {
+            let view = teaching_view(prep, *n);
+            insert(&mut ctx, "teaching", &view);
+            let mut page = generated(prep, "teaching", "Teaching notes", "teaching");
+            page.summary = Some(
+                "Learning objectives, discussion questions with suggested answers, and a reading order for each case."
+                    .into(),
+            );
+            paged_title(&mut page, *n);
+            ("teaching.html", aggregate::paged_file("teaching", *n), page)
         }
         Job::TagIndex => taxonomy_index(prep, &mut ctx, "tags"),
         Job::ModelIndex => taxonomy_index(prep, &mut ctx, "model"),
@@ -945,6 +966,7 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
             .chain(quadrants.iter_mut().flat_map(AnalysisView::items_mut)),
     );
     let view = CaseView {
+        teaching: prep.teaching(id).cloned(),
         facts,
         model: c.model.iter().map(|m| prep.term_link(m)).collect(),
         period: c.period.map(|p| p.human()).unwrap_or_default(),
@@ -959,6 +981,25 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
         quadrants,
     };
     (view, cites)
+}
+
+/// Page `n` of `/teaching/`: the cases with teaching notes, in path order.
+fn teaching_view(prep: &Prepared<'_>, n: usize) -> TeachingPage {
+    let taught = prep.taught_cases();
+    let total = aggregate::page_count(taught.len(), aggregate::TEACHING_CASES);
+    let cases = aggregate::chunk(&taught, aggregate::TEACHING_CASES, n)
+        .iter()
+        .filter_map(|&id| {
+            prep.teaching(id).map(|notes| TaughtCase {
+                case: prep.link(id),
+                notes: notes.clone(),
+            })
+        })
+        .collect();
+    TeachingPage {
+        cases,
+        pager: aggregate::pager(&prep.base_path, "teaching", n, total),
+    }
 }
 
 fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> StageView {

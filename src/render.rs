@@ -37,6 +37,8 @@ pub struct Prepared<'kb> {
     pub graph: Graph,
     /// Shortcode calls of each page body, expanded when the page renders.
     pub shortcodes: Vec<Vec<crate::shortcodes::Call>>,
+    /// Teaching notes of the cases that have them.
+    teaching: HashMap<PageId, TeachingView>,
     /// Tags and business-model types, gathered once when first needed.
     tags: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
     models: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
@@ -56,6 +58,7 @@ type PageRender = (
     BTreeSet<String>,
     Vec<Diagnostic>,
     Vec<crate::shortcodes::Call>,
+    Option<TeachingView>,
 );
 
 /// What `prepare` computed, kept between the builds of `serve` so an edit
@@ -67,6 +70,7 @@ pub struct PrepCache {
     cells: HashMap<(PageId, String, String), Vec<CellItem>>,
     cites: Vec<BTreeSet<String>>,
     shortcodes: Vec<Vec<crate::shortcodes::Call>>,
+    teaching: HashMap<PageId, TeachingView>,
     /// Rendered event bodies, in the order of `Kb::events`.
     events: Vec<Rendered>,
     term_html: Vec<String>,
@@ -222,8 +226,17 @@ pub fn prepare<'kb>(
                 cites.extend(m.refs.iter().map(|c| c.key.clone()));
             }
         }
-        (body, cells, cites, d, calls)
+        let teaching = match &page.data {
+            PageData::Case(c) => c.teaching.as_ref().map(|t| {
+                let view = render_teaching(&md, t, page, src, &mut body.links, &mut d);
+                cites.extend(view.1);
+                view.0
+            }),
+            _ => None,
+        };
+        (body, cells, cites, d, calls, teaching)
     };
+    let mut teaching = HashMap::new();
     let (bodies, cells, mut cites, shortcodes) = match dirty {
         // Only the dirty pages render again; the rest stay where they are.
         Some(dirty) => {
@@ -237,8 +250,11 @@ pub fn prepare<'kb>(
             let mut cites = std::mem::take(&mut cached.cites);
             let mut shortcodes = std::mem::take(&mut cached.shortcodes);
             cells.retain(|(id, _, _), _| !dirty.contains(id));
-            for (id, (body, page_cells, page_cites, d, calls)) in fresh {
+            teaching = std::mem::take(&mut cached.teaching);
+            teaching.retain(|id, _| !dirty.contains(id));
+            for (id, (body, page_cells, page_cites, d, calls, notes)) in fresh {
                 diags.extend(d);
+                teaching.extend(notes.map(|n| (id, n)));
                 for ((fw, dim), items) in page_cells {
                     cells.insert((id, fw, dim), items);
                 }
@@ -254,8 +270,11 @@ pub fn prepare<'kb>(
             let mut cells = HashMap::new();
             let mut cites = Vec::with_capacity(per_page.len());
             let mut shortcodes = Vec::with_capacity(per_page.len());
-            for (id, (body, page_cells, page_cites, d, calls)) in per_page.into_iter().enumerate() {
+            for (id, (body, page_cells, page_cites, d, calls, notes)) in
+                per_page.into_iter().enumerate()
+            {
                 diags.extend(d);
+                teaching.extend(notes.map(|n| (id, n)));
                 for ((fw, dim), items) in page_cells {
                     cells.insert((id, fw, dim), items);
                 }
@@ -353,6 +372,7 @@ pub fn prepare<'kb>(
         backlinks,
         graph,
         shortcodes,
+        teaching,
         tags: Default::default(),
         models: Default::default(),
         framework_cases: Default::default(),
@@ -488,6 +508,100 @@ fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Renders a case's teaching notes: every text as Markdown mapped to its
+/// YAML position, and each question's `draws_on` resolved like a wikilink
+/// (its links join `links`, so the pages it names list the case as a
+/// backlink). Returns the view and the citation keys it shows.
+fn render_teaching(
+    md: &Renderer<'_>,
+    t: &Teaching,
+    page: &Page,
+    src: Source<'_>,
+    links: &mut Vec<(crate::links::Resolved, crate::links::LinkSite)>,
+    d: &mut Vec<Diagnostic>,
+) -> (TeachingView, Vec<String>) {
+    let mut cites = Vec::new();
+    let mut text = |path: &str, text: &str, inline: bool, d: &mut Vec<Diagnostic>| {
+        let span = page.positions.span(path);
+        let src = Source {
+            origin: Origin::Yaml(
+                span.line,
+                span.col + yaml_quote_offset(&page.source.text, span.line, span.col),
+            ),
+            ..src
+        };
+        let r = md.render(text, src, inline, &[], d);
+        links.extend(r.links);
+        cites.extend(r.cites);
+        r.html
+    };
+    let objectives = t
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(i, o)| text(&format!("teaching.objectives[{i}]"), o, true, d))
+        .collect();
+    let reading = t
+        .reading
+        .iter()
+        .enumerate()
+        .map(|(i, r)| text(&format!("teaching.reading[{i}]"), r, true, d))
+        .collect();
+    let mut questions = Vec::new();
+    for (i, q) in t.questions.iter().enumerate() {
+        let base = format!("teaching.questions[{i}]");
+        let html = text(&format!("{base}.question"), &q.question, true, d);
+        let answer = q
+            .answer
+            .as_ref()
+            .map(|a| text(&format!("{base}.answer"), a, false, d));
+        questions.push(QuestionView {
+            html,
+            answer,
+            draws_on: Vec::new(),
+        });
+    }
+    for (i, q) in t.questions.iter().enumerate() {
+        for (j, target) in q.draws_on.iter().enumerate() {
+            let span = page
+                .positions
+                .span(&format!("teaching.questions[{i}].draws_on[{j}]"));
+            match md.resolver.wikilink(target) {
+                Ok(r) => {
+                    questions[i].draws_on.push(Link {
+                        title: md.resolver.title(&r),
+                        url: md.resolver.url(&r),
+                        summary: md.resolver.summary(&r),
+                    });
+                    let site = crate::links::LinkSite {
+                        file: page.source.file.clone(),
+                        line: span.line,
+                        col: span.col,
+                        context: "teaching notes".into(),
+                    };
+                    links.push((r, site));
+                }
+                Err(e) => {
+                    let mut diag =
+                        Diagnostic::error(span, e.message).with_source(&page.source.text);
+                    if let Some(h) = e.help {
+                        diag = diag.with_help(h);
+                    }
+                    d.push(diag);
+                }
+            }
+        }
+    }
+    (
+        TeachingView {
+            objectives,
+            questions,
+            reading,
+        },
+        cites,
+    )
+}
+
 /// Column shift when a YAML scalar is quoted (the text starts after the quote).
 fn yaml_quote_offset(text: &str, line: usize, col: usize) -> usize {
     let first = text
@@ -580,12 +694,25 @@ pub fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite)> {
 
 impl Prepared<'_> {
     /// Gives back the rendered Markdown for the next build to reuse.
+    /// The teaching notes of case `id`, if it has any.
+    pub fn teaching(&self, id: PageId) -> Option<&TeachingView> {
+        self.teaching.get(&id)
+    }
+
+    /// Cases with teaching notes, in path order.
+    pub fn taught_cases(&self) -> Vec<PageId> {
+        let mut ids: Vec<PageId> = self.teaching.keys().copied().collect();
+        ids.sort_by(|a, b| self.kb.pages[*a].path.cmp(&self.kb.pages[*b].path));
+        ids
+    }
+
     pub fn into_cache(self) -> PrepCache {
         PrepCache {
             bodies: self.bodies,
             cells: self.cells,
             cites: self.cites,
             shortcodes: self.shortcodes,
+            teaching: self.teaching,
             events: self.events,
             term_html: self.term_html,
             page_citer: Some(self.page_citer),

@@ -31,6 +31,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "glossary.html",
     "404.html",
     "timeline.html",
+    "teaching.html",
     "compare.html",
     "comparison.html",
     "search.html",

@@ -16,6 +16,8 @@ const LIST_PAGES: &[&str] = &["cases", "frameworks", "entities", "comparisons"];
 /// URLs the generator owns; a content page may not map onto them.
 pub const RESERVED: &[&str] = &[
     "timeline",
+    "teaching",
+    "map",
     "compare",
     "glossary",
     "references",

@@ -122,6 +122,38 @@ impl AnalysisView {
     }
 }
 
+/// A case's teaching notes, rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeachingView {
+    /// **HTML** (inline).
+    pub objectives: Vec<String>,
+    pub questions: Vec<QuestionView>,
+    /// **HTML** (inline).
+    pub reading: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionView {
+    /// **HTML** (inline).
+    pub html: String,
+    pub draws_on: Vec<Link>,
+    /// **HTML**, or null.
+    pub answer: Option<String>,
+}
+
+/// `/teaching/`: every case's notes.
+#[derive(Debug, Serialize)]
+pub struct TeachingPage {
+    pub cases: Vec<TaughtCase>,
+    pub pager: crate::aggregate::Pager,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaughtCase {
+    pub case: Link,
+    pub notes: TeachingView,
+}
+
 /// A framework applied across rows (stages, cases) and its dimensions.
 #[derive(Debug, Serialize)]
 pub struct MatrixView {
@@ -203,6 +235,7 @@ pub struct Fact {
 
 #[derive(Debug, Serialize)]
 pub struct CaseView {
+    pub teaching: Option<TeachingView>,
     pub facts: Vec<Fact>,
     pub model: Vec<Link>,
     pub period: String,

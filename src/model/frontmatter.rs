@@ -143,6 +143,39 @@ pub struct CaseFm {
     /// Events, when not in `events.yaml` beside the case.
     #[serde(default)]
     pub events: Option<Vec<EventFm>>,
+    /// Notes for teaching the case: objectives, questions, reading order.
+    #[serde(default)]
+    pub teaching: Option<Teaching>,
+}
+
+/// Teaching notes of a case (the knowledge base's own text).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Teaching {
+    /// What a student should be able to do after the case (inline Markdown).
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// Suggested reading order (inline Markdown, usually a link and a note).
+    #[serde(default)]
+    pub reading: Vec<String>,
+}
+
+/// A discussion question.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The question (inline Markdown).
+    pub question: String,
+    /// What it draws on, as link targets: stages, frameworks, events or
+    /// analysis entries (`aliexpress-russia/entry`, `swot`,
+    /// `aliexpress-russia#w-slow-delivery`).
+    #[serde(default)]
+    pub draws_on: Vec<String>,
+    /// A suggested answer (Markdown), hidden until the reader opens it.
+    #[serde(default)]
+    pub answer: Option<String>,
 }
 
 /// A period of a case.

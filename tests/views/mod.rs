@@ -765,3 +765,109 @@ fn a_page_revision_date_does_not_move_present_on_timelines() {
     };
     assert_eq!(timeline(None), timeline(Some("2040-01-01")));
 }
+
+/// The minimal fixture with teaching notes on its case.
+fn taught_site(draws_on: &str) -> tempfile::TempDir {
+    let tmp = copy_fixture("minimal");
+    edit(
+        tmp.path(),
+        "content/cases/acme-india/index.md",
+        "refs: [doe-2020]\nanalyses:",
+        &format!(
+            "refs: [doe-2020]\nteaching:\n  objectives:\n    - Explain why [[acme]] entered India through a website.\n  questions:\n    - question: Why did delivery limit growth?\n      draws_on: [{draws_on}]\n      answer: |\n        Because warehouses came late [@doe-2020, p. 3].\n  reading:\n    - \"[[acme-india/entry]] first.\"\nanalyses:"
+        ),
+    );
+    tmp
+}
+
+#[test]
+fn teaching_notes_show_on_the_case_page_and_on_teaching() {
+    let tmp = taught_site("acme-india/entry, swot, \"acme-india#launch\"");
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let case = site.page("cases/acme-india/");
+    let notes = case.text_of("section#teaching");
+    for text in [
+        "Learning objectives",
+        "Explain why Acme entered India through a website.",
+        "Why did delivery limit growth?",
+        "Suggested reading order",
+        "Entry first.",
+    ] {
+        assert!(notes.contains(text), "`{text}` in {notes}");
+    }
+    let draws = case.attrs("section#teaching .draws-on a", "href");
+    assert_eq!(
+        draws,
+        vec![
+            "/cases/acme-india/entry/".to_string(),
+            "/frameworks/swot/".to_string(),
+            "/cases/acme-india/#launch".to_string()
+        ]
+    );
+    // The suggested answer is folded away until the reader opens it.
+    let answer = case.select("section#teaching details.answer");
+    assert_eq!(answer.len(), 1);
+    assert!(answer[0].value().attr("open").is_none());
+    assert!(
+        answer[0]
+            .text()
+            .collect::<String>()
+            .contains("warehouses came late")
+    );
+    // Every case's notes on /teaching/, which the header links.
+    let page = site.page("teaching/");
+    assert!(
+        page.text_of("main")
+            .contains("Why did delivery limit growth?")
+    );
+    assert!(
+        page.attrs("body > header nav a", "href")
+            .contains(&"/teaching/".to_string())
+    );
+    // What a question draws on is a link of the case, in graph.json too.
+    let graph: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.out.join("graph.json")).unwrap()).unwrap();
+    let taught: Vec<&str> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["context"] == "teaching notes")
+        .filter_map(|e| e["target"].as_str())
+        .collect();
+    assert!(taught.contains(&"page:frameworks/swot"), "{taught:?}");
+}
+
+#[test]
+fn a_question_drawing_on_nothing_is_an_error_at_its_position() {
+    let tmp = taught_site("acme-india/entri");
+    let built = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .fails();
+    assert!(
+        built.stderr.contains(
+            "content/cases/acme-india/index.md:14:18: error: link to nothing: `acme-india/entri`"
+        ),
+        "{}",
+        built.stderr
+    );
+}
+
+#[test]
+fn sites_without_teaching_notes_have_no_teaching_page() {
+    let site = TestSite::fixture("minimal").build().ok();
+    assert!(!site.out.join("teaching").exists());
+    assert!(
+        !site
+            .page("")
+            .attrs("body > header nav a", "href")
+            .contains(&"/teaching/".to_string())
+    );
+}
