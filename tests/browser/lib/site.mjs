@@ -24,10 +24,14 @@ export const PAGES = [
   { name: 'timeline', path: '/timeline/' },
   { name: 'compare', path: '/compare/' },
   { name: 'search', path: '/search/' },
+  { name: 'teaching', path: '/teaching/' },
 ];
 
 // Viewport widths of the layout checks and screenshots (a phone, a laptop).
 export const WIDTHS = [375, 1280];
+
+// A case page with teaching notes (the handout check).
+export const TEACHING_CASE = '/cases/aliexpress-russia/';
 
 // The case whose timeline gets the keyboard check.
 export const TIMELINE_CASE = '/cases/aliexpress-russia/';
