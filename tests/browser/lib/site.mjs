@@ -25,6 +25,9 @@ export const PAGES = [
   { name: 'compare', path: '/compare/' },
   { name: 'search', path: '/search/' },
   { name: 'teaching', path: '/teaching/' },
+  // Content pages with wide tables and charts.
+  { name: 'recommendations', path: '/recommendations/' },
+  { name: 'source-tensions', path: '/market/source-tensions/' },
 ];
 
 // Viewport widths of the layout checks and screenshots (a phone, a laptop).
