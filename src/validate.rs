@@ -40,8 +40,7 @@ struct Ctx<'a> {
     resolver: &'a Resolver<'a>,
     diags: Vec<Diagnostic>,
     graph: Graph,
-    /// Entry ids seen so far per case (a case page shows its stages'
-    /// entries too), with where each was given.
+    /// Entry ids seen so far per page, with where each was given.
     entry_ids: std::collections::HashMap<(String, String), Span>,
 }
 
@@ -542,8 +541,10 @@ impl Ctx<'_> {
         }
     }
 
-    /// An entry id is a slug, unique within its case (the case page shows
-    /// every stage's entries) and unlike the ids the page already uses.
+    /// An entry id is a slug, unique within its page and unlike the ids of
+    /// the case page (event anchors, the theme's ids). The same id in two
+    /// stages marks one element continuing from stage to stage; the case
+    /// page, which shows every stage, anchors its first appearance.
     fn entry_id(&mut self, page: &Page, entry_id: &str, path: &str) {
         let span = page.positions.span(path);
         let case = match &page.data {
@@ -568,7 +569,7 @@ impl Ctx<'_> {
             ))
         } else if let Some(first) = self
             .entry_ids
-            .insert((case, entry_id.to_string()), span.clone())
+            .insert((page.path.clone(), entry_id.to_string()), span.clone())
         {
             Some(format!(
                 "entry id `{entry_id}` is already used at {}:{}:{}",
@@ -582,7 +583,7 @@ impl Ctx<'_> {
                 page,
                 span,
                 msg,
-                Some("give each entry of a case (and its stages) its own id: lowercase letters, digits and `-`, e.g. `w-logistics`".into()),
+                Some("give each entry of a page its own id: lowercase letters, digits and `-`, e.g. `w-logistics`".into()),
             );
         }
     }

@@ -417,14 +417,14 @@ fn entry_ids_are_anchors_on_every_page_that_shows_them_and_link_targets() {
 }
 
 #[test]
-fn entry_ids_must_be_unique_within_a_case_and_links_must_name_one() {
+fn entry_ids_must_be_unique_within_their_page_and_links_must_name_one() {
     let tmp = site_with_entry_ids();
     let dir = tmp.path();
     edit(
         dir,
         "content/cases/acme-india/entry.md",
-        "id: w-slow",
-        "id: s-cheap",
+        "refs: [\"doe-2020, ch. 2\"] }",
+        "refs: [\"doe-2020, ch. 2\"] }\n      - { id: w-slow, text: Few shops }",
     );
     edit(dir, "content/entities/acme.md", "#w-slow]]", "#w-slwo]]");
     let built = TestSite {
@@ -435,7 +435,7 @@ fn entry_ids_must_be_unique_within_a_case_and_links_must_name_one() {
     .fails();
     assert!(
         built.stderr.contains(
-            "content/cases/acme-india/entry.md:12:15: error: entry id `s-cheap` is already used at content/cases/acme-india/index.md:12:13"
+            "content/cases/acme-india/entry.md:13:15: error: entry id `w-slow` is already used at content/cases/acme-india/entry.md:12:15"
         ),
         "{}",
         built.stderr
@@ -472,4 +472,31 @@ fn require_locators_warns_about_analysis_citations_without_one() {
         "{stderr}"
     );
     assert_eq!(stderr.matches("without a locator").count(), 1, "{stderr}");
+}
+
+#[test]
+fn an_entry_continuing_across_stages_keeps_its_id_and_the_case_page_anchors_it_once() {
+    let tmp = site_with_entry_ids();
+    let dir = tmp.path();
+    edit(
+        dir,
+        "content/cases/acme-india/growth.md",
+        "  value_proposition: \"Fast widgets [@doe-2020, p. 9].\"",
+        "  value_proposition:\n    - { id: vp-cheap, text: \"Fast widgets [@doe-2020, p. 9].\" }",
+    );
+    edit(
+        dir,
+        "content/cases/acme-india/entry.md",
+        "  value_proposition: Cheap widgets for everyone.",
+        "  value_proposition:\n    - { id: vp-cheap, text: Cheap widgets for everyone. }",
+    );
+    let site = TestSite {
+        root: dir.to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    assert_eq!(site.page("cases/acme-india/").select("#vp-cheap").len(), 1);
+    assert_eq!(site.page("cases/acme-india/entry/").select("#vp-cheap").len(), 1);
+    assert_eq!(site.page("cases/acme-india/growth/").select("#vp-cheap").len(), 1);
 }
