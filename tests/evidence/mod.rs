@@ -497,6 +497,16 @@ fn an_entry_continuing_across_stages_keeps_its_id_and_the_case_page_anchors_it_o
     .build()
     .ok();
     assert_eq!(site.page("cases/acme-india/").select("#vp-cheap").len(), 1);
-    assert_eq!(site.page("cases/acme-india/entry/").select("#vp-cheap").len(), 1);
-    assert_eq!(site.page("cases/acme-india/growth/").select("#vp-cheap").len(), 1);
+    assert_eq!(
+        site.page("cases/acme-india/entry/")
+            .select("#vp-cheap")
+            .len(),
+        1
+    );
+    assert_eq!(
+        site.page("cases/acme-india/growth/")
+            .select("#vp-cheap")
+            .len(),
+        1
+    );
 }
