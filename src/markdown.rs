@@ -281,7 +281,11 @@ impl Renderer<'_> {
                         continue;
                     }
                     let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
-                    if is_wiki && let Some(frag) = dest_url.strip_prefix('#') {
+                    // Inside a table the label's `|` is written `\|`; the
+                    // backslash is not part of the target.
+                    if is_wiki
+                        && let Some(frag) = dest_url.trim_end_matches('\\').strip_prefix('#')
+                    {
                         local_fragments.push((frag.to_string(), span));
                         events.push(Event::InlineHtml(
                             open_link(&format!("#{frag}"), None, None, false).into(),

@@ -569,7 +569,7 @@ fn same_page_fragments_mail_links_and_table_wikilinks_work() {
         tmp.path(),
         "content/entities/acme.md",
         "Makes widgets.",
-        "Makes widgets.\n\n## Plants\n\nSee [[#plants]] or write <sales@acme.example>.\n\n| who | link |\n| --- | --- |\n| maker | [[india\\|the market]] |\n",
+        "Makes widgets.\n\n## Plants\n\nSee [[#plants]] or write <sales@acme.example>.\n\n| who | link |\n| --- | --- |\n| maker | [[india\\|the market]] |\n| site | [[#plants\\|its plants]] |\n",
     );
     let site = TestSite {
         root: tmp.path().to_path_buf(),
@@ -589,6 +589,12 @@ fn same_page_fragments_mail_links_and_table_wikilinks_work() {
             .iter()
             .any(|a| a.value().attr("href") == Some("/entities/india/")
                 && a.text().collect::<String>() == "the market")
+    );
+    assert!(
+        page.select("td a")
+            .iter()
+            .any(|a| a.value().attr("href") == Some("#plants")
+                && a.text().collect::<String>() == "its plants")
     );
 }
 
