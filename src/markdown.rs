@@ -283,8 +283,7 @@ impl Renderer<'_> {
                     let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
                     // Inside a table the label's `|` is written `\|`; the
                     // backslash is not part of the target.
-                    if is_wiki
-                        && let Some(frag) = dest_url.trim_end_matches('\\').strip_prefix('#')
+                    if is_wiki && let Some(frag) = dest_url.trim_end_matches('\\').strip_prefix('#')
                     {
                         local_fragments.push((frag.to_string(), span));
                         events.push(Event::InlineHtml(

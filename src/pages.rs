@@ -352,6 +352,13 @@ fn render_job(
             let view = teaching_view(prep, *n);
             insert(&mut ctx, "teaching", &view);
             let mut page = generated(prep, "teaching", "Teaching notes", "teaching");
+            page.references = prep.references(
+                &view
+                    .cases
+                    .iter()
+                    .flat_map(|c| c.notes.cites.iter().cloned())
+                    .collect(),
+            );
             page.summary = Some(
                 "Learning objectives, discussion questions with suggested answers, and a reading order for each case."
                     .into(),

@@ -229,8 +229,8 @@ pub fn prepare<'kb>(
         let teaching = match &page.data {
             PageData::Case(c) => c.teaching.as_ref().map(|t| {
                 let view = render_teaching(&md, t, page, src, &mut body.links, &mut d);
-                cites.extend(view.1);
-                view.0
+                cites.extend(view.cites.iter().cloned());
+                view
             }),
             _ => None,
         };
@@ -511,7 +511,7 @@ fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
 /// Renders a case's teaching notes: every text as Markdown mapped to its
 /// YAML position, and each question's `draws_on` resolved like a wikilink
 /// (its links join `links`, so the pages it names list the case as a
-/// backlink). Returns the view and the citation keys it shows.
+/// backlink).
 fn render_teaching(
     md: &Renderer<'_>,
     t: &Teaching,
@@ -519,7 +519,7 @@ fn render_teaching(
     src: Source<'_>,
     links: &mut Vec<(crate::links::Resolved, crate::links::LinkSite)>,
     d: &mut Vec<Diagnostic>,
-) -> (TeachingView, Vec<String>) {
+) -> TeachingView {
     let mut cites = Vec::new();
     let mut text = |path: &str, text: &str, inline: bool, d: &mut Vec<Diagnostic>| {
         let span = page.positions.span(path);
@@ -592,14 +592,12 @@ fn render_teaching(
             }
         }
     }
-    (
-        TeachingView {
-            objectives,
-            questions,
-            reading,
-        },
+    TeachingView {
+        objectives,
+        questions,
+        reading,
         cites,
-    )
+    }
 }
 
 /// Column shift when a YAML scalar is quoted (the text starts after the quote).

@@ -130,6 +130,10 @@ pub struct TeachingView {
     pub questions: Vec<QuestionView>,
     /// **HTML** (inline).
     pub reading: Vec<String>,
+    /// Citation keys the notes show, for the reference list of a page
+    /// that shows them.
+    #[serde(skip)]
+    pub cites: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
