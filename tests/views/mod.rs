@@ -821,6 +821,8 @@ fn teaching_notes_show_on_the_case_page_and_on_teaching() {
     );
     // Every case's notes on /teaching/, which the header links.
     let page = site.page("teaching/");
+    // Its citations link to its own reference list.
+    assert_eq!(page.select("section.references #ref-doe-2020").len(), 1);
     assert!(
         page.text_of("main")
             .contains("Why did delivery limit growth?")
