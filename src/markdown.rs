@@ -187,6 +187,26 @@ impl Renderer<'_> {
                 visible.see(&event, &mut out.links);
             }
             match event {
+                // A table scrolls in its own box, which keyboard users can
+                // focus, instead of pushing the page sideways.
+                Event::Start(Tag::Table(align)) => {
+                    let label = out
+                        .headings
+                        .last()
+                        .map_or_else(|| "Table".to_string(), |h| format!("Table: {}", h.text));
+                    events.push(Event::Html(
+                        format!(
+                            "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
+                            html_escape(&label)
+                        )
+                        .into(),
+                    ));
+                    events.push(Event::Start(Tag::Table(align)));
+                }
+                Event::End(TagEnd::Table) => {
+                    events.push(Event::End(TagEnd::Table));
+                    events.push(Event::Html("</div>".into()));
+                }
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
                         CodeBlockKind::Fenced(l) => l.to_string(),
@@ -536,6 +556,37 @@ fn open_link(
     s
 }
 
+/// Keeps the preview [`open_link`] writes (the target's title and summary)
+/// on the first link to each target of a page only: a page linking one
+/// target many times would otherwise carry its summary every time.
+/// preview.js finds a repeated link's preview on the first one.
+pub fn dedupe_previews(html: String) -> String {
+    const OPEN: &str = "<a href=\"";
+    const PREVIEW: [&str; 2] = [" data-preview-title=\"", " title=\""];
+    let mut seen = HashSet::new();
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find(OPEN) {
+        // Attribute values are escaped, so the tag ends at the next `>`.
+        let Some(len) = rest[i..].find('>') else {
+            break;
+        };
+        let tag = &rest[i..i + len];
+        out.push_str(&rest[..i]);
+        let href = tag[OPEN.len()..].split('"').next().unwrap_or("");
+        let preview_at = PREVIEW.iter().filter_map(|p| tag.find(p)).min();
+        match preview_at {
+            Some(at) if tag.contains(" class=\"internal\"") && !seen.insert(href.to_string()) => {
+                out.push_str(&tag[..at]);
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn unsafe_link(span: Span, msg: String, text: &str) -> Diagnostic {
     Diagnostic::error(span, msg)
         .with_source(text)
@@ -758,6 +809,20 @@ mod tests {
         ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn only_the_first_link_to_a_target_keeps_its_preview() {
+        let a = open_link("/x/", Some("About x"), Some("X"), true);
+        let b = open_link("/y/", Some("About y"), None, true);
+        let html =
+            format!("{a}one</a> {b}two</a> {a}three</a> <a href=\"/x/\" title=\"t\">ext</a>");
+        assert_eq!(
+            dedupe_previews(html),
+            "<a href=\"/x/\" class=\"internal\" data-preview-title=\"X\" title=\"About x\">one</a> \
+             <a href=\"/y/\" class=\"internal\" title=\"About y\">two</a> \
+             <a href=\"/x/\" class=\"internal\">three</a> <a href=\"/x/\" title=\"t\">ext</a>"
+        );
     }
 
     #[test]

@@ -410,7 +410,7 @@ fn render_job(
     Ok((
         Output {
             path,
-            bytes: html.into_bytes(),
+            bytes: crate::markdown::dedupe_previews(html).into_bytes(),
         },
         entry,
     ))

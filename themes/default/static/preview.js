@@ -42,6 +42,16 @@
       });
       return { title: "Reference", summary: copy.textContent.trim() };
     }
+    // A page carries each target's preview once, on its first link.
+    if (!a.hasAttribute("title") && !a.hasAttribute("data-preview-summary")) {
+      var first = Array.prototype.find.call(document.querySelectorAll("main a.internal"), function (o) {
+        return o !== a && o.getAttribute("href") === href && (o.hasAttribute("title") || o.hasAttribute("data-preview-summary"));
+      });
+      if (first) {
+        a.setAttribute("data-preview-summary", first.getAttribute("data-preview-summary") || first.getAttribute("title"));
+        if (first.hasAttribute("data-preview-title")) a.setAttribute("data-preview-title", first.getAttribute("data-preview-title"));
+      }
+    }
     // The summary moves from title to data-preview-summary, so the
     // browser's own tooltip does not show it a second time.
     if (a.hasAttribute("title")) {
