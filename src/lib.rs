@@ -7,6 +7,7 @@ pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod evolution;
 pub mod feeds;
 pub mod fs;
 pub mod highlight;

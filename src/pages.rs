@@ -41,6 +41,8 @@ pub enum Job {
     Compare(usize),
     /// Page `n` of `/teaching/`, the teaching notes of every case.
     Teaching(usize),
+    /// `/cases/<case>/evolution/`: how the case's business model changed.
+    Evolution(PageId),
     TagIndex,
     /// A tag's slug and page number.
     Tag(String, usize),
@@ -215,6 +217,11 @@ pub fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     jobs.extend([Job::References, Job::Glossary, Job::NotFound]);
     jobs.extend((1..=aggregate::timeline_pages(prep)).map(Job::Timeline));
     jobs.extend((1..=aggregate::compare_pages(prep)).map(Job::Compare));
+    jobs.extend(
+        kb.pages_of(Kind::Case)
+            .filter(|(id, _)| crate::evolution::has_evolution(prep, *id))
+            .map(|(id, _)| Job::Evolution(id)),
+    );
     let taught = prep.taught_cases().len();
     if taught > 0 {
         let n = aggregate::page_count(taught, aggregate::TEACHING_CASES);
@@ -347,6 +354,38 @@ fn render_job(
             }
             paged_title(&mut page, *n);
             ("compare.html", aggregate::paged_file("compare", *n), page)
+        }
+        Job::Evolution(id) => {
+            let view = crate::evolution::view(prep, *id);
+            insert(&mut ctx, "evolution", &view);
+            let case = &prep.kb.pages[*id];
+            let path = format!("{}/evolution", case.path);
+            let mut page = generated(
+                prep,
+                "evolution",
+                &format!("How the business model of {} changed", case.meta.title),
+                &path,
+            );
+            page.summary = Some(format!(
+                "Stage by stage, what {} added to its business model, kept, changed and dropped.",
+                case.meta.title
+            ));
+            page.breadcrumbs = vec![
+                Link {
+                    title: "Cases".into(),
+                    url: page_url(&prep.base_path, "cases"),
+                    summary: None,
+                },
+                prep.link(*id),
+            ];
+            let stages = prep.kb.stages_of(&case.path);
+            page.references = prep.references(
+                &stages
+                    .iter()
+                    .flat_map(|(s, _, _)| prep.cites[*s].iter().cloned())
+                    .collect(),
+            );
+            ("evolution.html", format!("{path}/index.html"), page)
         }
         Job::Teaching(n) => {
             let view = teaching_view(prep, *n);
@@ -793,6 +832,30 @@ fn expand_shortcodes(
                 ctx.insert("timeline", &case_timeline(prep, cid, &prep.url(cid)));
                 insert(&mut ctx, "case", &prep.link(cid));
             }
+            "evolution" => {
+                let stage = |k: &str| {
+                    kb.by_path
+                        .get(format!("cases/{}", arg(k)).as_str())
+                        .copied()
+                };
+                let (Some(from), Some(to)) = (stage("from"), stage("to")) else {
+                    continue;
+                };
+                let fw = call
+                    .args
+                    .get("framework")
+                    .and_then(|a| a.as_str())
+                    .unwrap_or(crate::model::CANVAS);
+                cites.extend(prep.cites[from].iter().cloned());
+                cites.extend(prep.cites[to].iter().cloned());
+                insert(
+                    &mut ctx,
+                    "evolution",
+                    &crate::evolution::framework_evolution(prep, fw, &[from, to]),
+                );
+                insert(&mut ctx, "from", &prep.link(from));
+                insert(&mut ctx, "to", &prep.link(to));
+            }
             "matrix" => {
                 let Some(&fid) = kb
                     .by_path
@@ -973,6 +1036,8 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
             .chain(quadrants.iter_mut().flat_map(AnalysisView::items_mut)),
     );
     let view = CaseView {
+        evolution_url: crate::evolution::has_evolution(prep, id)
+            .then(|| page_url(&prep.base_path, &format!("{}/evolution", page.path))),
         teaching: prep.teaching(id).cloned(),
         facts,
         model: c.model.iter().map(|m| prep.term_link(m)).collect(),
@@ -1027,6 +1092,10 @@ fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> StageView {
     keep_first_anchors(analyses.iter_mut().flat_map(AnalysisView::items_mut));
     let slug = kb.pages[id].slug.as_str();
     StageView {
+        evolution_url: kb.by_path.get(s.case.as_str()).and_then(|&c| {
+            crate::evolution::has_evolution(prep, c)
+                .then(|| page_url(&prep.base_path, &format!("{}/evolution", s.case)))
+        }),
         case: kb
             .by_path
             .get(s.case.as_str())

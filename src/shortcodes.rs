@@ -168,6 +168,7 @@ pub const BUILTIN: &[(&str, &[&str], &[&str])] = &[
     ("chart", &["data"], &["kind", "column"]),
     ("timeline", &["case"], &[]),
     ("matrix", &["framework"], &["case"]),
+    ("evolution", &["from", "to"], &["framework"]),
 ];
 
 /// Checks a call against the built-in shortcodes, the theme's own and the
@@ -220,6 +221,21 @@ pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), (S
             exists("dataset", arg("data"), known)?;
         }
         "timeline" => exists("case", arg("case"), case_slugs(kb))?,
+        "evolution" => {
+            let stages: Vec<&str> = kb
+                .pages_of(crate::model::Kind::Stage)
+                .map(|(_, p)| p.path.strip_prefix("cases/").unwrap_or(&p.path))
+                .collect();
+            exists("stage", arg("from"), stages.clone())?;
+            exists("stage", arg("to"), stages)?;
+            if call.args.contains_key("framework") {
+                let fws: Vec<&str> = kb
+                    .pages_of(crate::model::Kind::Framework)
+                    .map(|(_, p)| p.slug.as_str())
+                    .collect();
+                exists("framework", arg("framework"), fws)?;
+            }
+        }
         "matrix" => {
             let fws: Vec<&str> = kb
                 .pages_of(crate::model::Kind::Framework)

@@ -32,6 +32,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "404.html",
     "timeline.html",
     "teaching.html",
+    "evolution.html",
     "compare.html",
     "comparison.html",
     "search.html",
@@ -39,6 +40,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "shortcodes/chart.html",
     "shortcodes/timeline.html",
     "shortcodes/matrix.html",
+    "shortcodes/evolution.html",
 );
 
 /// The default theme's static files.

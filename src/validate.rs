@@ -591,6 +591,15 @@ impl Ctx<'_> {
     fn stage_orders(&mut self) {
         let mut seen: BTreeMap<(&str, u32), &str> = BTreeMap::new();
         for page in &self.kb.pages {
+            if matches!(page.data, PageData::Stage(_)) && page.slug == "evolution" {
+                self.err(
+                    page,
+                    "",
+                    "`evolution` is reserved inside a case folder: it is the case's evolution page"
+                        .into(),
+                    Some("rename the stage file".into()),
+                );
+            }
             if let PageData::Stage(s) = &page.data
                 && let Some(short) = &s.fm.short_title
             {

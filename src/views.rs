@@ -240,6 +240,8 @@ pub struct Fact {
 #[derive(Debug, Serialize)]
 pub struct CaseView {
     pub teaching: Option<TeachingView>,
+    /// `/cases/<case>/evolution/`, when the case has two or more stages.
+    pub evolution_url: Option<String>,
     pub facts: Vec<Fact>,
     pub model: Vec<Link>,
     pub period: String,
@@ -264,6 +266,8 @@ pub struct MetricView {
 #[derive(Debug, Serialize)]
 pub struct StageView {
     pub case: Link,
+    /// The case's evolution page, when it has one.
+    pub evolution_url: Option<String>,
     pub order: u32,
     pub period: String,
     pub analyses: Vec<AnalysisView>,

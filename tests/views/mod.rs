@@ -873,3 +873,132 @@ fn sites_without_teaching_notes_have_no_teaching_page() {
             .contains(&"/teaching/".to_string())
     );
 }
+
+/// The minimal fixture whose two stages cover every kind of change: by id
+/// (kept, changed) and by words (kept despite other citations, added,
+/// dropped).
+fn evolving_site() -> tempfile::TempDir {
+    let tmp = copy_fixture("minimal");
+    let root = tmp.path();
+    edit(
+        root,
+        "content/frameworks/business-model-canvas.md",
+        "  - { key: channels, label: Channels }",
+        "  - { key: channels, label: Channels }\n  - { key: key_partners, label: Key partners }",
+    );
+    edit(
+        root,
+        "content/cases/acme-india/entry.md",
+        "business_model:\n  value_proposition: Cheap widgets for everyone.\n  channels: [Website, Street markets]",
+        "business_model:\n  value_proposition:\n    - { id: vp-price, text: Cheap widgets for everyone. }\n  channels:\n    - \"Website [@doe-2020, p. 2]\"\n    - Street markets\n  key_partners:\n    - { id: kp-post, text: The national post }",
+    );
+    edit(
+        root,
+        "content/cases/acme-india/growth.md",
+        "business_model:\n  value_proposition: \"Fast widgets [@doe-2020, p. 9].\"",
+        "business_model:\n  value_proposition:\n    - { id: vp-price, text: \"Fast widgets [@doe-2020, p. 9].\" }\n  channels:\n    - \"Website [@doe-2020, p. 7]\"\n    - Own warehouses\n  key_partners:\n    - { id: kp-post, text: The national post }",
+    );
+    tmp
+}
+
+#[test]
+fn the_evolution_view_shows_what_each_stage_added_kept_changed_and_dropped() {
+    let tmp = evolving_site();
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let page = site.page("cases/acme-india/evolution/");
+    let row = |block: &str| {
+        page.select("table.evolution tbody tr")
+            .into_iter()
+            .find(|r| {
+                r.select(&scraper::Selector::parse("th").unwrap())
+                    .next()
+                    .unwrap()
+                    .text()
+                    .collect::<String>()
+                    == block
+            })
+            .map(|r| {
+                r.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_else(|| panic!("no row {block}"))
+    };
+    // Same id, new words: changed, with both texts.
+    let vp = row("Value proposition");
+    assert!(
+        vp.contains("Changed Before: Cheap widgets for everyone. Now: Fast widgets"),
+        "{vp}"
+    );
+    // Same words, other citations: kept; new words: added; gone: dropped.
+    let channels = row("Channels");
+    assert!(channels.contains("Added Own warehouses"), "{channels}");
+    assert!(channels.contains("Kept Website"), "{channels}");
+    assert!(channels.contains("Dropped Street markets"), "{channels}");
+    // Same id, same words: kept.
+    assert!(row("Key partners").contains("Kept The national post"));
+    // Entries keep their citations.
+    assert!(vp.contains("Doe, 2020, p. 9"), "{vp}");
+    // The counts at a glance, as text.
+    let counts = page.text_of("table.evolution-counts");
+    assert!(counts.contains("+1 ~0 =1 −1"), "channels: {counts}");
+    // Linked from the case and its stages.
+    let link = "/cases/acme-india/evolution/".to_string();
+    assert!(
+        site.page("cases/acme-india/")
+            .attrs(".evolution-link a", "href")
+            .contains(&link)
+    );
+    assert!(
+        site.page("cases/acme-india/entry/")
+            .attrs(".evolution-link a", "href")
+            .contains(&link)
+    );
+}
+
+#[test]
+fn a_comparison_shows_two_stages_of_any_cases_through_a_shortcode() {
+    let tmp = evolving_site();
+    write(
+        tmp.path(),
+        "content/stage-to-stage.md",
+        "---\ntitle: Stage to stage\n---\nHow growth differs from entry:\n\n{{ evolution(from=\"acme-india/entry\", to=\"acme-india/growth\") }}\n",
+    );
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let figure = site
+        .page("stage-to-stage/")
+        .text_of("figure.evolution-figure");
+    assert!(figure.contains("Dropped Street markets"), "{figure}");
+    assert!(figure.contains("From Entry to Growth"), "{figure}");
+    write(
+        tmp.path(),
+        "content/stage-to-stage.md",
+        "---\ntitle: Stage to stage\n---\n{{ evolution(from=\"acme-india/entri\", to=\"acme-india/growth\") }}\n",
+    );
+    let built = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .fails();
+    assert!(
+        built
+            .stderr
+            .contains("content/stage-to-stage.md:4:1: error: unknown stage `acme-india/entri`"),
+        "{}",
+        built.stderr
+    );
+}

@@ -25,6 +25,7 @@ export const PAGES = [
   { name: 'compare', path: '/compare/' },
   { name: 'search', path: '/search/' },
   { name: 'teaching', path: '/teaching/' },
+  { name: 'evolution', path: '/cases/aliexpress-russia/evolution/' },
   // Content pages with wide tables and charts.
   { name: 'recommendations', path: '/recommendations/' },
   { name: 'source-tensions', path: '/market/source-tensions/' },
