@@ -12,31 +12,31 @@ use serde::Serialize;
 
 /// An entry of one stage, ready to compare.
 #[derive(Debug, Clone)]
-pub struct Item {
-    pub id: Option<String>,
+pub struct Item<'a> {
+    pub id: Option<&'a str>,
     /// The text a reader sees, without citations, lowercased.
     pub key: String,
     /// **HTML**, with its citations.
-    pub html: String,
+    pub html: &'a str,
 }
 
 /// What one stage did to a dimension, relative to the stage before.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Step {
+pub struct Step<'a> {
     /// The first stage: its entries are where the case starts.
     pub first: bool,
-    pub added: Vec<String>,
-    pub kept: Vec<String>,
-    pub changed: Vec<Change>,
-    pub dropped: Vec<String>,
+    pub added: Vec<&'a str>,
+    pub kept: Vec<&'a str>,
+    pub changed: Vec<Change<'a>>,
+    pub dropped: Vec<&'a str>,
     pub counts: Counts,
 }
 
 /// An entry that kept its `id` but not its text.
 #[derive(Debug, Clone, Serialize)]
-pub struct Change {
-    pub before: String,
-    pub after: String,
+pub struct Change<'a> {
+    pub before: &'a str,
+    pub after: &'a str,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -52,14 +52,14 @@ pub struct Counts {
 }
 
 /// Compares the entries of a dimension in two stages.
-pub fn diff(before: &[Item], after: &[Item]) -> Step {
+pub fn diff<'a>(before: &[Item<'a>], after: &[Item<'a>]) -> Step<'a> {
     let mut taken = vec![false; before.len()];
     let mut matched: Vec<Option<usize>> = vec![None; after.len()];
     // By id first, then by text; two entries with different ids are
     // different entries whatever their text.
     for (j, a) in after.iter().enumerate() {
         if let Some(id) = &a.id {
-            matched[j] = claim(&mut taken, |i| before[i].id.as_ref() == Some(id));
+            matched[j] = claim(&mut taken, |i| before[i].id == Some(*id));
         }
     }
     for (j, a) in after.iter().enumerate() {
@@ -72,19 +72,19 @@ pub fn diff(before: &[Item], after: &[Item]) -> Step {
     let mut step = Step::default();
     for (a, m) in after.iter().zip(&matched) {
         match m {
-            Some(i) if before[*i].key == a.key => step.kept.push(a.html.clone()),
+            Some(i) if before[*i].key == a.key => step.kept.push(a.html),
             Some(i) => step.changed.push(Change {
-                before: before[*i].html.clone(),
-                after: a.html.clone(),
+                before: before[*i].html,
+                after: a.html,
             }),
-            None => step.added.push(a.html.clone()),
+            None => step.added.push(a.html),
         }
     }
     step.dropped = before
         .iter()
         .zip(&taken)
         .filter(|(_, t)| !**t)
-        .map(|(b, _)| b.html.clone())
+        .map(|(b, _)| b.html)
         .collect();
     step.counts = counts(&step);
     step
@@ -143,7 +143,7 @@ pub fn match_key(text: &str) -> String {
 }
 
 /// The entries of a stage in one dimension, with their rendered HTML.
-pub fn items(prep: &Prepared<'_>, stage: PageId, fw: &str, dim: &str) -> Vec<Item> {
+pub fn items<'a>(prep: &'a Prepared<'_>, stage: PageId, fw: &str, dim: &str) -> Vec<Item<'a>> {
     let page = &prep.kb.pages[stage];
     let Some((_, _, entry)) = page.entries().find(|(f, d, _)| *f == fw && *d == dim) else {
         return Vec::new();
@@ -151,21 +151,21 @@ pub fn items(prep: &Prepared<'_>, stage: PageId, fw: &str, dim: &str) -> Vec<Ite
     entry
         .items()
         .into_iter()
-        .zip(prep.cell(stage, fw, dim))
+        .zip(prep.cell_ref(stage, fw, dim))
         .map(|(it, cell)| Item {
-            id: it.id.map(String::from),
+            id: it.id,
             key: match_key(it.text),
-            html: cell.html,
+            html: &cell.html,
         })
         .collect()
 }
 
 /// A case's evolution page.
 #[derive(Debug, Serialize)]
-pub struct EvolutionView {
+pub struct EvolutionView<'a> {
     pub case: Link,
     pub stages: Vec<StageColumn>,
-    pub frameworks: Vec<FrameworkEvolution>,
+    pub frameworks: Vec<FrameworkEvolution<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -176,18 +176,18 @@ pub struct StageColumn {
 
 /// One framework across stages, dimension by dimension.
 #[derive(Debug, Serialize)]
-pub struct FrameworkEvolution {
+pub struct FrameworkEvolution<'a> {
     pub framework: Link,
     pub slug: String,
-    pub rows: Vec<DimEvolution>,
+    pub rows: Vec<DimEvolution<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct DimEvolution {
+pub struct DimEvolution<'a> {
     pub key: String,
     pub label: String,
     /// One step per stage (`steps[0].first`).
-    pub steps: Vec<Step>,
+    pub steps: Vec<Step<'a>>,
 }
 
 /// Frameworks a case's stages apply, the canvas first: those applied in
@@ -214,18 +214,18 @@ fn compared_frameworks(prep: &Prepared<'_>, stages: &[PageId]) -> Vec<String> {
 
 /// One framework's dimensions across `stages`, each compared with the one
 /// before; `None` when the framework does not exist.
-pub fn framework_evolution(
-    prep: &Prepared<'_>,
+pub fn framework_evolution<'a>(
+    prep: &'a Prepared<'_>,
     fw: &str,
     stages: &[PageId],
-) -> Option<FrameworkEvolution> {
+) -> Option<FrameworkEvolution<'a>> {
     let framework = prep.kb.framework(fw)?;
     let fid = *prep.kb.by_path.get(format!("frameworks/{fw}").as_str())?;
     let rows = framework
         .dimensions
         .iter()
         .map(|dim| {
-            let per_stage: Vec<Vec<Item>> = stages
+            let per_stage: Vec<Vec<Item<'a>>> = stages
                 .iter()
                 .map(|&s| items(prep, s, fw, &dim.key))
                 .collect();
@@ -256,7 +256,7 @@ pub fn framework_evolution(
 }
 
 /// The evolution of case `id`'s business model over its stages.
-pub fn view(prep: &Prepared<'_>, id: PageId) -> EvolutionView {
+pub fn view<'a>(prep: &'a Prepared<'_>, id: PageId) -> EvolutionView<'a> {
     let kb = prep.kb;
     let stages: Vec<PageId> = kb
         .stages_of(&kb.pages[id].path)
@@ -293,11 +293,11 @@ pub fn has_evolution(prep: &Prepared<'_>, case: PageId) -> bool {
 mod tests {
     use super::*;
 
-    fn item(id: Option<&str>, text: &str) -> Item {
+    fn item<'a>(id: Option<&'a str>, text: &'a str) -> Item<'a> {
         Item {
-            id: id.map(String::from),
+            id,
             key: match_key(text),
-            html: text.to_string(),
+            html: text,
         }
     }
 
@@ -318,16 +318,10 @@ mod tests {
         let step = diff(&before, &after);
         assert_eq!(step.changed.len(), 1, "same id, new text: {step:?}");
         assert_eq!(step.changed[0].before, before[0].html);
-        assert_eq!(step.kept, vec![after[1].html.clone()], "citations ignored");
+        assert_eq!(step.kept, vec![after[1].html], "citations ignored");
         // Different ids are different entries, whatever the words.
-        assert_eq!(
-            step.added,
-            vec!["Warehouses".to_string(), "Same words".to_string()]
-        );
-        assert_eq!(
-            step.dropped,
-            vec!["Street markets".to_string(), "Same words".to_string()]
-        );
+        assert_eq!(step.added, vec!["Warehouses", "Same words"]);
+        assert_eq!(step.dropped, vec!["Street markets", "Same words"]);
         assert_eq!(
             (
                 step.counts.added,

@@ -44,8 +44,18 @@ pub fn code_block(lang: &str, code: &str) -> String {
 }
 
 pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    // Most text needs nothing: find the first byte that might, and copy
+    // up to it in one go. 0xC2 starts the C1 control characters.
+    let special = |b: u8| {
+        matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F | 0xC2)
+            || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    };
+    let Some(first) = s.bytes().position(special) else {
+        return s.to_string();
+    };
+    let mut out = String::with_capacity(s.len() + 16);
+    out.push_str(&s[..first]);
+    for c in s[first..].chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -562,26 +562,28 @@ fn open_link(
 /// preview.js finds a repeated link's preview on the first one.
 pub fn dedupe_previews(html: String) -> String {
     const OPEN: &str = "<a href=\"";
+    const INTERNAL: &str = " class=\"internal\"";
     const PREVIEW: [&str; 2] = [" data-preview-title=\"", " title=\""];
     let mut seen = HashSet::new();
     let mut out = String::with_capacity(html.len());
     let mut rest = html.as_str();
     while let Some(i) = rest.find(OPEN) {
-        // Attribute values are escaped, so the tag ends at the next `>`.
-        let Some(len) = rest[i..].find('>') else {
-            break;
-        };
-        let tag = &rest[i..i + len];
-        out.push_str(&rest[..i]);
-        let href = tag[OPEN.len()..].split('"').next().unwrap_or("");
-        let preview_at = PREVIEW.iter().filter_map(|p| tag.find(p)).min();
-        match preview_at {
-            Some(at) if tag.contains(" class=\"internal\"") && !seen.insert(href.to_string()) => {
-                out.push_str(&tag[..at]);
-            }
-            _ => out.push_str(tag),
+        out.push_str(&rest[..i + OPEN.len()]);
+        rest = &rest[i + OPEN.len()..];
+        // Attribute values are escaped: the href ends at the next quote and
+        // the tag at the next `>`. open_link writes the class, then the
+        // preview, right after the href.
+        let Some(q) = rest.find('"') else { break };
+        let href = &rest[..q];
+        let after = &rest[q + 1..];
+        if let Some(attrs) = after.strip_prefix(INTERNAL)
+            && PREVIEW.iter().any(|p| attrs.starts_with(p))
+            && !seen.insert(href)
+            && let Some(end) = attrs.find('>')
+        {
+            out.push_str(&rest[..q + 1 + INTERNAL.len()]);
+            rest = &attrs[end..];
         }
-        rest = &rest[i + len..];
     }
     out.push_str(rest);
     out

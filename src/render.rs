@@ -20,8 +20,8 @@ pub struct Prepared<'kb> {
     pub kb: &'kb Kb,
     pub resolver: &'kb Resolver<'kb>,
     pub bodies: Vec<Rendered>,
-    /// (page, framework, dimension) → cell items.
-    cells: HashMap<(PageId, String, String), Vec<CellItem>>,
+    /// Page → its (framework, dimension) cells.
+    cells: HashMap<PageId, PageCells>,
     /// Citation keys used per page (body, front matter, cells).
     pub cites: Vec<BTreeSet<String>>,
     /// Rendered event bodies with the refs they do not cite inline.
@@ -67,7 +67,7 @@ type PageRender = (
 pub struct PrepCache {
     /// Per page, in the order of `Kb::pages`.
     bodies: Vec<Rendered>,
-    cells: HashMap<(PageId, String, String), Vec<CellItem>>,
+    cells: HashMap<PageId, PageCells>,
     cites: Vec<BTreeSet<String>>,
     shortcodes: Vec<Vec<crate::shortcodes::Call>>,
     teaching: HashMap<PageId, TeachingView>,
@@ -249,14 +249,14 @@ pub fn prepare<'kb>(
             let mut cells = std::mem::take(&mut cached.cells);
             let mut cites = std::mem::take(&mut cached.cites);
             let mut shortcodes = std::mem::take(&mut cached.shortcodes);
-            cells.retain(|(id, _, _), _| !dirty.contains(id));
+            cells.retain(|id, _| !dirty.contains(id));
             teaching = std::mem::take(&mut cached.teaching);
             teaching.retain(|id, _| !dirty.contains(id));
             for (id, (body, page_cells, page_cites, d, calls, notes)) in fresh {
                 diags.extend(d);
                 teaching.extend(notes.map(|n| (id, n)));
-                for ((fw, dim), items) in page_cells {
-                    cells.insert((id, fw, dim), items);
+                if !page_cells.is_empty() {
+                    cells.insert(id, page_cells);
                 }
                 bodies[id] = body;
                 cites[id] = page_cites;
@@ -275,8 +275,8 @@ pub fn prepare<'kb>(
             {
                 diags.extend(d);
                 teaching.extend(notes.map(|n| (id, n)));
-                for ((fw, dim), items) in page_cells {
-                    cells.insert((id, fw, dim), items);
+                if !page_cells.is_empty() {
+                    cells.insert(id, page_cells);
                 }
                 bodies.push(body);
                 cites.push(page_cites);
@@ -936,10 +936,15 @@ impl Prepared<'_> {
     }
 
     pub fn cell(&self, id: PageId, fw: &str, dim: &str) -> Vec<CellItem> {
+        self.cell_ref(id, fw, dim).to_vec()
+    }
+
+    /// The items of a cell, borrowed.
+    pub fn cell_ref(&self, id: PageId, fw: &str, dim: &str) -> &[CellItem] {
         self.cells
-            .get(&(id, fw.to_string(), dim.to_string()))
-            .cloned()
-            .unwrap_or_default()
+            .get(&id)
+            .and_then(|cells| cells.iter().find(|((f, d), _)| f == fw && d == dim))
+            .map_or(&[], |(_, items)| items.as_slice())
     }
 
     pub fn dims(&self, fw: &FrameworkFm) -> Vec<DimView> {

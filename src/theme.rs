@@ -212,15 +212,7 @@ fn json_encode(
 /// HTML escaping of & < > " ', also dropping control characters (other than tab
 /// and newlines), which HTML and XML do not allow.
 fn escape_html(s: &str) -> String {
-    if s.chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        let clean: String = s
-            .chars()
-            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-            .collect();
-        return crate::highlight::html_escape(&clean);
-    }
+    // html_escape drops control characters too.
     crate::highlight::html_escape(s)
 }
 
