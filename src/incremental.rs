@@ -292,6 +292,8 @@ impl Session {
             Job::FrameworkPage(id, _) => broad || wanted.contains(id),
             Job::Redirect(id, _) => broad && dirty.contains(id),
             Job::NotFound | Job::Search => false,
+            // The map draws the links between pages.
+            Job::Map => broad || links_before != links_after,
             _ => broad,
         };
         let written = AtomicUsize::new(0);

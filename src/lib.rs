@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod incremental;
 pub mod links;
 pub mod load;
+pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -43,6 +43,8 @@ pub enum Job {
     Teaching(usize),
     /// `/cases/<case>/evolution/`: how the case's business model changed.
     Evolution(PageId),
+    /// `/map/`: the knowledge base as a graph.
+    Map,
     TagIndex,
     /// A tag's slug and page number.
     Tag(String, usize),
@@ -222,6 +224,9 @@ pub fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
             .filter(|(id, _)| crate::evolution::has_evolution(prep, *id))
             .map(|(id, _)| Job::Evolution(id)),
     );
+    if has_map(prep) {
+        jobs.push(Job::Map);
+    }
     let taught = prep.taught_cases().len();
     if taught > 0 {
         let n = aggregate::page_count(taught, aggregate::TEACHING_CASES);
@@ -254,6 +259,11 @@ pub fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     jobs
 }
 
+/// `/map/` exists once there is a case to draw.
+fn has_map(prep: &Prepared<'_>) -> bool {
+    prep.kb.pages_of(Kind::Case).next().is_some()
+}
+
 fn is_list_section(path: &str) -> bool {
     matches!(path, "cases" | "frameworks" | "entities" | "comparisons")
 }
@@ -271,6 +281,9 @@ fn site_view(prep: &Prepared<'_>, search: bool) -> SiteView {
         item("Timeline", "timeline"),
         item("Compare", "compare"),
     ];
+    if has_map(prep) {
+        nav.push(item("Map", "map"));
+    }
     if !prep.taught_cases().is_empty() {
         nav.push(item("Teaching", "teaching"));
     }
@@ -354,6 +367,16 @@ fn render_job(
             }
             paged_title(&mut page, *n);
             ("compare.html", aggregate::paged_file("compare", *n), page)
+        }
+        Job::Map => {
+            let view = crate::map::view(prep);
+            insert(&mut ctx, "map", &view);
+            let mut page = generated(prep, "map", "Map of the knowledge base", "map");
+            page.summary = Some(
+                "Cases, their stages, the frameworks they apply and the entities they involve, and the links between them."
+                    .into(),
+            );
+            ("map.html", "map/index.html".into(), page)
         }
         Job::Evolution(id) => {
             let view = crate::evolution::view(prep, *id);

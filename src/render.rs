@@ -43,6 +43,8 @@ pub struct Prepared<'kb> {
     tags: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
     models: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
     framework_cases: std::sync::OnceLock<HashMap<String, Vec<PageId>>>,
+    /// Pages each page links to and from, gathered once when first needed.
+    neighbours: std::sync::OnceLock<crate::links::Neighbours>,
     /// "Cite this page" templates of the site's style.
     page_citer: Option<crate::bibliography::PageCiter>,
     pub base_path: String,
@@ -376,6 +378,7 @@ pub fn prepare<'kb>(
         tags: Default::default(),
         models: Default::default(),
         framework_cases: Default::default(),
+        neighbours: Default::default(),
         page_citer: cached
             .page_citer
             .take()
@@ -692,6 +695,12 @@ pub fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite)> {
 
 impl Prepared<'_> {
     /// Gives back the rendered Markdown for the next build to reuse.
+    /// Pages each page links to and from (computed once per build).
+    pub fn neighbours(&self) -> &crate::links::Neighbours {
+        self.neighbours
+            .get_or_init(|| crate::links::Neighbours::of(&self.graph, self.kb.pages.len()))
+    }
+
     /// The teaching notes of case `id`, if it has any.
     pub fn teaching(&self, id: PageId) -> Option<&TeachingView> {
         self.teaching.get(&id)
@@ -776,6 +785,7 @@ impl Prepared<'_> {
             breadcrumbs: self.breadcrumbs(id),
             backlinks: self.backlinks_of(&Target::Page(id)),
             references: self.references(&self.cites[id]),
+            neighbourhood: crate::map::neighbourhood(self, id),
             cite: self.cite_this(id),
         }
     }

@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "timeline.html",
     "teaching.html",
     "evolution.html",
+    "map.html",
     "compare.html",
     "comparison.html",
     "search.html",

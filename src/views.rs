@@ -51,6 +51,9 @@ pub struct PageView {
     pub references: Vec<RefView>,
     /// "Cite this page": the page as a reference in the site's style.
     pub cite: Option<CiteView>,
+    /// The pages linked with this one, as a small map (cases, stages,
+    /// frameworks and entities only).
+    pub neighbourhood: Option<crate::map::Neighbourhood>,
 }
 
 #[derive(Debug, Serialize)]

@@ -1002,3 +1002,72 @@ fn a_comparison_shows_two_stages_of_any_cases_through_a_shortcode() {
         built.stderr
     );
 }
+
+#[test]
+fn the_map_draws_every_case_stage_framework_and_entity_as_a_link_and_lists_them() {
+    let site = TestSite::fixture("minimal").build().ok();
+    let map = site.page("map/");
+    let drawn: BTreeSet<String> = map
+        .attrs("svg.map-full a.node", "href")
+        .into_iter()
+        .collect();
+    for url in [
+        "/cases/acme-india/",
+        "/cases/acme-india/entry/",
+        "/cases/acme-india/growth/",
+        "/frameworks/swot/",
+        "/entities/acme/",
+        "/entities/india/",
+    ] {
+        assert!(drawn.contains(url), "{url} not drawn: {drawn:?}");
+    }
+    assert!(!drawn.contains("/"), "plain pages are not drawn");
+    // The list says the same in words.
+    let listed: BTreeSet<String> = map
+        .attrs(".map-list > li > a", "href")
+        .into_iter()
+        .collect();
+    assert_eq!(drawn, listed);
+    // Each page shows its neighbourhood, as links.
+    let acme = site.page("entities/acme/");
+    assert!(
+        acme.attrs(".neighbourhood a.node", "href")
+            .contains(&"/cases/acme-india/".to_string())
+    );
+    assert!(
+        site.page("")
+            .attrs("body > header nav a", "href")
+            .contains(&"/map/".to_string())
+    );
+}
+
+#[test]
+fn the_map_draws_at_most_its_cap_and_says_what_it_leaves_out() {
+    let tmp = copy_fixture("minimal");
+    for i in 0..200 {
+        write(
+            tmp.path(),
+            &format!("content/entities/firm-{i:03}.md"),
+            &format!("---\ntitle: Firm {i}\ntype: company\n---\nLinked with [[acme-india]].\n"),
+        );
+    }
+    let site = TestSite {
+        root: tmp.path().to_path_buf(),
+        args: Vec::new(),
+    }
+    .build()
+    .ok();
+    let map = site.page("map/");
+    let drawn = map.select("svg.map-full a.node").len();
+    assert!(drawn <= 150, "{drawn} nodes drawn");
+    let intro = map.text_of(".map-intro");
+    assert!(intro.contains("at most 150 pages"), "{intro}");
+    assert!(map.text_of("main").contains("more not drawn"));
+    // Entity pages keep their neighbourhood small.
+    let case = site.page("cases/acme-india/");
+    assert!(case.select(".neighbourhood a.node").len() <= 12);
+    assert!(
+        case.text_of(".neighbourhood figcaption")
+            .contains("more not drawn")
+    );
+}

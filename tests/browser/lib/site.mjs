@@ -26,6 +26,7 @@ export const PAGES = [
   { name: 'search', path: '/search/' },
   { name: 'teaching', path: '/teaching/' },
   { name: 'evolution', path: '/cases/aliexpress-russia/evolution/' },
+  { name: 'map', path: '/map/' },
   // Content pages with wide tables and charts.
   { name: 'recommendations', path: '/recommendations/' },
   { name: 'source-tensions', path: '/market/source-tensions/' },
