@@ -17,7 +17,7 @@ use std::f64::consts::TAU;
 pub const MAX_NODES: usize = 150;
 
 /// The most neighbours a page's neighbourhood figure draws.
-pub const NEIGHBOURS_SHOWN: usize = 12;
+pub const NEIGHBOURS_SHOWN: usize = 8;
 
 /// Width of a neighbourhood drawing, and the height of one of its rows.
 const FAN_WIDTH: f64 = 480.0;

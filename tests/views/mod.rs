@@ -1065,7 +1065,7 @@ fn the_map_draws_at_most_its_cap_and_says_what_it_leaves_out() {
     assert!(map.text_of("main").contains("more not drawn"));
     // Entity pages keep their neighbourhood small.
     let case = site.page("cases/acme-india/");
-    assert!(case.select(".neighbourhood a.node").len() <= 12);
+    assert!(case.select(".neighbourhood a.node").len() <= 8);
     assert!(
         case.text_of(".neighbourhood figcaption")
             .contains("more not drawn")
