@@ -96,9 +96,14 @@ pub struct MapGroup {
 #[derive(Debug, Serialize)]
 pub struct MapEntry {
     pub link: Link,
-    /// The drawn nodes it is linked with.
+    /// The drawn nodes it is linked with (the first [`LINKED_LISTED`]).
     pub linked: Vec<Link>,
+    /// Drawn nodes it is linked with beyond those listed.
+    pub more: usize,
 }
+
+/// The most linked pages the list names for one node.
+const LINKED_LISTED: usize = 5;
 
 /// `/map/`.
 #[derive(Debug, Serialize)]
@@ -307,13 +312,19 @@ pub fn view(prep: &Prepared<'_>) -> MapView {
                     edges.push(edge(a, b));
                 }
             }
+            let drawn_others: Vec<PageId> = others
+                .iter()
+                .copied()
+                .filter(|o| at.contains_key(o))
+                .collect();
             items.push(MapEntry {
                 link: prep.link(id),
-                linked: others
+                linked: drawn_others
                     .iter()
-                    .filter(|o| at.contains_key(o))
+                    .take(LINKED_LISTED)
                     .map(|&o| prep.link(o))
                     .collect(),
+                more: drawn_others.len().saturating_sub(LINKED_LISTED),
             });
         }
         let total = kb.pages_of(kind).count();
