@@ -20,8 +20,8 @@ pub const MAX_NODES: usize = 150;
 pub const NEIGHBOURS_SHOWN: usize = 8;
 
 /// Width of a neighbourhood drawing, and the height of one of its rows.
-const FAN_WIDTH: f64 = 480.0;
-const FAN_ROW: f64 = 30.0;
+const FAN_WIDTH: u32 = 480;
+const FAN_ROW: u32 = 30;
 
 /// Side of the map's square drawing, in SVG units.
 const SIDE: f64 = 1000.0;
@@ -117,17 +117,32 @@ pub struct MapView {
 
 /// A page's neighbourhood: the page on the left, the pages it links to and
 /// from fanned out on the right, one per row with its label, so the labels
-/// keep their size at any width.
+/// keep their size at any width. Rows are [`FAN_ROW`] units apart; the
+/// theme draws the fan from the row numbers.
 #[derive(Debug, Clone, Serialize)]
 pub struct Neighbourhood {
-    /// Size of the drawing.
-    pub width: String,
-    pub height: String,
-    pub centre: MapNode,
-    pub nodes: Vec<MapNode>,
-    pub edges: Vec<MapEdge>,
+    /// Size of the drawing, and where the page itself sits.
+    pub width: u32,
+    pub height: u32,
+    pub centre_y: u32,
+    pub kind: &'static str,
+    pub nodes: Vec<Neighbour>,
     /// Neighbours beyond those drawn.
     pub more: usize,
+}
+
+/// A page of a neighbourhood.
+#[derive(Debug, Clone, Serialize)]
+pub struct Neighbour {
+    pub title: String,
+    /// Its short title, when shorter (a stage's `short_title`, or the title
+    /// cut at a word).
+    pub label: String,
+    pub url: String,
+    pub kind: &'static str,
+    /// Centre of its row.
+    pub y: u32,
+    pub r: u8,
 }
 
 fn num(v: f64) -> String {
@@ -192,6 +207,16 @@ fn chosen(prep: &Prepared<'_>, n: &Neighbours) -> Vec<PageId> {
     picked
 }
 
+/// Radius of a node: the larger the kind's ring, the smaller its nodes.
+fn radius(kind: Kind) -> u8 {
+    match kind {
+        Kind::Framework => 14,
+        Kind::Case => 11,
+        Kind::Stage => 6,
+        _ => 5,
+    }
+}
+
 fn node(prep: &Prepared<'_>, id: PageId, (x, y): (f64, f64), centre: (f64, f64)) -> MapNode {
     let p = &prep.kb.pages[id];
     let label = match &p.data {
@@ -227,12 +252,7 @@ fn node(prep: &Prepared<'_>, id: PageId, (x, y): (f64, f64), centre: (f64, f64))
         kind: p.kind.name(),
         x: num(x),
         y: num(y),
-        r: match p.kind {
-            Kind::Framework => 14,
-            Kind::Case => 11,
-            Kind::Stage => 6,
-            _ => 5,
-        },
+        r: radius(p.kind),
         labelled: matches!(p.kind, Kind::Framework | Kind::Case),
     }
 }
@@ -360,41 +380,42 @@ pub fn view(prep: &Prepared<'_>) -> MapView {
 /// The neighbourhood of page `id`, or `None` for kinds the map does not
 /// draw and pages linked with nothing.
 pub fn neighbourhood(prep: &Prepared<'_>, id: PageId) -> Option<Neighbourhood> {
-    if !drawn(prep.kb.pages[id].kind) {
+    let kind = prep.kb.pages[id].kind;
+    if !drawn(kind) {
         return None;
     }
-    let others: Vec<PageId> = linked(prep, prep.neighbours(), id).into_iter().collect();
+    let others = linked(prep, prep.neighbours(), id);
     if others.is_empty() {
         return None;
     }
-    let shown = &others[..others.len().min(NEIGHBOURS_SHOWN)];
-    let height = FAN_ROW * shown.len() as f64 + 10.0;
-    let c = (30.0, height / 2.0);
-    let nodes: Vec<MapNode> = shown
+    let nodes: Vec<Neighbour> = others
         .iter()
+        .take(NEIGHBOURS_SHOWN)
         .enumerate()
         .map(|(i, &o)| {
-            let at = (210.0, 20.0 + FAN_ROW * i as f64);
-            let mut m = node(prep, o, at, (at.0 - 1.0, at.1));
-            m.labelled = true;
-            m
+            let p = &prep.kb.pages[o];
+            let label = match &p.data {
+                PageData::Stage(s) => s.fm.short_title.clone(),
+                _ => None,
+            }
+            .unwrap_or_else(|| short(&p.meta.title));
+            Neighbour {
+                title: p.meta.title.clone(),
+                label,
+                url: prep.url(o),
+                kind: p.kind.name(),
+                y: FAN_ROW * i as u32 + 20,
+                r: radius(p.kind),
+            }
         })
         .collect();
-    let edges = nodes
-        .iter()
-        .map(|m| MapEdge {
-            x1: num(c.0),
-            y1: num(c.1),
-            x2: m.x.clone(),
-            y2: m.y.clone(),
-        })
-        .collect();
+    let height = FAN_ROW * nodes.len() as u32 + 10;
     Some(Neighbourhood {
-        width: num(FAN_WIDTH),
-        height: num(height),
-        centre: node(prep, id, c, c),
+        width: FAN_WIDTH,
+        height,
+        centre_y: height / 2,
+        kind: kind.name(),
+        more: others.len() - nodes.len(),
         nodes,
-        edges,
-        more: others.len() - shown.len(),
     })
 }
