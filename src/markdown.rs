@@ -686,9 +686,12 @@ impl Visible {
             .iter()
             .map(|&(_, s, e)| s.min(len)..e.unwrap_or(len).min(len))
             .collect();
-        for (&(link, _, _), range) in self.labels.iter().zip(&ranges) {
-            if let Some(site) = link.and_then(|i| links.get_mut(i)) {
-                site.1.context = crate::snippet::around(&self.text, &ranges, range.clone());
+        if self.labels.iter().any(|(link, _, _)| link.is_some()) {
+            let contexts = crate::snippet::contexts(&self.text, &ranges);
+            for (&(link, _, _), context) in self.labels.iter().zip(contexts) {
+                if let Some(site) = link.and_then(|i| links.get_mut(i)) {
+                    site.1.context = context;
+                }
             }
         }
         self.text.clear();

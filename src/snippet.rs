@@ -18,6 +18,25 @@ const ABBREVIATIONS: &[&str] = &[
 pub fn around(text: &str, labels: &[Range<usize>], link: Range<usize>) -> String {
     let inside = |i: usize| labels.iter().any(|r| r.start < i && i < r.end);
     let ends = sentence_ends(text, &inside);
+    around_in(text, &ends, &inside, link)
+}
+
+/// The contexts of every link of a block, with its sentences found once.
+pub fn contexts(text: &str, labels: &[Range<usize>]) -> Vec<String> {
+    let inside = |i: usize| labels.iter().any(|r| r.start < i && i < r.end);
+    let ends = sentence_ends(text, &inside);
+    labels
+        .iter()
+        .map(|link| around_in(text, &ends, &inside, link.clone()))
+        .collect()
+}
+
+fn around_in(
+    text: &str,
+    ends: &[usize],
+    inside: &dyn Fn(usize) -> bool,
+    link: Range<usize>,
+) -> String {
     let start = ends
         .iter()
         .rev()
@@ -33,7 +52,7 @@ pub fn around(text: &str, labels: &[Range<usize>], link: Range<usize>) -> String
     if sentence.chars().count() <= MAX_CHARS {
         return sentence.to_string();
     }
-    window(text, start..end, link, &inside)
+    window(text, start..end, link, inside)
 }
 
 /// Byte offsets just after each sentence's final punctuation.
