@@ -523,12 +523,7 @@ fn a_site_without_home_text_still_gets_a_home_page() {
         "---\ntitle: E\ntype: other\n---\nHi\n",
     )
     .unwrap();
-    let site = TestSite {
-        root: root.to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(root).build().ok();
     assert_eq!(site.page("").text_of("main h1"), "Bare site");
 }
 
@@ -571,12 +566,7 @@ fn same_page_fragments_mail_links_and_table_wikilinks_work() {
         "Makes widgets.",
         "Makes widgets.\n\n## Plants\n\nSee [[#plants]] or write <sales@acme.example>.\n\n| who | link |\n| --- | --- |\n| maker | [[india\\|the market]] |\n| site | [[#plants\\|its plants]] |\n",
     );
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let page = site.page("entities/acme/");
     let hrefs = page.attrs("main a", "href");
     assert!(hrefs.contains(&"#plants".to_string()), "{hrefs:?}");
@@ -607,12 +597,7 @@ fn generated_ids_are_unique_even_when_headings_mimic_them() {
         "## Overview",
         "## Main\n\n## Launch\n\n## X {#ref-doe-2020}\n\n## Overview",
     );
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     for (file, _) in site
         .files()
         .into_iter()
@@ -653,12 +638,7 @@ fn bad_redirects_references_and_list_entries_are_all_reported() {
         "- date: \"2018-06-01\"",
         "- dte: \"2018-06-01\"",
     );
-    let built = TestSite {
-        root: dir.to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .fails();
+    let built = TestSite::at(dir).build().fails();
     for needle in [
         "redirect source `/old-acme/` is already redirected by content/entities/acme.md",
         "redirect source `/entities/` is the URL of a page that exists",
@@ -689,10 +669,5 @@ fn byte_order_marks_are_accepted_in_yaml_files() {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
     }
-    TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    TestSite::at(tmp.path()).build().ok();
 }

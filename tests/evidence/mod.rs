@@ -73,12 +73,7 @@ fn another_style_numbers_the_citations() {
         format!("{text}bibliography:\n  style: gb-7714-2015-numeric\n"),
     )
     .unwrap();
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let page = site.page("cases/acme-india/");
     let cite: String = page.select("cite.cite a")[0].text().collect();
     assert_eq!(cite, "[1, p. 4]");
@@ -88,12 +83,7 @@ fn another_style_numbers_the_citations() {
         format!("{text}bibliography:\n  style: no-such-style\n"),
     )
     .unwrap();
-    let bad = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .fails();
+    let bad = TestSite::at(tmp.path()).build().fails();
     assert!(
         bad.stderr.contains("casebook.yaml:4:10") && bad.stderr.contains("unknown citation style"),
         "{}",
@@ -209,12 +199,7 @@ fn timeline_and_matrix_shortcodes_embed_a_case_in_any_page() {
         "content/notes.md",
         "---\ntitle: Notes\n---\nBefore.\n\n{{ timeline(case=\"acme-india\") }}\n\n{{ matrix(framework=\"swot\", case=\"acme-india\") }}\n\nLiteral {{ braces }} and {% stay %} as text.\n",
     );
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let page = site.page("notes/");
     assert!(
         page.attrs(".shortcode-timeline .timeline-grid a.mark", "href")
@@ -240,12 +225,7 @@ fn images_are_copied_beside_their_page_with_alt_text() {
         "content/notes/widget.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 4\"><rect width=\"4\" height=\"4\"/></svg>\n",
     );
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let page = site.page("notes/");
     assert_eq!(page.attrs("img", "alt"), ["A widget on a bench"]);
     assert_eq!(page.attrs("img", "src"), ["/notes/widget.svg"]);
@@ -376,12 +356,7 @@ fn site_with_entry_ids() -> tempfile::TempDir {
 #[test]
 fn entry_ids_are_anchors_on_every_page_that_shows_them_and_link_targets() {
     let tmp = site_with_entry_ids();
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let case = site.page("cases/acme-india/");
     // The case page shows its own entries and its stages', each once with its id.
     for id in ["s-cheap", "w-slow"] {
@@ -427,12 +402,7 @@ fn entry_ids_must_be_unique_within_their_page_and_links_must_name_one() {
         "refs: [\"doe-2020, ch. 2\"] }\n      - { id: w-slow, text: Few shops }",
     );
     edit(dir, "content/entities/acme.md", "#w-slow]]", "#w-slwo]]");
-    let built = TestSite {
-        root: dir.to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .fails();
+    let built = TestSite::at(dir).build().fails();
     assert!(
         built.stderr.contains(
             "content/cases/acme-india/entry.md:13:15: error: entry id `w-slow` is already used at content/cases/acme-india/entry.md:12:15"
@@ -490,12 +460,7 @@ fn an_entry_continuing_across_stages_keeps_its_id_and_the_case_page_anchors_it_o
         "  value_proposition: Cheap widgets for everyone.",
         "  value_proposition:\n    - { id: vp-cheap, text: Cheap widgets for everyone. }",
     );
-    let site = TestSite {
-        root: dir.to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(dir).build().ok();
     assert_eq!(site.page("cases/acme-india/").select("#vp-cheap").len(), 1);
     assert_eq!(
         site.page("cases/acme-india/entry/")

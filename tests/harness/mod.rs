@@ -32,6 +32,14 @@ impl TestSite {
         }
     }
 
+    /// The site in folder `root` (a copied fixture, a temporary site).
+    pub fn at(root: &Path) -> Self {
+        TestSite {
+            root: root.to_path_buf(),
+            args: Vec::new(),
+        }
+    }
+
     /// A site under tests/fixtures/<name>.
     pub fn fixture(name: &str) -> Self {
         TestSite {

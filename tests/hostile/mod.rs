@@ -22,11 +22,7 @@ fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn build(dir: &Path) -> Built {
-    TestSite {
-        root: dir.to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
+    TestSite::at(dir).build()
 }
 
 const ACME: &str = "content/entities/acme.md";

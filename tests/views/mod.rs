@@ -59,12 +59,7 @@ fn pestel_site() -> (tempfile::TempDir, Built) {
         "content/comparisons/widget-makers.md",
         "---\ntitle: Widget makers\nsummary: Acme and Globex side by side.\nsubjects: [acme, globex]\nattributes:\n  - { key: founded, label: Founded }\n  - { key: model, label: Business model }\nvalues:\n  acme: { model: B2C }\n---\nTwo firms.\n",
     );
-    let built = TestSite {
-        root: root.to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let built = TestSite::at(root).build().ok();
     (tmp, built)
 }
 
@@ -208,12 +203,7 @@ fn comparison_values_must_name_declared_subjects_and_attributes() {
         "content/comparisons/bad.md",
         "---\ntitle: Bad\nsubjects: [acme]\nattributes:\n  - { key: founded, label: Founded }\nvalues:\n  acme: { fonded: 1999 }\n  globex: { founded: 2004 }\n---\n",
     );
-    let built = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .fails();
+    let built = TestSite::at(tmp.path()).build().fails();
     assert!(
         built.stderr.contains("content/comparisons/bad.md:7:11")
             && built.stderr.contains("did you mean `founded`?"),
@@ -276,12 +266,7 @@ fn aggregate_pages_split_into_numbered_pages() {
             ),
         );
     }
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     // 31 cases: timeline and matrix pages hold 25, compare 6.
     let first = site.page("timeline/");
     assert_eq!(
@@ -462,12 +447,7 @@ fn feed_stays_well_formed_with_control_characters_in_titles() {
         "content/notes.md",
         "---\ntitle: \"Bell \\a and <b> & friends\"\nupdated: 2024-01-02\n---\nText.\n",
     );
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let atom = std::fs::read_to_string(site.out.join("atom.xml")).unwrap();
     let feed = roxmltree::Document::parse(&atom).expect("atom.xml is well-formed XML");
     let titles: Vec<&str> = feed
@@ -565,12 +545,7 @@ fn link_contexts_are_the_visible_sentence_cut_outside_links() {
         "Fast widgets [@doe-2020, p. 9].",
         "Fast widgets from [[acme|Acme Corp]] [@doe-2020, p. 9].",
     );
-    let site = TestSite {
-        root: root.to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(root).build().ok();
     assert_no_link_syntax(&site);
     let graph: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site.out.join("graph.json")).unwrap()).unwrap();
@@ -719,14 +694,7 @@ fn dates_from_git_give_undated_pages_their_last_commit_and_builds_stay_identical
         "Makes gadgets.",
     );
     git(root, &["commit", "-qam", "second"], "2022-07-08T10:00:00Z");
-    let build = || {
-        TestSite {
-            root: root.to_path_buf(),
-            args: Vec::new(),
-        }
-        .build()
-        .ok()
-    };
+    let build = || TestSite::at(root).build().ok();
     let (a, b) = (build(), build());
     assert_eq!(a.files(), b.files(), "two builds of one commit differ");
     let feed = read_feed(&a);
@@ -754,12 +722,7 @@ fn a_page_revision_date_does_not_move_present_on_timelines() {
                 &format!("type: market\nupdated: {date}"),
             );
         }
-        let site = TestSite {
-            root: tmp.path().to_path_buf(),
-            args: Vec::new(),
-        }
-        .build()
-        .ok();
+        let site = TestSite::at(tmp.path()).build().ok();
         let page = site.page("cases/acme-india/");
         page.select(".timeline-grid")[0].html()
     };
@@ -783,12 +746,7 @@ fn taught_site(draws_on: &str) -> tempfile::TempDir {
 #[test]
 fn teaching_notes_show_on_the_case_page_and_on_teaching() {
     let tmp = taught_site("acme-india/entry, swot, \"acme-india#launch\"");
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let case = site.page("cases/acme-india/");
     let notes = case.text_of("section#teaching");
     for text in [
@@ -847,12 +805,7 @@ fn teaching_notes_show_on_the_case_page_and_on_teaching() {
 #[test]
 fn a_question_drawing_on_nothing_is_an_error_at_its_position() {
     let tmp = taught_site("acme-india/entri");
-    let built = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .fails();
+    let built = TestSite::at(tmp.path()).build().fails();
     assert!(
         built.stderr.contains(
             "content/cases/acme-india/index.md:14:18: error: link to nothing: `acme-india/entri`"
@@ -904,12 +857,7 @@ fn evolving_site() -> tempfile::TempDir {
 #[test]
 fn the_evolution_view_shows_what_each_stage_added_kept_changed_and_dropped() {
     let tmp = evolving_site();
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let page = site.page("cases/acme-india/evolution/");
     let row = |block: &str| {
         page.select("table.evolution tbody tr")
@@ -972,12 +920,7 @@ fn a_comparison_shows_two_stages_of_any_cases_through_a_shortcode() {
         "content/stage-to-stage.md",
         "---\ntitle: Stage to stage\n---\nHow growth differs from entry:\n\n{{ evolution(from=\"acme-india/entry\", to=\"acme-india/growth\") }}\n",
     );
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let figure = site
         .page("stage-to-stage/")
         .text_of("figure.evolution-figure");
@@ -988,12 +931,7 @@ fn a_comparison_shows_two_stages_of_any_cases_through_a_shortcode() {
         "content/stage-to-stage.md",
         "---\ntitle: Stage to stage\n---\n{{ evolution(from=\"acme-india/entri\", to=\"acme-india/growth\") }}\n",
     );
-    let built = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .fails();
+    let built = TestSite::at(tmp.path()).build().fails();
     assert!(
         built
             .stderr
@@ -1051,12 +989,7 @@ fn the_map_draws_at_most_its_cap_and_says_what_it_leaves_out() {
             &format!("---\ntitle: Firm {i}\ntype: company\n---\nLinked with [[acme-india]].\n"),
         );
     }
-    let site = TestSite {
-        root: tmp.path().to_path_buf(),
-        args: Vec::new(),
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(tmp.path()).build().ok();
     let map = site.page("map/");
     let drawn = map.select("svg.map-full a.node").len();
     assert!(drawn <= 150, "{drawn} nodes drawn");
