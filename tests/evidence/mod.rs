@@ -2,15 +2,8 @@
 //! as tables, charts and downloads, images, and the errors `check` gives
 //! for each of them.
 
-use crate::harness::{TestSite, copy_fixture, edit, manifest_dir};
+use crate::harness::{TestSite, copy_fixture, edit, manifest_dir, write};
 use crate::{front_matter, shipped};
-use std::path::Path;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 fn yaml(rel: &str) -> serde_yaml::Value {
     let text = std::fs::read_to_string(manifest_dir().join("content").join(rel)).unwrap();

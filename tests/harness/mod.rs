@@ -268,6 +268,13 @@ pub fn run_with_deadline(mut cmd: Command) -> std::process::Output {
     }
 }
 
+/// Writes a file of a site, creating its folders.
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 /// Rewrites part of a file of a copied fixture.
 pub fn edit(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
     let path = dir.join(rel);

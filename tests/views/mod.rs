@@ -3,16 +3,10 @@
 //! the shipped site and on a fixture that adds a framework and a case
 //! without any code change.
 
-use crate::harness::{Built, TestSite, copy_fixture, edit, manifest_dir};
+use crate::harness::{Built, TestSite, copy_fixture, edit, manifest_dir, write};
 use crate::{front_matter, shipped};
 use std::collections::BTreeSet;
 use std::path::Path;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// The minimal fixture plus a PESTEL framework (six dimensions), a second
 /// case applying it, a declared comparison, market-wide events and tags.
