@@ -1,34 +1,24 @@
 //! casebook: a static site generator for business-model evolution knowledge
-//! bases. The pipeline: config → load → model → links → markdown → render → output.
+//! bases. Modules are listed in the order data flows through them; each
+//! imports only from those above it. `docs/ARCHITECTURE.md` is the map.
 
-pub mod aggregate;
-pub mod bibliography;
-pub mod chart;
-pub mod cli;
-pub mod config;
+// Shared leaves.
 pub mod diagnostics;
-pub mod evolution;
-pub mod feeds;
+pub mod html;
+// Stages, in data-flow order.
+pub mod checks;
+pub mod commands;
 pub mod fs;
-pub mod highlight;
-pub mod incremental;
+pub mod graphics;
 pub mod links;
-pub mod load;
-pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod output;
-pub mod pages;
 pub mod pipeline;
 pub mod render;
-pub mod scaffold;
 pub mod search;
-pub mod serve;
-pub mod shortcodes;
-pub mod snippet;
-pub mod theme;
-pub mod timeline;
-pub mod validate;
+pub mod site;
+pub mod source;
 pub mod views;
 pub mod yaml;
 

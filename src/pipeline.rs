@@ -1,14 +1,14 @@
 //! The only function that knows the order of the stages.
 
-use crate::cli::{Cli, Command, Format};
-use crate::config::Config;
+use crate::commands::cli::{Cli, Command, Format};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 use crate::links::Resolver;
 use crate::model::Kind;
+use crate::model::config::Config;
 use crate::output::{Staging, io_diag};
-use crate::pages::{Output, render_pages, site_files};
-use crate::theme::StaticFile;
-use crate::{fs, load, render, theme, validate};
+use crate::render::theme::StaticFile;
+use crate::render::{Output, render_pages, site_files};
+use crate::{checks, fs, render::theme, site, source};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -129,7 +129,7 @@ pub fn run(cli: Cli) -> i32 {
             slug,
             case,
             root,
-        } => match crate::scaffold::new_item(&root, kind, &slug, case.as_deref()) {
+        } => match crate::commands::scaffold::new_item(&root, kind, &slug, case.as_deref()) {
             Ok(path) => {
                 println!("created {}", path.display());
                 0
@@ -139,7 +139,7 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
-        Command::Init { dir } => match crate::scaffold::init(&dir) {
+        Command::Init { dir } => match crate::commands::scaffold::init(&dir) {
             Ok(()) => {
                 println!(
                     "created a knowledge base in {}; try `casebook serve --root {}`",
@@ -159,7 +159,7 @@ pub fn run(cli: Cli) -> i32 {
             port,
             open,
             drafts,
-        } => crate::serve::serve(&root, &bind, port, open, drafts),
+        } => crate::commands::serve::serve(&root, &bind, port, open, drafts),
     }
 }
 
@@ -221,7 +221,7 @@ impl Failure {
     }
 }
 
-fn read_config(opts: &BuildOptions) -> Result<crate::config::Config, Failure> {
+fn read_config(opts: &BuildOptions) -> Result<crate::model::config::Config, Failure> {
     let path = opts.root.join("casebook.yaml");
     let text = fs::read_optional(&path, "casebook.yaml")
         .map_err(Failure::Io)?
@@ -251,17 +251,17 @@ fn text_without_base_url(text: &str) -> String {
 
 /// What a build leaves behind for `serve` to reuse after an edit.
 pub struct Built {
-    pub theme: crate::theme::Theme,
+    pub theme: crate::render::theme::Theme,
     pub kb: crate::model::Kb,
     pub assets: Vec<String>,
-    pub cache: render::PrepCache,
-    pub entries: Vec<crate::feeds::SitemapEntry>,
+    pub cache: site::PrepCache,
+    pub entries: Vec<crate::render::feeds::SitemapEntry>,
     /// Output files of the pages the search index covers.
     pub searchable: Vec<String>,
     /// Pages each page links to, and pages linking to it.
     pub links: crate::links::Neighbours,
     /// Every page of the site, in render order.
-    pub jobs: Vec<crate::pages::Job>,
+    pub jobs: Vec<crate::render::Job>,
 }
 
 /// Runs the whole chain and hands every output to `emit`.
@@ -273,19 +273,19 @@ fn run_pipeline(
     let config = read_config(opts)?;
     let theme = theme::load(&opts.root, &config.theme).map_err(Failure::Content)?;
     let mut diags = Vec::new();
-    let loaded = load::load(&opts.root, config, opts.drafts, &mut diags);
+    let loaded = source::load(&opts.root, config, opts.drafts, &mut diags);
     let kb = loaded.kb;
     let mut all = Diagnostics::default();
     let resolver = Resolver::new(&kb, &loaded.assets);
-    let (problems, graph) = validate::validate(&kb, &resolver);
+    let (problems, graph) = checks::validate(&kb, &resolver);
     diags.extend(problems);
-    let prep = render::prepare(&kb, &resolver, graph, &theme.shortcodes, &mut diags, None);
+    let prep = site::prepare(&kb, &resolver, graph, &theme.shortcodes, &mut diags, None);
     all.extend(diags);
     if all.has_errors() {
         return Err(Failure::Content(all.into_sorted()));
     }
     let search = opts.search && kb.config.search;
-    let plan = crate::pages::Plan {
+    let plan = crate::render::Plan {
         search_page: search,
         index: search && opts.index,
         jobs: None,
@@ -330,7 +330,7 @@ fn run_pipeline(
 pub fn copy_files(
     root: &Path,
     assets: &[String],
-    theme: &crate::theme::Theme,
+    theme: &crate::render::theme::Theme,
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
     copy: &dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
 ) -> Result<(), Failure> {

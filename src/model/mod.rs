@@ -1,12 +1,15 @@
 //! The knowledge base as typed data, immutable once loaded.
 
+pub mod bibliography;
+pub mod config;
+
 mod date;
 pub mod frontmatter;
 
 pub use date::{PartialDate, Period, PeriodEnd};
 pub use frontmatter::*;
 
-use crate::config::Config;
+use crate::model::config::Config;
 use crate::yaml::Locator;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -152,9 +155,9 @@ pub struct Kb {
     pub events: Vec<Event>,
     pub references: BTreeMap<String, Reference>,
     /// Every reference formatted in the site's citation style.
-    pub citations: std::collections::HashMap<String, crate::bibliography::Formatted>,
+    pub citations: std::collections::HashMap<String, crate::model::bibliography::Formatted>,
     /// The citation style of `bibliography.style`, decoded once.
-    pub style: Option<crate::bibliography::CslStyle>,
+    pub style: Option<crate::model::bibliography::CslStyle>,
     pub terms: Vec<Term>,
     pub datasets: BTreeMap<String, Dataset>,
     /// Latest date mentioned in the content; `present` is drawn to it.

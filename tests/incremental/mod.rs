@@ -4,7 +4,7 @@
 //! bytes did not change must not be written again.
 
 use crate::harness::{copy_tree, manifest_dir};
-use casebook::incremental::{Outcome, Session};
+use casebook::commands::serve::session::{Outcome, Session};
 use casebook::pipeline::{BuildOptions, Failure, build_in_memory};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

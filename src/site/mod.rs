@@ -1,12 +1,12 @@
 //! Renders Markdown for every page, then builds view values and fills the
 //! templates. Yields outputs one by one; the caller writes or collects them.
 
+use crate::checks::CANVAS;
 use crate::diagnostics::Diagnostic;
-use crate::highlight::html_escape;
+use crate::html::html_escape;
 use crate::links::{Graph, Resolver, Target, page_url, term_anchor};
 use crate::markdown::{Origin, Rendered, Renderer, Source};
 use crate::model::*;
-use crate::validate::CANVAS;
 use crate::views::*;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -36,17 +36,17 @@ pub struct Prepared<'kb> {
     /// Every link with where it was written (for graph.json).
     pub graph: Graph,
     /// Shortcode calls of each page body, expanded when the page renders.
-    pub shortcodes: Vec<Vec<crate::shortcodes::Call>>,
+    pub shortcodes: Vec<Vec<crate::markdown::shortcodes::Call>>,
     /// Teaching notes of the cases that have them.
     teaching: HashMap<PageId, TeachingView>,
     /// Tags and business-model types, gathered once when first needed.
-    tags: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
-    models: std::sync::OnceLock<BTreeMap<String, crate::aggregate::Taxon>>,
+    tags: std::sync::OnceLock<BTreeMap<String, crate::views::aggregate::Taxon>>,
+    models: std::sync::OnceLock<BTreeMap<String, crate::views::aggregate::Taxon>>,
     framework_cases: std::sync::OnceLock<HashMap<String, Vec<PageId>>>,
     /// Pages each page links to and from, gathered once when first needed.
     neighbours: std::sync::OnceLock<crate::links::Neighbours>,
     /// "Cite this page" templates of the site's style.
-    page_citer: Option<crate::bibliography::PageCiter>,
+    page_citer: Option<crate::model::bibliography::PageCiter>,
     pub base_path: String,
 }
 
@@ -59,7 +59,7 @@ type PageRender = (
     PageCells,
     BTreeSet<String>,
     Vec<Diagnostic>,
-    Vec<crate::shortcodes::Call>,
+    Vec<crate::markdown::shortcodes::Call>,
     Option<TeachingView>,
 );
 
@@ -71,13 +71,13 @@ pub struct PrepCache {
     bodies: Vec<Rendered>,
     cells: HashMap<PageId, PageCells>,
     cites: Vec<BTreeSet<String>>,
-    shortcodes: Vec<Vec<crate::shortcodes::Call>>,
+    shortcodes: Vec<Vec<crate::markdown::shortcodes::Call>>,
     teaching: HashMap<PageId, TeachingView>,
     /// Rendered event bodies, in the order of `Kb::events`.
     events: Vec<Rendered>,
     term_html: Vec<String>,
     /// "Cite this page" templates: the citation style runs for them once.
-    page_citer: Option<Option<crate::bibliography::PageCiter>>,
+    page_citer: Option<Option<crate::model::bibliography::PageCiter>>,
 }
 
 impl PrepCache {
@@ -127,7 +127,7 @@ pub fn prepare<'kb>(
         };
         let taken = taken_ids(kb, page);
         let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-        let extracted = crate::shortcodes::extract(page.source.body());
+        let extracted = crate::markdown::shortcodes::extract(page.source.body());
         let mut cites: BTreeSet<String> = page.meta.refs.iter().map(|c| c.key.clone()).collect();
         let at = |offset: usize| {
             let (line, col) = page.source.line_col(page.source.body_start + offset);
@@ -142,7 +142,7 @@ pub fn prepare<'kb>(
         }
         let mut calls = Vec::new();
         for call in extracted.calls {
-            match crate::shortcodes::check(&call, kb, theme_shortcodes) {
+            match crate::markdown::shortcodes::check(&call, kb, theme_shortcodes) {
                 Ok(()) => {
                     if let Some(data) = call.args.get("data").and_then(|a| a.as_str())
                         && let Some(ds) = kb.datasets.get(data)
@@ -655,7 +655,7 @@ pub fn cite_list<'a>(kb: &Kb, refs: impl IntoIterator<Item = &'a CiteRef>) -> St
             kb.references.get(k).map(|_| {
                 let label = cite_label(kb, k);
                 let label = match &r.locator {
-                    Some(l) => crate::bibliography::with_locator(&label, l),
+                    Some(l) => crate::model::bibliography::with_locator(&label, l),
                     None => label,
                 };
                 let mut inner = label.as_str();
@@ -727,14 +727,15 @@ impl Prepared<'_> {
     }
 
     /// Every tag by slug (computed once per build).
-    pub fn tags(&self) -> &BTreeMap<String, crate::aggregate::Taxon> {
-        self.tags.get_or_init(|| crate::aggregate::tags(self.kb))
+    pub fn tags(&self) -> &BTreeMap<String, crate::views::aggregate::Taxon> {
+        self.tags
+            .get_or_init(|| crate::views::aggregate::tags(self.kb))
     }
 
     /// Every business-model type by slug (computed once per build).
-    pub fn models(&self) -> &BTreeMap<String, crate::aggregate::Taxon> {
+    pub fn models(&self) -> &BTreeMap<String, crate::views::aggregate::Taxon> {
         self.models
-            .get_or_init(|| crate::aggregate::models(self.kb))
+            .get_or_init(|| crate::views::aggregate::models(self.kb))
     }
 
     pub fn url(&self, id: PageId) -> String {
@@ -785,7 +786,7 @@ impl Prepared<'_> {
             breadcrumbs: self.breadcrumbs(id),
             backlinks: self.backlinks_of(&Target::Page(id)),
             references: self.references(&self.cites[id]),
-            neighbourhood: crate::map::neighbourhood(self, id),
+            neighbourhood: crate::views::map::neighbourhood(self, id),
             cite: self.cite_this(id),
         }
     }
@@ -801,7 +802,7 @@ impl Prepared<'_> {
             self.kb.config.base_url,
             page_url("", &p.path).trim_start_matches('/')
         );
-        let page = crate::bibliography::PageRef {
+        let page = crate::model::bibliography::PageRef {
             title: &p.meta.title,
             site: &self.kb.config.title,
             url: &url,
@@ -814,7 +815,7 @@ impl Prepared<'_> {
         };
         Some(CiteView {
             html,
-            bibtex: page.bibtex(&crate::load::slugify(&p.path.replace('/', "-"))),
+            bibtex: page.bibtex(&crate::source::slugify(&p.path.replace('/', "-"))),
         })
     }
 
@@ -825,7 +826,7 @@ impl Prepared<'_> {
                 title: t.clone(),
                 url: page_url(
                     &self.base_path,
-                    &format!("tags/{}", crate::load::slugify(t)),
+                    &format!("tags/{}", crate::source::slugify(t)),
                 ),
                 summary: None,
             })
@@ -1083,7 +1084,7 @@ impl Prepared<'_> {
                 .fm
                 .tags
                 .iter()
-                .map(|t| crate::load::slugify(t))
+                .map(|t| crate::source::slugify(t))
                 .collect::<Vec<_>>()
                 .join(" "),
         }

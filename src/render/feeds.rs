@@ -4,7 +4,7 @@
 
 use crate::links::Target;
 use crate::model::*;
-use crate::render::Prepared;
+use crate::site::Prepared;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -138,7 +138,7 @@ pub fn dataset_csv(d: &Dataset) -> Result<Vec<u8>, String> {
         for p in &d.series {
             w.write_record([
                 p.label.as_str(),
-                &crate::chart::format_number(p.value),
+                &crate::graphics::chart::format_number(p.value),
                 p.entity.as_deref().unwrap_or(""),
             ])
             .map_err(e)?;

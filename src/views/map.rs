@@ -7,7 +7,7 @@
 
 use crate::links::Neighbours;
 use crate::model::{Kind, PageData, PageId};
-use crate::render::Prepared;
+use crate::site::Prepared;
 use crate::views::Link;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -5,7 +5,7 @@
 //! without citations and link syntax.
 
 use crate::model::{CANVAS, PageId};
-use crate::render::Prepared;
+use crate::site::Prepared;
 use crate::views::Link;
 use pulldown_cmark::{Event, Options, Parser};
 use serde::Serialize;

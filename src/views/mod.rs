@@ -1,6 +1,10 @@
 //! Typed template contexts. Templates receive `site`, `page` and one
 //! kind-specific value (`case`, `stage`, `framework`, `entity`, `list`…).
 
+pub mod aggregate;
+pub mod evolution;
+pub mod map;
+
 use serde::Serialize;
 
 /// A link to a page with what previews need.
@@ -53,7 +57,7 @@ pub struct PageView {
     pub cite: Option<CiteView>,
     /// The pages linked with this one, as a small map (cases, stages,
     /// frameworks and entities only).
-    pub neighbourhood: Option<crate::map::Neighbourhood>,
+    pub neighbourhood: Option<crate::views::map::Neighbourhood>,
 }
 
 #[derive(Debug, Serialize)]
@@ -152,7 +156,7 @@ pub struct QuestionView {
 #[derive(Debug, Serialize)]
 pub struct TeachingPage {
     pub cases: Vec<TaughtCase>,
-    pub pager: crate::aggregate::Pager,
+    pub pager: crate::views::aggregate::Pager,
 }
 
 #[derive(Debug, Serialize)]
@@ -248,7 +252,7 @@ pub struct CaseView {
     pub facts: Vec<Fact>,
     pub model: Vec<Link>,
     pub period: String,
-    pub timeline: Option<crate::timeline::Figure>,
+    pub timeline: Option<crate::graphics::timeline::Figure>,
     pub events: Vec<EventView>,
     pub stages: Vec<Card>,
     pub canvas: Option<MatrixView>,
@@ -286,7 +290,7 @@ pub struct FrameworkView {
     pub dimensions: Vec<DimView>,
     pub matrix: MatrixView,
     /// The matrix is split by case over numbered pages.
-    pub pager: crate::aggregate::Pager,
+    pub pager: crate::views::aggregate::Pager,
 }
 
 #[derive(Debug, Serialize)]
@@ -300,7 +304,7 @@ pub struct EntityView {
 #[derive(Debug, Serialize)]
 pub struct ListView {
     pub groups: Vec<CardGroup>,
-    pub pager: crate::aggregate::Pager,
+    pub pager: crate::views::aggregate::Pager,
     /// Events listed on taxonomy pages.
     pub events: Vec<EventView>,
 }

@@ -6,13 +6,13 @@
 //! index is built afterwards on its own thread, so it never delays a page.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::feeds::SitemapEntry;
 use crate::links::{Neighbours, Resolver};
 use crate::model::{Kind, Page, PageId};
 use crate::output::{inside, io_diag};
-use crate::pages::{Job, Output, Plan, jobs, render_pages, site_files};
 use crate::pipeline::{BuildOptions, Built, Failure, build_keeping};
-use crate::{fs, load, render, validate};
+use crate::render::feeds::SitemapEntry;
+use crate::render::{Job, Output, Plan, jobs, render_pages, site_files};
+use crate::{checks, fs, site, source};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -111,8 +111,8 @@ impl Session {
         for path in paths.iter().collect::<BTreeSet<_>>() {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let in_content = path.starts_with(self.opts.root.join("content"));
-            if load::is_ignored(name)
-                || (in_content && !path.is_dir() && !load::is_content_file(name))
+            if source::is_ignored(name)
+                || (in_content && !path.is_dir() && !source::is_content_file(name))
             {
                 continue;
             }
@@ -176,7 +176,7 @@ impl Session {
                 .collect::<Option<_>>()?;
             let rel = rel.join("/");
             let &id = st.files.get(&rel)?;
-            let page = load::reload_page(&self.opts.root, &rel, self.opts.drafts)?;
+            let page = source::reload_page(&self.opts.root, &rel, self.opts.drafts)?;
             let old = &st.built.kb.pages[id];
             if page.kind != old.kind || page.path != old.path || page.broken || old.broken {
                 return None;
@@ -224,24 +224,24 @@ impl Session {
         for e in edits {
             kb.pages[e.id] = e.page;
         }
-        if load::latest_date(&kb.pages, &kb.events) != kb.latest {
+        if source::latest_date(&kb.pages, &kb.events) != kb.latest {
             return None;
         }
         let kb = &st.built.kb;
         let search_page = search_page && kb.config.search;
         let resolver = Resolver::new(kb, &st.built.assets);
-        let (problems, graph) = validate::validate(kb, &resolver);
+        let (problems, graph) = checks::validate(kb, &resolver);
         let mut diags = problems;
         let links_before: Vec<_> = dirty
             .iter()
             .map(|&id| st.built.cache.links_of(id))
             .collect();
-        let reuse = render::Reuse {
+        let reuse = site::Reuse {
             cache: std::mem::take(&mut st.built.cache),
             dirty: &dirty,
             data_dirty: false,
         };
-        let prep = render::prepare(
+        let prep = site::prepare(
             kb,
             &resolver,
             graph,
@@ -261,7 +261,7 @@ impl Session {
         }
         let links_after: Vec<_> = dirty
             .iter()
-            .map(|&id| render::body_links(&prep.bodies[id]))
+            .map(|&id| site::body_links(&prep.bodies[id]))
             .collect();
         let neighbours = Neighbours::of(&prep.graph, kb.pages.len());
         for &id in &dirty {
@@ -326,7 +326,7 @@ impl Session {
         } else if links_before != links_after {
             let graph = Output {
                 path: "graph.json".into(),
-                bytes: crate::feeds::graph_json(&prep).into_bytes(),
+                bytes: crate::render::feeds::graph_json(&prep).into_bytes(),
             };
             emit(graph).err().into_iter().collect()
         } else {

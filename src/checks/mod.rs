@@ -2,9 +2,9 @@
 //! frameworks, front-matter references, citation keys, stage order, periods,
 //! and reserved URLs. Front-matter references also become graph edges.
 
-use crate::config::is_slug;
 use crate::diagnostics::{Diagnostic, Span, suggest};
 use crate::links::{Graph, LinkSite, Resolver, Target};
+use crate::model::config::is_slug;
 use crate::model::*;
 use std::collections::{BTreeMap, HashSet};
 

@@ -2,7 +2,7 @@
 //! The SVG is an image with a text summary; the dataset's table goes with
 //! it as the accessible equivalent.
 
-use crate::highlight::html_escape;
+use crate::html::html_escape;
 use crate::model::Dataset;
 use std::fmt::Write as _;
 

@@ -122,8 +122,8 @@ impl Config {
                 msg,
             )]);
         }
-        if !crate::bibliography::style_exists(&config.bibliography.style) {
-            let names = crate::bibliography::SUGGESTED.join(", ");
+        if !crate::model::bibliography::style_exists(&config.bibliography.style) {
+            let names = crate::model::bibliography::SUGGESTED.join(", ");
             return Err(vec![
                 doc.error(
                     doc.span("bibliography.style"),

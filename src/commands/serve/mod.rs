@@ -2,9 +2,11 @@
 //! it over HTTP on loopback, rebuilds when sources change and reloads open
 //! pages through server-sent events. A failed build is shown as a page.
 
+pub mod session;
+
+use crate::commands::serve::session::{Outcome, Session};
 use crate::diagnostics::Diagnostic;
-use crate::highlight::html_escape;
-use crate::incremental::{Outcome, Session};
+use crate::html::html_escape;
 use crate::pipeline::{BuildOptions, Failure};
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 use std::io::Write;

@@ -1,20 +1,23 @@
 //! Every output of a build: one function per page kind, each filling a
 //! template with typed views. Outputs are produced in parallel.
 
-use crate::aggregate;
+pub mod feeds;
+pub mod theme;
+
+use crate::checks::CANVAS;
 use crate::diagnostics::Diagnostic;
-use crate::feeds::{self, SitemapEntry};
+use crate::graphics::timeline;
 use crate::links::{Target, page_url};
 use crate::model::*;
-use crate::render::{Prepared, applies, layout_name};
-use crate::theme::{Theme, template_error};
-use crate::timeline;
-use crate::validate::CANVAS;
+use crate::site::{Prepared, applies, layout_name};
+use crate::views::aggregate;
 use crate::views::*;
+use feeds::SitemapEntry;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tera::Context;
+use theme::{Theme, template_error};
 
 /// One file of the site: a path under the output directory and its bytes.
 pub struct Output {
@@ -221,7 +224,7 @@ pub fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     jobs.extend((1..=aggregate::compare_pages(prep)).map(Job::Compare));
     jobs.extend(
         kb.pages_of(Kind::Case)
-            .filter(|(id, _)| crate::evolution::has_evolution(prep, *id))
+            .filter(|(id, _)| crate::views::evolution::has_evolution(prep, *id))
             .map(|(id, _)| Job::Evolution(id)),
     );
     if has_map(prep) {
@@ -369,7 +372,7 @@ fn render_job(
             ("compare.html", aggregate::paged_file("compare", *n), page)
         }
         Job::Map => {
-            let view = crate::map::view(prep);
+            let view = crate::views::map::view(prep);
             insert(&mut ctx, "map", &view);
             let mut page = generated(prep, "map", "Map of the knowledge base", "map");
             page.summary = Some(
@@ -379,7 +382,7 @@ fn render_job(
             ("map.html", "map/index.html".into(), page)
         }
         Job::Evolution(id) => {
-            let view = crate::evolution::view(prep, *id);
+            let view = crate::views::evolution::view(prep, *id);
             insert(&mut ctx, "evolution", &view);
             let case = &prep.kb.pages[*id];
             let path = format!("{}/evolution", case.path);
@@ -651,11 +654,11 @@ fn with_active<'a>(site: &'a SiteView, url: &'a str) -> impl Serialize + 'a {
 
 /// A page that forwards an old URL to the page's current one.
 fn redirect(prep: &Prepared<'_>, id: PageId, from: &str) -> Output {
-    let url = crate::highlight::html_escape(&prep.url(id));
-    let title = crate::highlight::html_escape(&prep.kb.pages[id].meta.title);
+    let url = crate::html::html_escape(&prep.url(id));
+    let title = crate::html::html_escape(&prep.kb.pages[id].meta.title);
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<link rel=\"canonical\" href=\"{url}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
-        crate::highlight::html_escape(&prep.kb.config.language)
+        crate::html::html_escape(&prep.kb.config.language)
     );
     Output {
         path: format!("{from}/index.html"),
@@ -803,7 +806,7 @@ fn expand_shortcodes(
     let page = &kb.pages[id];
     let mut cites = BTreeSet::new();
     for (n, call) in prep.shortcodes[id].iter().enumerate() {
-        let token = crate::shortcodes::placeholder(n);
+        let token = crate::markdown::shortcodes::placeholder(n);
         let block = format!("<p>{token}</p>");
         let at = || {
             let (line, col) = page.source.line_col(page.source.body_start + call.offset);
@@ -835,15 +838,15 @@ fn expand_shortcodes(
                 cites.extend(ds.refs.iter().map(|c| c.key.clone()));
                 insert(&mut ctx, "dataset", &dataset_view(prep, arg("data"), ds, n));
                 if call.name == "chart" {
-                    let series = crate::chart::series_of(
+                    let series = crate::graphics::chart::series_of(
                         ds,
                         call.args.get("column").and_then(|a| a.as_str()),
                     );
                     let unit = ds.unit.as_deref().unwrap_or("");
                     let svg = if arg("kind") == "line" {
-                        crate::chart::line(&ds.title, unit, &series)
+                        crate::graphics::chart::line(&ds.title, unit, &series)
                     } else {
-                        crate::chart::bar(&ds.title, unit, &series)
+                        crate::graphics::chart::bar(&ds.title, unit, &series)
                     };
                     ctx.insert("chart", &svg);
                 }
@@ -874,7 +877,7 @@ fn expand_shortcodes(
                 insert(
                     &mut ctx,
                     "evolution",
-                    &crate::evolution::framework_evolution(prep, fw, &[from, to]),
+                    &crate::views::evolution::framework_evolution(prep, fw, &[from, to]),
                 );
                 insert(&mut ctx, "from", &prep.link(from));
                 insert(&mut ctx, "to", &prep.link(to));
@@ -957,7 +960,12 @@ fn dataset_view(prep: &Prepared<'_>, slug: &str, ds: &Dataset, n: usize) -> Data
             ],
             ds.series
                 .iter()
-                .map(|p| vec![p.label.clone(), crate::chart::format_number(p.value)])
+                .map(|p| {
+                    vec![
+                        p.label.clone(),
+                        crate::graphics::chart::format_number(p.value),
+                    ]
+                })
                 .collect(),
         )
     };
@@ -968,7 +976,7 @@ fn dataset_view(prep: &Prepared<'_>, slug: &str, ds: &Dataset, n: usize) -> Data
         unit: ds.unit.clone().unwrap_or_default(),
         columns,
         rows,
-        cites: crate::render::cite_list(prep.kb, &ds.refs)
+        cites: crate::site::cite_list(prep.kb, &ds.refs)
             .trim_start()
             .to_string(),
         csv_url: format!("{}data/{slug}.csv", prep.base_path),
@@ -1059,7 +1067,7 @@ fn case_view(prep: &Prepared<'_>, id: PageId, c: &CaseFm) -> (CaseView, BTreeSet
             .chain(quadrants.iter_mut().flat_map(AnalysisView::items_mut)),
     );
     let view = CaseView {
-        evolution_url: crate::evolution::has_evolution(prep, id)
+        evolution_url: crate::views::evolution::has_evolution(prep, id)
             .then(|| page_url(&prep.base_path, &format!("{}/evolution", page.path))),
         teaching: prep.teaching(id).cloned(),
         facts,
@@ -1116,7 +1124,7 @@ fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> StageView {
     let slug = kb.pages[id].slug.as_str();
     StageView {
         evolution_url: kb.by_path.get(s.case.as_str()).and_then(|&c| {
-            crate::evolution::has_evolution(prep, c)
+            crate::views::evolution::has_evolution(prep, c)
                 .then(|| page_url(&prep.base_path, &format!("{}/evolution", s.case)))
         }),
         case: kb
@@ -1167,7 +1175,7 @@ fn metric_view(prep: &Prepared<'_>, m: &Metric) -> MetricView {
         start: m.start.map(number),
         end: m.end.map(number),
         period: m.period.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
-        cites: crate::render::cite_list(prep.kb, &m.refs)
+        cites: crate::site::cite_list(prep.kb, &m.refs)
             .trim_start()
             .to_string(),
     }

@@ -2,12 +2,12 @@
 //! case comparison, declared comparisons, tags and business-model types.
 //! Each one that grows with the content is split into numbered pages.
 
+use crate::checks::CANVAS;
+use crate::graphics::timeline;
 use crate::links::page_url;
-use crate::load::slugify;
 use crate::model::*;
-use crate::render::{Prepared, applies};
-use crate::timeline;
-use crate::validate::CANVAS;
+use crate::site::{Prepared, applies};
+use crate::source::slugify;
 use crate::views::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -129,7 +129,7 @@ pub struct LaneView {
     /// Space-separated entity slugs and tags, for the in-page filter.
     pub entities: String,
     pub tags: String,
-    pub figure: Option<crate::timeline::Figure>,
+    pub figure: Option<crate::graphics::timeline::Figure>,
     pub events: Vec<EventView>,
     #[serde(skip)]
     pub event_ids: Vec<usize>,
@@ -404,7 +404,7 @@ pub fn compare_pages(prep: &Prepared<'_>) -> usize {
 fn text_item(s: String) -> CompareItem {
     CompareItem {
         note: None,
-        html: crate::highlight::html_escape(&s),
+        html: crate::html::html_escape(&s),
     }
 }
 
@@ -412,8 +412,8 @@ fn link_item(l: Link) -> CompareItem {
     CompareItem {
         html: format!(
             "<a href=\"{}\">{}</a>",
-            crate::highlight::html_escape(&l.url),
-            crate::highlight::html_escape(&l.title)
+            crate::html::html_escape(&l.url),
+            crate::html::html_escape(&l.title)
         ),
         note: None,
     }
@@ -568,7 +568,7 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
         rows,
         comparisons: kb
             .pages_of(Kind::Comparison)
-            .map(|(id, _)| crate::pages::card(prep, id, String::new()))
+            .map(|(id, _)| crate::render::card(prep, id, String::new()))
             .collect(),
         pager: pager(&prep.base_path, "compare", n, total),
     }

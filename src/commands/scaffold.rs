@@ -1,8 +1,8 @@
 //! `casebook new` and `casebook init`: commented skeletons that pass
 //! `casebook check` as written.
 
-use crate::cli::NewKind;
-use crate::config::is_slug;
+use crate::commands::cli::NewKind;
+use crate::model::config::is_slug;
 use std::path::{Path, PathBuf};
 
 /// A problem with the request itself (exit 2).
@@ -131,7 +131,7 @@ pub fn new_item(
     if !is_slug(slug) {
         return Err(ScaffoldError(format!(
             "invalid slug `{slug}`: use lowercase letters, digits and `-` (for example `{}`)",
-            crate::load::slugify(slug)
+            crate::source::slugify(slug)
         )));
     }
     if !root.join("casebook.yaml").is_file() {

@@ -1,6 +1,8 @@
 //! Syntax highlighting of fenced code as CSS classes (syntect), loaded once
 //! and only when a page has a fenced code block with a language.
 
+use crate::html::html_escape;
+
 use std::sync::OnceLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -41,33 +43,6 @@ pub fn code_block(lang: &str, code: &str) -> String {
         "<pre class=\"hl\"><code class=\"language-{escaped_lang}\">{}</code></pre>\n",
         generator.finalize()
     )
-}
-
-pub fn html_escape(s: &str) -> String {
-    // Most text needs nothing: find the first byte that might, and copy
-    // up to it in one go. 0xC2 starts the C1 control characters.
-    let special = |b: u8| {
-        matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F | 0xC2)
-            || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-    };
-    let Some(first) = s.bytes().position(special) else {
-        return s.to_string();
-    };
-    let mut out = String::with_capacity(s.len() + 16);
-    out.push_str(&s[..first]);
-    for c in s[first..].chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // HTML and XML allow no other control characters.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

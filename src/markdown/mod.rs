@@ -1,10 +1,14 @@
 //! Markdown to HTML: the single pulldown-cmark options set and one event pass
 //! for links, citations, heading ids, raw HTML and code.
 
+pub mod highlight;
+pub mod shortcodes;
+pub mod snippet;
+
 use crate::diagnostics::{Diagnostic, Span};
-use crate::highlight::{code_block, html_escape};
 use crate::links::{LinkSite, Resolved, Resolver};
-use crate::load::slugify;
+use crate::source::slugify;
+use crate::{html::html_escape, markdown::highlight::code_block};
 use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -687,7 +691,7 @@ impl Visible {
             .map(|&(_, s, e)| s.min(len)..e.unwrap_or(len).min(len))
             .collect();
         if self.labels.iter().any(|(link, _, _)| link.is_some()) {
-            let contexts = crate::snippet::contexts(&self.text, &ranges);
+            let contexts = crate::markdown::snippet::contexts(&self.text, &ranges);
             for (&(link, _, _), context) in self.labels.iter().zip(contexts) {
                 if let Some(site) = link.and_then(|i| links.get_mut(i)) {
                     site.1.context = context;
@@ -774,9 +778,9 @@ impl<'t> Positioner<'t> {
 /// No title attribute: the reference list is on the page, and the link
 /// preview shows the entry it points to.
 fn cite_html(kb: &crate::model::Kb, key: &str, locator: Option<&str>) -> String {
-    let label = crate::render::cite_label(kb, key);
+    let label = crate::site::cite_label(kb, key);
     let label = match locator {
-        Some(l) => crate::bibliography::with_locator(&label, l),
+        Some(l) => crate::model::bibliography::with_locator(&label, l),
         None => label,
     };
     format!(

@@ -4,8 +4,8 @@
 //! page whose path ends with it at a `/` boundary; an entity alias; a
 //! glossary term. Two matches at one step, or none, is an error.
 
-use crate::load::slugify;
 use crate::model::{Kb, Kind, PageData, PageId};
+use crate::source::slugify;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -5,7 +5,7 @@
 //! Hayagriva's own HTML writer does not escape text, so its output tree is
 //! written out here with every text and URL escaped.
 
-use crate::highlight::html_escape;
+use crate::html::html_escape;
 use hayagriva::citationberg::{FontStyle, FontWeight, IndependentStyle, Locale, Style};
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,

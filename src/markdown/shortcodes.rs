@@ -261,7 +261,7 @@ pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), (S
         if let Some(col) = call.args.get("column") {
             let col = col.as_str().unwrap_or("");
             match data.columns.iter().position(|c| c == col) {
-                Some(i) if i > 0 && crate::chart::numeric_column(data, i) => {}
+                Some(i) if i > 0 && crate::graphics::chart::numeric_column(data, i) => {}
                 Some(_) => {
                     return Err((
                         format!("column `{col}` of `{}` is not numeric", arg("data")),
@@ -279,7 +279,8 @@ pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), (S
                     ));
                 }
             }
-        } else if data.series.is_empty() && crate::chart::numeric_columns(data).is_empty() {
+        } else if data.series.is_empty() && crate::graphics::chart::numeric_columns(data).is_empty()
+        {
             return Err((
                 format!("dataset `{}` has no numeric column to chart", arg("data")),
                 "use the table shortcode for it instead".into(),

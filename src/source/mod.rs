@@ -3,9 +3,9 @@
 //! Each file is parsed on its own (in parallel); problems are collected as
 //! diagnostics so one run reports all of them.
 
-use crate::config::{Config, is_slug};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::fs;
+use crate::model::config::{Config, is_slug};
 use crate::model::*;
 use crate::yaml::Locator;
 use crate::yaml::YamlDoc;
@@ -142,7 +142,7 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
     } else {
         Default::default()
     };
-    let style = crate::bibliography::CslStyle::by_name(&config.bibliography.style);
+    let style = crate::model::bibliography::CslStyle::by_name(&config.bibliography.style);
     let citations = match (&library, &style) {
         (Some(lib), Some(style)) => style.format(lib),
         _ => Default::default(),

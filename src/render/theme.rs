@@ -12,7 +12,7 @@ use tera::Tera;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
     };
 }
 
@@ -48,19 +48,19 @@ const TEMPLATES: &[(&str, &str)] = embed!(
 const STATIC: &[(&str, &str)] = &[
     (
         "style.css",
-        include_str!("../themes/default/static/style.css"),
+        include_str!("../../themes/default/static/style.css"),
     ),
     (
         "filter.js",
-        include_str!("../themes/default/static/filter.js"),
+        include_str!("../../themes/default/static/filter.js"),
     ),
     (
         "search.js",
-        include_str!("../themes/default/static/search.js"),
+        include_str!("../../themes/default/static/search.js"),
     ),
     (
         "preview.js",
-        include_str!("../themes/default/static/preview.js"),
+        include_str!("../../themes/default/static/preview.js"),
     ),
 ];
 
@@ -115,7 +115,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for dir in [theme_dir.join("templates"), root.join("templates")] {
         for rel in fs::list_files(&dir) {
-            let shown = crate::load::display_path(root, &dir.join(&rel));
+            let shown = crate::source::display_path(root, &dir.join(&rel));
             match fs::read_text(&dir.join(&rel), &shown) {
                 Ok(text) => {
                     sources.insert(rel, (shown, text));
@@ -214,7 +214,7 @@ fn json_encode(
 /// and newlines), which HTML and XML do not allow.
 fn escape_html(s: &str) -> String {
     // html_escape drops control characters too.
-    crate::highlight::html_escape(s)
+    crate::html::html_escape(s)
 }
 
 /// A Tera error with its whole cause chain in one message.
