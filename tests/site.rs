@@ -1,6 +1,8 @@
 //! Builds the shipped knowledge base and fixture sites with the real binary
 //! and checks the output as HTML.
 
+#[path = "architecture/mod.rs"]
+mod architecture;
 #[path = "editor/mod.rs"]
 mod editor;
 #[path = "evidence/mod.rs"]

@@ -1,6 +1,7 @@
 //! Markdown to HTML: the single pulldown-cmark options set and one event pass
 //! for links, citations, heading ids, raw HTML and code.
 
+pub mod cite;
 pub mod highlight;
 pub mod shortcodes;
 pub mod snippet;
@@ -276,7 +277,7 @@ impl Renderer<'_> {
                                     out.bare_cites.push((key.to_string(), span.clone()));
                                 }
                                 events.push(Event::InlineHtml(
-                                    cite_html(self.resolver.kb(), key, locator).into(),
+                                    cite::cite_html(self.resolver.kb(), key, locator).into(),
                                 ));
                             }
                             None if self.resolver.kb().incomplete.references => {}
@@ -770,24 +771,6 @@ impl<'t> Positioner<'t> {
         self.last.set((offset, line, col));
         (line, col)
     }
-}
-
-/// The in-text citation of `key` in the site's style, linked to the
-/// page's reference list.
-///
-/// No title attribute: the reference list is on the page, and the link
-/// preview shows the entry it points to.
-fn cite_html(kb: &crate::model::Kb, key: &str, locator: Option<&str>) -> String {
-    let label = crate::site::cite_label(kb, key);
-    let label = match locator {
-        Some(l) => crate::model::bibliography::with_locator(&label, l),
-        None => label,
-    };
-    format!(
-        "<cite class=\"cite\"><a href=\"#ref-{}\">{}</a></cite>",
-        html_escape(key),
-        html_escape(&label)
-    )
 }
 
 #[cfg(test)]

@@ -5,6 +5,12 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::fs::{self, IoError};
 use std::path::{Component, Path, PathBuf};
 
+/// One file of the site: a path under the output directory and its bytes.
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
 /// File every output carries, so a later build knows casebook made the
 /// folder it is about to replace.
 pub const MARKER: &str = ".casebook-output";

@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::graphics::timeline;
 use crate::links::{Target, page_url};
 use crate::model::*;
+use crate::output::Output;
 use crate::site::{Prepared, applies, layout_name};
 use crate::views::aggregate;
 use crate::views::*;
@@ -18,12 +19,6 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tera::Context;
 use theme::{Theme, template_error};
-
-/// One file of the site: a path under the output directory and its bytes.
-pub struct Output {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// A page to render, before its template is filled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -738,16 +733,6 @@ fn page_job(
     Ok((template, path, page))
 }
 
-pub fn card(prep: &Prepared<'_>, id: PageId, meta: String) -> Card {
-    let p = &prep.kb.pages[id];
-    Card {
-        title: p.meta.title.clone(),
-        url: prep.url(id),
-        summary: p.meta.summary.clone(),
-        meta,
-    }
-}
-
 fn period_of(p: &Page) -> String {
     match &p.data {
         PageData::Case(c) => c.period.map(|x| x.human()).unwrap_or_default(),
@@ -976,7 +961,7 @@ fn dataset_view(prep: &Prepared<'_>, slug: &str, ds: &Dataset, n: usize) -> Data
         unit: ds.unit.clone().unwrap_or_default(),
         columns,
         rows,
-        cites: crate::site::cite_list(prep.kb, &ds.refs)
+        cites: crate::markdown::cite::cite_list(prep.kb, &ds.refs)
             .trim_start()
             .to_string(),
         csv_url: format!("{}data/{slug}.csv", prep.base_path),
@@ -1175,7 +1160,7 @@ fn metric_view(prep: &Prepared<'_>, m: &Metric) -> MetricView {
         start: m.start.map(number),
         end: m.end.map(number),
         period: m.period.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
-        cites: crate::site::cite_list(prep.kb, &m.refs)
+        cites: crate::markdown::cite::cite_list(prep.kb, &m.refs)
             .trim_start()
             .to_string(),
     }

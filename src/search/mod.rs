@@ -2,7 +2,7 @@
 //! pages in memory while the rest of the site is still rendering.
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::render::Output;
+use crate::output::Output;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::sync::Arc;

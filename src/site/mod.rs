@@ -1,15 +1,17 @@
 //! Renders Markdown for every page, then builds view values and fills the
 //! templates. Yields outputs one by one; the caller writes or collects them.
 
-use crate::checks::CANVAS;
 use crate::diagnostics::Diagnostic;
-use crate::html::html_escape;
-use crate::links::{Graph, Resolver, Target, page_url, term_anchor};
+
+use crate::links::{Graph, Resolver, Target, page_url};
+use crate::markdown::cite::cite_list;
 use crate::markdown::{Origin, Rendered, Renderer, Source};
 use crate::model::*;
-use crate::views::*;
+pub mod values;
+
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use values::{CellItem, Link, QuestionView, Taxon, TeachingView};
 
 /// Backlinks listed per kind on a page; the rest are counted (graph.json
 /// has them all), so a page linked from everywhere stays small.
@@ -21,16 +23,16 @@ pub struct Prepared<'kb> {
     pub resolver: &'kb Resolver<'kb>,
     pub bodies: Vec<Rendered>,
     /// Page → its (framework, dimension) cells.
-    cells: HashMap<PageId, PageCells>,
+    pub cells: HashMap<PageId, PageCells>,
     /// Citation keys used per page (body, front matter, cells).
     pub cites: Vec<BTreeSet<String>>,
     /// Rendered event bodies with the refs they do not cite inline.
-    event_html: Vec<(String, Vec<CiteRef>)>,
+    pub event_html: Vec<(String, Vec<CiteRef>)>,
     /// Every citation key of each event (inline and `refs`).
     pub event_cites: Vec<BTreeSet<String>>,
-    term_html: Vec<String>,
+    pub term_html: Vec<String>,
     /// Event bodies as rendered, kept for [`Prepared::into_cache`].
-    events: Vec<Rendered>,
+    pub events: Vec<Rendered>,
     /// Pages linking to each target, with the index of the link in `graph`.
     pub backlinks: BTreeMap<Target, Vec<(PageId, usize)>>,
     /// Every link with where it was written (for graph.json).
@@ -38,15 +40,15 @@ pub struct Prepared<'kb> {
     /// Shortcode calls of each page body, expanded when the page renders.
     pub shortcodes: Vec<Vec<crate::markdown::shortcodes::Call>>,
     /// Teaching notes of the cases that have them.
-    teaching: HashMap<PageId, TeachingView>,
+    pub teaching: HashMap<PageId, TeachingView>,
     /// Tags and business-model types, gathered once when first needed.
-    tags: std::sync::OnceLock<BTreeMap<String, crate::views::aggregate::Taxon>>,
-    models: std::sync::OnceLock<BTreeMap<String, crate::views::aggregate::Taxon>>,
-    framework_cases: std::sync::OnceLock<HashMap<String, Vec<PageId>>>,
+    pub tags: std::sync::OnceLock<BTreeMap<String, Taxon>>,
+    pub models: std::sync::OnceLock<BTreeMap<String, Taxon>>,
+    pub framework_cases: std::sync::OnceLock<HashMap<String, Vec<PageId>>>,
     /// Pages each page links to and from, gathered once when first needed.
-    neighbours: std::sync::OnceLock<crate::links::Neighbours>,
+    pub neighbours: std::sync::OnceLock<crate::links::Neighbours>,
     /// "Cite this page" templates of the site's style.
-    page_citer: Option<crate::model::bibliography::PageCiter>,
+    pub page_citer: Option<crate::model::bibliography::PageCiter>,
     pub base_path: String,
 }
 
@@ -636,55 +638,6 @@ fn analyses_of(page: &Page) -> Vec<(&String, &BTreeMap<String, Entry>, String)> 
     out
 }
 
-/// The in-text citation of a key in the site's style (`(Gu, 2018)`).
-pub fn cite_label(kb: &Kb, key: &str) -> String {
-    kb.citations
-        .get(key)
-        .map_or_else(|| format!("({key})"), |f| f.cite.clone())
-}
-
-/// ` (Gu, 2018; Wu, 2016)` for a list of keys: one bracket around every
-/// citation, each linked to the page's reference list.
-pub fn cite_list<'a>(kb: &Kb, refs: impl IntoIterator<Item = &'a CiteRef>) -> String {
-    let mut open = '(';
-    let mut close = ')';
-    let parts: Vec<String> = refs
-        .into_iter()
-        .filter_map(|r| {
-            let k = &r.key;
-            kb.references.get(k).map(|_| {
-                let label = cite_label(kb, k);
-                let label = match &r.locator {
-                    Some(l) => crate::model::bibliography::with_locator(&label, l),
-                    None => label,
-                };
-                let mut inner = label.as_str();
-                for (o, c) in [('(', ')'), ('[', ']')] {
-                    if let Some(x) = inner.strip_prefix(o).and_then(|x| x.strip_suffix(c)) {
-                        inner = x;
-                        (open, close) = (o, c);
-                    }
-                }
-                // No title attribute: the reference list is on the page,
-                // and the link preview shows the entry it points to.
-                format!(
-                    "<a href=\"#ref-{}\">{}</a>",
-                    html_escape(k),
-                    html_escape(inner)
-                )
-            })
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " <cite class=\"cite\">{open}{}{close}</cite>",
-            parts.join("; ")
-        )
-    }
-}
-
 /// Where a rendered body links to and from where, in order.
 pub fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite)> {
     body.links
@@ -727,15 +680,13 @@ impl Prepared<'_> {
     }
 
     /// Every tag by slug (computed once per build).
-    pub fn tags(&self) -> &BTreeMap<String, crate::views::aggregate::Taxon> {
-        self.tags
-            .get_or_init(|| crate::views::aggregate::tags(self.kb))
+    pub fn tags(&self) -> &BTreeMap<String, Taxon> {
+        self.tags.get_or_init(|| values::tags(self.kb))
     }
 
     /// Every business-model type by slug (computed once per build).
-    pub fn models(&self) -> &BTreeMap<String, crate::views::aggregate::Taxon> {
-        self.models
-            .get_or_init(|| crate::views::aggregate::models(self.kb))
+    pub fn models(&self) -> &BTreeMap<String, Taxon> {
+        self.models.get_or_init(|| values::models(self.kb))
     }
 
     pub fn url(&self, id: PageId) -> String {
@@ -751,145 +702,8 @@ impl Prepared<'_> {
         }
     }
 
-    fn link_path(&self, path: &str) -> Option<Link> {
+    pub fn link_path(&self, path: &str) -> Option<Link> {
         self.kb.by_path.get(path).map(|&id| self.link(id))
-    }
-
-    /// The common part of every page's context.
-    pub fn page_view(&self, id: PageId) -> PageView {
-        let p = &self.kb.pages[id];
-        let body = &self.bodies[id];
-        PageView {
-            kind: p.kind.name().into(),
-            title: p.meta.title.clone(),
-            summary: p.meta.summary.clone(),
-            url: self.url(id),
-            permalink: format!(
-                "{}{}",
-                self.kb.config.base_url,
-                page_url("", &p.path).trim_start_matches('/')
-            ),
-            content: body.html.clone(),
-            toc: body.headings.clone(),
-            tags: self.tag_links(&p.meta.tags),
-            updated: p
-                .meta
-                .updated
-                .or_else(|| self.kb.file_dates.get(&p.source.file).copied())
-                .map(|d| d.human()),
-            edit_url: self
-                .kb
-                .config
-                .edit_url
-                .as_ref()
-                .map(|e| format!("{e}{}", p.source.file)),
-            breadcrumbs: self.breadcrumbs(id),
-            backlinks: self.backlinks_of(&Target::Page(id)),
-            references: self.references(&self.cites[id]),
-            neighbourhood: crate::views::map::neighbourhood(self, id),
-            cite: self.cite_this(id),
-        }
-    }
-
-    /// The page as a reference: formatted in the site's style, and BibTeX.
-    fn cite_this(&self, id: PageId) -> Option<CiteView> {
-        let p = &self.kb.pages[id];
-        if matches!(p.kind, Kind::Home | Kind::Section) {
-            return None;
-        }
-        let url = format!(
-            "{}{}",
-            self.kb.config.base_url,
-            page_url("", &p.path).trim_start_matches('/')
-        );
-        let page = crate::model::bibliography::PageRef {
-            title: &p.meta.title,
-            site: &self.kb.config.title,
-            url: &url,
-            date: self.kb.page_date(id).map(|d| d.to_string()),
-        };
-        let date = self.kb.page_date(id).map(|d| (d.year, d.month, d.day));
-        let html = match self.page_citer.as_ref()?.cite(&p.meta.title, &url, date) {
-            Some(html) => html,
-            None => self.kb.style.as_ref()?.format_page(&page)?,
-        };
-        Some(CiteView {
-            html,
-            bibtex: page.bibtex(&crate::source::slugify(&p.path.replace('/', "-"))),
-        })
-    }
-
-    /// Tags as links to their tag pages.
-    pub fn tag_links(&self, tags: &[String]) -> Vec<Link> {
-        tags.iter()
-            .map(|t| Link {
-                title: t.clone(),
-                url: page_url(
-                    &self.base_path,
-                    &format!("tags/{}", crate::source::slugify(t)),
-                ),
-                summary: None,
-            })
-            .collect()
-    }
-
-    fn breadcrumbs(&self, id: PageId) -> Vec<Link> {
-        let p = &self.kb.pages[id];
-        let mut crumbs = Vec::new();
-        let section = |name: &str, path: &str| Link {
-            title: name.into(),
-            url: page_url(&self.base_path, path),
-            summary: None,
-        };
-        match p.kind {
-            Kind::Case => crumbs.push(section("Cases", "cases")),
-            Kind::Stage => {
-                crumbs.push(section("Cases", "cases"));
-                if let PageData::Stage(s) = &p.data {
-                    crumbs.extend(self.link_path(&s.case));
-                }
-            }
-            Kind::Framework => crumbs.push(section("Frameworks", "frameworks")),
-            Kind::Entity => crumbs.push(section("Entities", "entities")),
-            Kind::Comparison => crumbs.push(section("Compare", "compare")),
-            Kind::Page | Kind::Section => {
-                let mut prefix = String::new();
-                let parts: Vec<&str> = p.path.split('/').collect();
-                for part in &parts[..parts.len().saturating_sub(1)] {
-                    prefix = if prefix.is_empty() {
-                        part.to_string()
-                    } else {
-                        format!("{prefix}/{part}")
-                    };
-                    crumbs.extend(self.link_path(&prefix));
-                }
-            }
-            _ => {}
-        }
-        crumbs
-    }
-
-    pub fn backlinks_of(&self, target: &Target) -> Vec<BacklinkGroup> {
-        let mut groups: BTreeMap<Kind, BacklinkGroup> = BTreeMap::new();
-        for (from, edge) in self.backlinks.get(target).into_iter().flatten() {
-            let p = &self.kb.pages[*from];
-            let site = &self.graph.edges[*edge].2;
-            let group = groups.entry(p.kind).or_insert_with(|| BacklinkGroup {
-                kind: p.kind.plural().into(),
-                items: Vec::new(),
-                more: 0,
-            });
-            if group.items.len() < BACKLINKS_SHOWN {
-                group.items.push(Backlink {
-                    title: p.meta.title.clone(),
-                    url: self.url(*from),
-                    context: site.context.clone(),
-                });
-            } else {
-                group.more += 1;
-            }
-        }
-        groups.into_values().collect()
     }
 
     /// Cases that apply framework `slug` in their own analyses or in a
@@ -918,34 +732,6 @@ impl Prepared<'_> {
         all.get(slug).map_or(&[], Vec::as_slice)
     }
 
-    /// Reference list for a set of citation keys.
-    pub fn references(&self, keys: &BTreeSet<String>) -> Vec<RefView> {
-        let mut refs = keys
-            .iter()
-            .filter(|k| self.kb.references.contains_key(*k))
-            .map(|k| {
-                let f = self.kb.citations.get(k).cloned().unwrap_or_default();
-                (
-                    f.order,
-                    RefView {
-                        key: k.clone(),
-                        label: cite_label(self.kb, k),
-                        html: if f.html.is_empty() {
-                            html_escape(k)
-                        } else {
-                            f.html
-                        },
-                        url: format!("{}references/#ref-{k}", self.base_path),
-                        cited_by: Vec::new(),
-                    },
-                )
-            })
-            .collect::<Vec<(usize, RefView)>>();
-        // The style's bibliography order (alphabetical or by number).
-        refs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.key.cmp(&b.1.key)));
-        refs.into_iter().map(|(_, r)| r).collect()
-    }
-
     pub fn cell(&self, id: PageId, fw: &str, dim: &str) -> Vec<CellItem> {
         self.cell_ref(id, fw, dim).to_vec()
     }
@@ -956,171 +742,6 @@ impl Prepared<'_> {
             .get(&id)
             .and_then(|cells| cells.iter().find(|((f, d), _)| f == fw && d == dim))
             .map_or(&[], |(_, items)| items.as_slice())
-    }
-
-    pub fn dims(&self, fw: &FrameworkFm) -> Vec<DimView> {
-        fw.dimensions
-            .iter()
-            .map(|d| DimView {
-                key: d.key.clone(),
-                label: d.label.clone(),
-                description: d.description.clone(),
-            })
-            .collect()
-    }
-
-    /// Pages (whole case first, then its stages) that apply `fw`, as rows.
-    pub fn matrix(&self, slug: &str, rows: &[(PageId, bool)]) -> Option<MatrixView> {
-        let fw = self.kb.framework(slug)?;
-        let fw_id = self.kb.by_path[&format!("frameworks/{slug}")];
-        let rows = rows
-            .iter()
-            .filter(|(id, _)| applies(&self.kb.pages[*id], slug))
-            .map(|&(id, with_case)| {
-                let p = &self.kb.pages[id];
-                let (whole_case, note) = match &p.data {
-                    PageData::Case(c) => (true, c.period.map(|p| p.human()).unwrap_or_default()),
-                    PageData::Stage(s) => {
-                        let period = s.fm.period.map(|p| p.human()).unwrap_or_default();
-                        let case = self
-                            .kb
-                            .page(&s.case)
-                            .map(|c| c.meta.title.clone())
-                            .unwrap_or_default();
-                        (
-                            false,
-                            if with_case {
-                                format!("{case} · {period}")
-                            } else {
-                                period
-                            },
-                        )
-                    }
-                    _ => (false, String::new()),
-                };
-                let label = if whole_case && !with_case {
-                    "Whole case".to_string()
-                } else {
-                    p.meta.title.clone()
-                };
-                MatrixRow {
-                    label,
-                    url: self.url(id),
-                    note,
-                    whole_case,
-                    cells: fw
-                        .dimensions
-                        .iter()
-                        .map(|d| self.cell(id, slug, &d.key))
-                        .collect(),
-                }
-            })
-            .collect::<Vec<_>>();
-        (!rows.is_empty()).then(|| MatrixView {
-            framework: self.link(fw_id),
-            slug: slug.to_string(),
-            layout: layout_name(fw.layout).into(),
-            dimensions: self.dims(fw),
-            rows,
-        })
-    }
-
-    /// One page's analysis under one framework, dimension by dimension.
-    pub fn analysis(&self, id: PageId, slug: &str) -> Option<AnalysisView> {
-        let fw = self.kb.framework(slug)?;
-        let fw_id = self.kb.by_path[&format!("frameworks/{slug}")];
-        let page = &self.kb.pages[id];
-        let anchor = match page.kind {
-            Kind::Stage => format!("analysis-{slug}-{}", page.slug),
-            _ => format!("analysis-{slug}"),
-        };
-        Some(AnalysisView {
-            framework: self.link(fw_id),
-            slug: slug.to_string(),
-            anchor,
-            layout: layout_name(fw.layout).into(),
-            dims: fw
-                .dimensions
-                .iter()
-                .map(|d| DimCell {
-                    key: d.key.clone(),
-                    label: d.label.clone(),
-                    description: d.description.clone(),
-                    items: self.cell(id, slug, &d.key),
-                })
-                .collect(),
-        })
-    }
-
-    pub fn event_view(&self, index: usize, with_case: bool) -> EventView {
-        let ev = &self.kb.events[index];
-        let case = ev.case.as_deref();
-        EventView {
-            anchor: ev.anchor.clone(),
-            date: ev.fm.date.to_string(),
-            date_human: ev.fm.date.human(),
-            precision: ev.fm.date.precision().into(),
-            title: ev.fm.title.clone(),
-            body: self.event_html[index].0.clone(),
-            case: if with_case {
-                case.and_then(|c| self.link_path(c))
-            } else {
-                None
-            },
-            stage: ev
-                .fm
-                .stage
-                .as_ref()
-                .and_then(|s| self.link_path(&format!("{}/{s}", case.unwrap_or("")))),
-            entities: ev
-                .fm
-                .entities
-                .iter()
-                .filter_map(|e| self.link_path(&format!("entities/{e}")))
-                .collect(),
-            cites: cite_list(self.kb, &self.event_html[index].1),
-            filter_entities: ev.fm.entities.join(" "),
-            filter_tags: ev
-                .fm
-                .tags
-                .iter()
-                .map(|t| crate::source::slugify(t))
-                .collect::<Vec<_>>()
-                .join(" "),
-        }
-    }
-
-    pub fn term_view(&self, i: usize) -> TermView {
-        let t = &self.kb.terms[i];
-        TermView {
-            anchor: term_anchor(&t.term),
-            term: t.term.clone(),
-            aliases: t.aliases.clone(),
-            definition: self.term_html[i].clone(),
-            used_by: self
-                .backlinks
-                .get(&Target::Term(i))
-                .into_iter()
-                .flatten()
-                .map(|(id, _)| self.link(*id))
-                .collect(),
-            cites: cite_list(self.kb, &t.refs),
-        }
-    }
-
-    /// A glossary link for a model value (`B2C`) when a term exists.
-    pub fn term_link(&self, name: &str) -> Link {
-        let lower = name.to_lowercase();
-        let found = self.kb.terms.iter().find(|t| {
-            t.term.to_lowercase() == lower || t.aliases.iter().any(|a| a.to_lowercase() == lower)
-        });
-        Link {
-            title: name.to_string(),
-            url: found
-                .map(|t| format!("{}glossary/#{}", self.base_path, term_anchor(&t.term)))
-                .unwrap_or_default(),
-            summary: found.map(|t| t.definition.clone()),
-        }
     }
 }
 

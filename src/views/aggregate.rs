@@ -2,15 +2,16 @@
 //! case comparison, declared comparisons, tags and business-model types.
 //! Each one that grows with the content is split into numbered pages.
 
-use crate::checks::CANVAS;
 use crate::graphics::timeline;
 use crate::links::page_url;
+use crate::model::CANVAS;
 use crate::model::*;
+pub use crate::site::values::{Taxon, models, tags};
 use crate::site::{Prepared, applies};
 use crate::source::slugify;
 use crate::views::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Cases per page of the global timeline.
 pub const TIMELINE_LANES: usize = 25;
@@ -568,7 +569,7 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
         rows,
         comparisons: kb
             .pages_of(Kind::Comparison)
-            .map(|(id, _)| crate::render::card(prep, id, String::new()))
+            .map(|(id, _)| card(prep, id, String::new()))
             .collect(),
         pager: pager(&prep.base_path, "compare", n, total),
     }
@@ -638,68 +639,6 @@ pub fn comparison_view(prep: &Prepared<'_>, c: &ComparisonFm) -> ComparisonView 
         })
         .collect();
     ComparisonView { subjects, rows }
-}
-
-// ---------------------------------------------------------------------------
-// Tags and business-model types
-// ---------------------------------------------------------------------------
-
-/// What one tag (or model type) gathers.
-#[derive(Debug, Default)]
-pub struct Taxon {
-    pub label: String,
-    pub pages: Vec<PageId>,
-    /// Events carrying the tag.
-    pub events: Vec<usize>,
-}
-
-/// Tags by slug. Tags that differ only in case or punctuation share a page.
-pub fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
-    let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
-    for (id, p) in kb.pages.iter().enumerate() {
-        let mut seen = BTreeSet::new();
-        for t in &p.meta.tags {
-            let slug = slugify(t);
-            if seen.insert(slug.clone()) {
-                let taxon = map.entry(slug).or_default();
-                if taxon.label.is_empty() {
-                    taxon.label = t.clone();
-                }
-                taxon.pages.push(id);
-            }
-        }
-    }
-    for (i, e) in kb.events.iter().enumerate() {
-        for t in &e.fm.tags {
-            let taxon = map.entry(slugify(t)).or_default();
-            if taxon.label.is_empty() {
-                taxon.label = t.clone();
-            }
-            if taxon.events.last() != Some(&i) {
-                taxon.events.push(i);
-            }
-        }
-    }
-    map
-}
-
-/// Cases by the business-model types in their `model` list.
-pub fn models(kb: &Kb) -> BTreeMap<String, Taxon> {
-    let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
-    for (id, p) in kb.pages.iter().enumerate() {
-        if let PageData::Case(c) = &p.data {
-            for m in &c.model {
-                let taxon = map.entry(slugify(m)).or_default();
-                if taxon.label.is_empty() {
-                    taxon.label = m.clone();
-                }
-                if taxon.pages.last() != Some(&id) {
-                    taxon.pages.push(id);
-                }
-            }
-        }
-    }
-    map
 }
 
 #[cfg(test)]

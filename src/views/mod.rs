@@ -4,17 +4,10 @@
 pub mod aggregate;
 pub mod evolution;
 pub mod map;
+mod page;
 
+pub use crate::site::values::{CellItem, Link, QuestionView, TeachingView};
 use serde::Serialize;
-
-/// A link to a page with what previews need.
-#[derive(Debug, Clone, Serialize)]
-pub struct Link {
-    pub title: String,
-    pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-}
 
 #[derive(Debug, Serialize)]
 pub struct NavItem {
@@ -93,15 +86,6 @@ pub struct RefView {
     pub cited_by: Vec<Link>,
 }
 
-/// One item in an analysis cell.
-#[derive(Debug, Clone, Serialize)]
-pub struct CellItem {
-    pub html: String,
-    /// The entry's `id`, as the item's anchor (only its first appearance on
-    /// a page keeps it; see [`keep_first_anchors`]).
-    pub anchor: Option<String>,
-}
-
 /// Leaves each entry anchor on its first item only: a page may show an
 /// entry twice (a quadrant and a matrix), and ids must stay unique.
 pub fn keep_first_anchors<'a>(items: impl IntoIterator<Item = &'a mut CellItem>) {
@@ -127,29 +111,6 @@ impl AnalysisView {
     pub fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
         self.dims.iter_mut().flat_map(|d| d.items.iter_mut())
     }
-}
-
-/// A case's teaching notes, rendered.
-#[derive(Debug, Clone, Serialize)]
-pub struct TeachingView {
-    /// **HTML** (inline).
-    pub objectives: Vec<String>,
-    pub questions: Vec<QuestionView>,
-    /// **HTML** (inline).
-    pub reading: Vec<String>,
-    /// Citation keys the notes show, for the reference list of a page
-    /// that shows them.
-    #[serde(skip)]
-    pub cites: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct QuestionView {
-    /// **HTML** (inline).
-    pub html: String,
-    pub draws_on: Vec<Link>,
-    /// **HTML**, or null.
-    pub answer: Option<String>,
 }
 
 /// `/teaching/`: every case's notes.
@@ -339,4 +300,14 @@ pub struct DatasetView {
     pub cites: String,
     pub csv_url: String,
     pub json_url: String,
+}
+
+pub fn card(prep: &crate::site::Prepared<'_>, id: crate::model::PageId, meta: String) -> Card {
+    let p = &prep.kb.pages[id];
+    Card {
+        title: p.meta.title.clone(),
+        url: prep.url(id),
+        summary: p.meta.summary.clone(),
+        meta,
+    }
 }

@@ -143,7 +143,7 @@ fn rebuild(
             None
         }
         Err(f) => {
-            f.report();
+            crate::commands::report(&f);
             Some(f.diagnostics())
         }
     };

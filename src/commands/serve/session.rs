@@ -8,10 +8,11 @@
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{Neighbours, Resolver};
 use crate::model::{Kind, Page, PageId};
+use crate::output::Output;
 use crate::output::{inside, io_diag};
 use crate::pipeline::{BuildOptions, Built, Failure, build_keeping};
 use crate::render::feeds::SitemapEntry;
-use crate::render::{Job, Output, Plan, jobs, render_pages, site_files};
+use crate::render::{Job, Plan, jobs, render_pages, site_files};
 use crate::{checks, fs, site, source};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
