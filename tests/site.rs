@@ -12,6 +12,8 @@ mod harness;
 mod hostile;
 #[path = "incremental/mod.rs"]
 mod incremental;
+#[path = "page_kinds/mod.rs"]
+mod page_kinds;
 #[path = "serve/mod.rs"]
 mod serve;
 #[path = "setup/mod.rs"]
