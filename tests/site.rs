@@ -14,6 +14,8 @@ mod harness;
 mod hostile;
 #[path = "incremental/mod.rs"]
 mod incremental;
+#[path = "page_kinds/mod.rs"]
+mod page_kinds;
 #[path = "serve/mod.rs"]
 mod serve;
 #[path = "setup/mod.rs"]
@@ -447,15 +449,11 @@ fn failed_build_leaves_previous_output_untouched() {
 
 #[test]
 fn check_reports_errors_and_writes_nothing() {
-    let root = manifest_dir().join("tests/fixtures/broken-link");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["check", "--root"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("content/_index.md:6:11: error"));
-    assert!(!root.join("public").exists());
+    let site = TestSite::fixture("broken-link");
+    let out = site.check();
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("content/_index.md:6:11: error"));
+    assert!(!site.root.join("public").exists());
 }
 
 #[test]
@@ -516,16 +514,15 @@ fn site_templates_override_the_theme_and_redirects_are_written() {
 
 #[test]
 fn a_site_without_home_text_still_gets_a_home_page() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    std::fs::create_dir_all(root.join("content/entities")).unwrap();
-    std::fs::write(root.join("casebook.yaml"), "title: Bare site\n").unwrap();
-    std::fs::write(
-        root.join("content/entities/e.md"),
-        "---\ntitle: E\ntype: other\n---\nHi\n",
-    )
-    .unwrap();
-    let site = TestSite::at(root).build().ok();
+    let site = TestSite::from_files(&[
+        ("casebook.yaml", "title: Bare site\n"),
+        (
+            "content/entities/e.md",
+            "---\ntitle: E\ntype: other\n---\nHi\n",
+        ),
+    ])
+    .build()
+    .ok();
     assert_eq!(site.page("").text_of("main h1"), "Bare site");
 }
 

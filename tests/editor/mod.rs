@@ -1,8 +1,8 @@
 //! The editor workflow: `check` (human and JSON), `new`, `init`, `serve`.
 
-use crate::harness::{TestSite, copy_fixture, edit, manifest_dir};
+use crate::harness::{TestSite, copy_fixture, edit, write};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -14,39 +14,18 @@ fn casebook(args: &[&str], cwd: &Path) -> std::process::Output {
         .expect("run casebook")
 }
 
-fn fixture(name: &str) -> PathBuf {
-    manifest_dir().join("tests/fixtures").join(name)
-}
-
 #[test]
 fn check_reports_every_mistake_with_source_and_hint() {
-    let out = casebook(
-        &[
-            "check",
-            "--root",
-            fixture("cross-mistakes").to_str().unwrap(),
-        ],
-        &manifest_dir(),
-    );
-    assert_eq!(out.status.code(), Some(1));
-    insta::assert_snapshot!("cross_mistakes_human", String::from_utf8_lossy(&out.stderr));
+    let out = TestSite::fixture("cross-mistakes").check();
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!("cross_mistakes_human", out.stderr);
 }
 
 #[test]
 fn check_json_lists_the_same_diagnostics() {
-    let out = casebook(
-        &[
-            "check",
-            "--format",
-            "json",
-            "--root",
-            fixture("cross-mistakes").to_str().unwrap(),
-        ],
-        &manifest_dir(),
-    );
-    assert_eq!(out.status.code(), Some(1));
-    let list: Vec<serde_json::Value> =
-        serde_json::from_slice(&out.stdout).expect("check --format json prints JSON");
+    let out = TestSite::fixture("cross-mistakes").check_json();
+    assert_eq!(out.code, 1);
+    let list = out.diagnostics();
     let found: Vec<(String, u64, u64)> = list
         .iter()
         .map(|d| {
@@ -78,13 +57,8 @@ fn check_json_lists_the_same_diagnostics() {
 #[test]
 fn check_on_clean_content_exits_zero_and_writes_nothing() {
     let tmp = copy_fixture("minimal");
-    let out = casebook(&["check"], tmp.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = TestSite::at(tmp.path()).check();
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!tmp.path().join("public").exists());
 }
 
@@ -112,12 +86,11 @@ fn new_writes_skeletons_that_pass_check_and_refuses_bad_requests() {
             .unwrap()
             .contains("order: 2")
     );
-    let check = casebook(&["check"], dir);
+    let check = TestSite::at(dir).check();
     assert_eq!(
-        check.status.code(),
-        Some(0),
+        check.code, 0,
         "skeletons must pass check:\n{}",
-        String::from_utf8_lossy(&check.stderr)
+        check.stderr
     );
 
     let again = casebook(&["new", "entity", "beta-corp"], dir);
@@ -136,12 +109,7 @@ fn init_writes_a_knowledge_base_that_builds() {
     let kb = tmp.path().join("kb");
     let out = casebook(&["init", kb.to_str().unwrap()], tmp.path());
     assert_eq!(out.status.code(), Some(0));
-    let site = TestSite {
-        root: kb.clone(),
-        ..TestSite::fixture("minimal")
-    }
-    .build()
-    .ok();
+    let site = TestSite::at(&kb).build().ok();
     let case = site.page("cases/example-case/");
     assert!(
         case.attrs("table.matrix tbody th a", "href")
@@ -315,9 +283,9 @@ fn schema_and_link_mistakes_in_different_files_are_reported_together() {
         "A large market.",
         "A large market, see [[nowhere]].",
     );
-    let out = casebook(&["check", "--format", "json"], dir);
-    assert_eq!(out.status.code(), Some(1));
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let out = TestSite::at(dir).check_json();
+    assert_eq!(out.code, 1);
+    let list = out.diagnostics();
     let messages: Vec<String> = list
         .iter()
         .map(|d| {
@@ -384,16 +352,14 @@ fn duplicate_keys_are_reported_at_the_second_occurrence_in_every_kind_of_file() 
     ];
     for (file, from, to, expected) in cases {
         let tmp = copy_fixture("minimal");
-        let path = tmp.path().join(file);
         if from.is_empty() {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, to).unwrap();
+            write(tmp.path(), file, to);
         } else {
             edit(tmp.path(), file, from, to);
         }
-        let out = casebook(&["check"], tmp.path());
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        let out = TestSite::at(tmp.path()).check();
+        let stderr = &out.stderr;
+        assert_eq!(out.code, 1, "{file}: {stderr}");
         assert!(
             stderr.contains(expected),
             "{file}: want `{expected}` in:\n{stderr}"
@@ -442,14 +408,13 @@ fn build_warns_when_base_url_names_this_machine_and_check_does_not() {
         !String::from_utf8_lossy(&given.stderr).contains(WARNING),
         "a --base-url given on the command line is the user's choice"
     );
-    for args in [&["check"][..], &["check", "--format", "json"]] {
-        let checked = casebook(args, dir);
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&checked.stdout),
-            String::from_utf8_lossy(&checked.stderr)
-        );
-        assert!(!all.contains(WARNING), "{args:?}: {all}");
+    let site = TestSite::at(dir);
+    for (how, checked) in [
+        ("check", site.check()),
+        ("check --format json", site.check_json()),
+    ] {
+        let all = format!("{}{}", checked.stdout, checked.stderr);
+        assert!(!all.contains(WARNING), "{how}: {all}");
     }
     edit(
         dir,
@@ -469,13 +434,11 @@ fn build_warns_when_base_url_names_this_machine_and_check_does_not() {
 #[test]
 fn init_and_every_kind_of_new_pass_check_deny_warnings_as_written() {
     let passes = |dir: &Path, what: &str| {
-        let out = casebook(&["check", "--deny-warnings"], dir);
+        let out = TestSite::at(dir).arg("--deny-warnings").check();
         assert_eq!(
-            out.status.code(),
-            Some(0),
+            out.code, 0,
             "{what} fails `check --deny-warnings`:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            out.stdout, out.stderr
         );
     };
     let fresh = || {
@@ -509,9 +472,9 @@ fn a_stage_short_title_must_be_shorter_than_its_title() {
         "title: Growth\n",
         "title: Growth\nshort_title: Growth years\n",
     );
-    let out = casebook(&["check"], tmp.path());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let out = TestSite::at(tmp.path()).check();
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 1, "{stderr}");
     assert!(
         stderr.contains(
             "content/cases/acme-india/growth.md:3:14: error: `short_title` is not shorter than the title"
@@ -524,11 +487,6 @@ fn a_stage_short_title_must_be_shorter_than_its_title() {
         "short_title: Growth years",
         "short_title: Grow",
     );
-    let out = casebook(&["check"], tmp.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = TestSite::at(tmp.path()).check();
+    assert_eq!(out.code, 0, "{}", out.stderr);
 }

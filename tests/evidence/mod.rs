@@ -243,13 +243,9 @@ fn check_reports_each_evidence_mistake_at_its_position() {
         "content/missing-alt.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["check", "--format", "json", "--root"])
-        .arg(tmp.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = TestSite::at(tmp.path()).check_json();
+    assert_eq!(out.code, 1);
+    let diags = serde_json::Value::from(out.diagnostics());
     let found = |line: u64, col: u64, needle: &str| {
         diags.as_array().unwrap().iter().any(|d| {
             d["file"] == "content/notes.md"
@@ -294,17 +290,9 @@ fn uncited_entries_and_unused_references_are_warnings() {
         format!("{text}unused-2001:\n  type: book\n  title: Never cited\n"),
     )
     .unwrap();
-    let run = |deny: bool| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"));
-        cmd.args(["check", "--root"]).arg(tmp.path());
-        if deny {
-            cmd.arg("--deny-warnings");
-        }
-        cmd.output().unwrap()
-    };
-    let out = run(false);
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = TestSite::at(tmp.path()).check();
+    assert_eq!(out.code, 0);
+    let stderr = &out.stderr;
     assert!(
         stderr.contains(
             "content/cases/acme-india/index.md:14:14: warning: analysis entry cites no source"
@@ -317,7 +305,8 @@ fn uncited_entries_and_unused_references_are_warnings() {
         ),
         "{stderr}"
     );
-    assert_eq!(run(true).status.code(), Some(1));
+    let denied = TestSite::at(tmp.path()).arg("--deny-warnings").check();
+    assert_eq!(denied.code, 1);
 }
 
 /// The minimal fixture with entry ids, a located `refs` item and links to
@@ -421,12 +410,7 @@ fn require_locators_warns_about_analysis_citations_without_one() {
         format!("{text}bibliography:\n  require_locators: true\n"),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .arg("check")
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = TestSite::at(dir).check().stderr;
     // `Local rivals [@doe-2020].` has no locator; the `refs` items do.
     assert!(
         stderr.contains(

@@ -2,7 +2,7 @@
 //! written over a fresh `casebook init` knowledge base and must build, and
 //! the guide must name every common front-matter key.
 
-use crate::harness::manifest_dir;
+use crate::harness::{manifest_dir, write};
 use scraper::{Html, Selector};
 use std::path::{Component, Path};
 use std::process::Command;
@@ -129,9 +129,7 @@ fn guide_worked_example_builds_on_a_fresh_init() {
             b.line,
             b.path
         );
-        let to = root.join(&b.path);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::write(&to, &b.text).unwrap();
+        write(&root, &b.path, &b.text);
     }
 
     // The example case: the one case index the guide writes.

@@ -1,5 +1,6 @@
-//! A small chainable harness: build a fixture or the shipped site with the
-//! real binary, then look at the output as HTML.
+//! A small chainable harness: build or check a fixture, a site written
+//! inline, or the shipped site with the real binary, then look at the
+//! output as HTML or at the diagnostics.
 
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
@@ -13,6 +14,8 @@ pub fn manifest_dir() -> PathBuf {
 pub struct TestSite {
     pub root: PathBuf,
     pub args: Vec<String>,
+    /// The folder of a site written by `from_files`, removed with the site.
+    tmp: Option<tempfile::TempDir>,
 }
 
 pub struct Built {
@@ -20,16 +23,23 @@ pub struct Built {
     pub stdout: String,
     pub stderr: String,
     pub out: PathBuf,
-    _tmp: Option<tempfile::TempDir>,
+    /// The temporary output folder of `build`.
+    _out_tmp: Option<tempfile::TempDir>,
+    /// The temporary site folder of `from_files`, kept while the output is read.
+    _site_tmp: Option<tempfile::TempDir>,
+}
+
+/// What one run of `casebook check` printed, and its exit code.
+pub struct Checked {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl TestSite {
     /// The knowledge base shipped in the repository.
     pub fn shipped() -> Self {
-        TestSite {
-            root: manifest_dir(),
-            args: Vec::new(),
-        }
+        TestSite::at(&manifest_dir())
     }
 
     /// The site in folder `root` (a copied fixture, a temporary site).
@@ -37,14 +47,26 @@ impl TestSite {
         TestSite {
             root: root.to_path_buf(),
             args: Vec::new(),
+            tmp: None,
         }
     }
 
     /// A site under tests/fixtures/<name>.
     pub fn fixture(name: &str) -> Self {
+        TestSite::at(&manifest_dir().join("tests/fixtures").join(name))
+    }
+
+    /// A site made of `files` (path relative to the site → text) in a fresh
+    /// temporary folder, which lives as long as the site or its build.
+    pub fn from_files(files: &[(&str, &str)]) -> Self {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        for (rel, text) in files {
+            write(tmp.path(), rel, text);
+        }
         TestSite {
-            root: manifest_dir().join("tests/fixtures").join(name),
+            root: tmp.path().to_path_buf(),
             args: Vec::new(),
+            tmp: Some(tmp),
         }
     }
 
@@ -54,11 +76,12 @@ impl TestSite {
     }
 
     /// Builds into a fresh temporary directory.
-    pub fn build(self) -> Built {
+    pub fn build(mut self) -> Built {
         let tmp = tempfile::tempdir().expect("temp dir");
         let out = tmp.path().join("public");
         let mut built = self.build_into(&out);
-        built._tmp = Some(tmp);
+        built._out_tmp = Some(tmp);
+        built._site_tmp = self.tmp.take();
         built
     }
 
@@ -77,8 +100,50 @@ impl TestSite {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             out: out.to_path_buf(),
-            _tmp: None,
+            _out_tmp: None,
+            _site_tmp: None,
         }
+    }
+
+    /// Runs `casebook check` on the site, with the arguments given so far;
+    /// diagnostics are on `stderr`.
+    pub fn check(&self) -> Checked {
+        self.run_check(&[])
+    }
+
+    /// Runs `casebook check --format json`; `Checked::diagnostics` reads
+    /// the list it prints.
+    pub fn check_json(&self) -> Checked {
+        self.run_check(&["--format", "json"])
+    }
+
+    fn run_check(&self, format: &[&str]) -> Checked {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
+        cmd.arg("check")
+            .args(format)
+            .arg("--root")
+            .arg(&self.root)
+            .args(&self.args);
+        let output = run_with_deadline(cmd);
+        Checked {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Checked {
+    /// The diagnostics `check --format json` printed on stdout, one JSON
+    /// object each (`file`, `line`, `col`, `severity`, `message`, `help`).
+    #[track_caller]
+    pub fn diagnostics(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "check --format json prints JSON ({e}):\n{}{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -268,11 +333,11 @@ pub fn run_with_deadline(mut cmd: Command) -> std::process::Output {
     }
 }
 
-/// Writes a file of a site, creating its folders.
-pub fn write(root: &Path, rel: &str, text: &str) {
+/// Writes a file of a site (text or any bytes), creating its folders.
+pub fn write(root: &Path, rel: &str, contents: impl AsRef<[u8]>) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    std::fs::write(path, contents).unwrap();
 }
 
 /// Rewrites part of a file of a copied fixture.

@@ -6,7 +6,7 @@
 mod props;
 mod serve;
 
-use crate::harness::{Built, TestSite, copy_fixture, run_with_deadline};
+use crate::harness::{Built, TestSite, copy_fixture, run_with_deadline, write};
 use std::path::Path;
 use std::process::Command;
 
@@ -14,9 +14,7 @@ use std::process::Command;
 fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let tmp = copy_fixture("minimal");
     for (rel, bytes) in files {
-        let path = tmp.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
+        write(tmp.path(), rel, bytes);
     }
     tmp
 }
@@ -425,11 +423,8 @@ fn pathological_markdown_finishes() {
     ];
     for (i, body) in cases.iter().enumerate() {
         let tmp = site(&[(ACME, acme_body(body).as_bytes())]);
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
-        cmd.args(["check", "--root"]).arg(tmp.path());
-        let out = run_with_deadline(cmd);
-        let code = out.status.code();
-        assert!(matches!(code, Some(0 | 1)), "case {i}: exit {code:?}");
+        let code = TestSite::at(tmp.path()).check().code;
+        assert!(matches!(code, 0 | 1), "case {i}: exit {code}");
     }
 }
 

@@ -254,7 +254,7 @@ fn aggregate_pages_split_into_numbered_pages() {
         write(
             tmp.path(),
             &format!("content/cases/case-{i:02}/index.md"),
-            &format!(
+            format!(
                 "---\ntitle: Case {i:02}\ncompany: acme\nperiod: {{ from: {}, to: 2020 }}\ntags: [bulk]\nanalyses:\n  swot:\n    strengths: Strength {i}.\n---\nText.\n",
                 2000 + i % 10
             ),
@@ -521,7 +521,7 @@ fn link_contexts_are_the_visible_sentence_cut_outside_links() {
     write(
         root,
         "content/forms.md",
-        &format!(
+        format!(
             "---\ntitle: Link forms\nsummary: Every way to link.\n---\n\
              It started in 2010. The maker [[acme]] sells in [[india|the market]] [@doe-2020, p. 9]. \
              Next sentence.\n\n\
@@ -638,12 +638,7 @@ fn check_warns_when_the_feed_would_be_empty() {
         "updated: 2024-01-15\n",
         "",
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["check"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = TestSite::at(tmp.path()).check().stderr;
     assert!(
         stderr.contains("casebook.yaml:1:1: warning: the feed (atom.xml) would have no entries"),
         "{stderr}"
@@ -980,7 +975,7 @@ fn the_map_draws_at_most_its_cap_and_says_what_it_leaves_out() {
         write(
             tmp.path(),
             &format!("content/entities/firm-{i:03}.md"),
-            &format!("---\ntitle: Firm {i}\ntype: company\n---\nLinked with [[acme-india]].\n"),
+            format!("---\ntitle: Firm {i}\ntype: company\n---\nLinked with [[acme-india]].\n"),
         );
     }
     let site = TestSite::at(tmp.path()).build().ok();
