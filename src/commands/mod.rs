@@ -18,93 +18,37 @@ pub fn run(cli: Cli) -> i32 {
             base_url,
             drafts,
             no_search,
-        } => {
-            let output = output.unwrap_or_else(|| root.join("public"));
-            let opts = BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-                search: !no_search,
-                index: !no_search,
-            };
-            let start = Instant::now();
-            match build(&opts) {
-                Ok(summary) => {
-                    print_warnings(&summary.warnings);
-                    let kinds: Vec<String> = summary
-                        .pages_by_kind
-                        .iter()
-                        .map(|(k, n)| format!("{n} {k}"))
-                        .collect();
-                    println!(
-                        "built {} files ({}) into {} in {} ms",
-                        summary.files,
-                        kinds.join(", "),
-                        opts.output.display(),
-                        start.elapsed().as_millis()
-                    );
-                    0
-                }
-                Err(failure) => report(&failure),
-            }
-        }
+        } => build_command(BuildOptions {
+            output: output.unwrap_or_else(|| root.join("public")),
+            root,
+            base_url,
+            drafts,
+            search: !no_search,
+            index: !no_search,
+        }),
         Command::Check {
             root,
             format,
             deny_warnings,
             drafts,
-        } => {
-            let opts = BuildOptions {
+        } => check_command(
+            &BuildOptions {
                 output: root.join("public"),
                 root,
                 base_url: None,
                 drafts,
                 search: false,
                 index: false,
-            };
-            let (diags, code) = match check(&opts) {
-                Ok(warnings) => {
-                    let code = i32::from(deny_warnings && !warnings.is_empty());
-                    (warnings, code)
-                }
-                Err(Failure::Content(ds)) => (ds, 1),
-                Err(Failure::Io(d)) => (vec![d], 2),
-            };
-            match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&diags).unwrap_or_else(|_| "[]".into())
-                ),
-                Format::Human => {
-                    print_diagnostics(&diags);
-                    let errors = diags
-                        .iter()
-                        .filter(|d| d.severity == Severity::Error)
-                        .count();
-                    let warnings = diags.len() - errors;
-                    if code == 0 {
-                        println!(
-                            "no errors ({warnings} warning{})",
-                            if warnings == 1 { "" } else { "s" }
-                        );
-                    } else {
-                        eprintln!(
-                            "error: check found {errors} error{} and {warnings} warning{}",
-                            plural(errors),
-                            plural(warnings)
-                        );
-                    }
-                }
-            }
-            code
-        }
+            },
+            format,
+            deny_warnings,
+        ),
         Command::New {
             kind,
             slug,
             case,
             root,
-        } => match crate::commands::scaffold::new_item(&root, kind, &slug, case.as_deref()) {
+        } => match scaffold::new_item(&root, kind, &slug, case.as_deref()) {
             Ok(path) => {
                 println!("created {}", path.display());
                 0
@@ -114,7 +58,7 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
-        Command::Init { dir } => match crate::commands::scaffold::init(&dir) {
+        Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {
                 println!(
                     "created a knowledge base in {}; try `casebook serve --root {}`",
@@ -134,8 +78,68 @@ pub fn run(cli: Cli) -> i32 {
             port,
             open,
             drafts,
-        } => crate::commands::serve::serve(&root, &bind, port, open, drafts),
+        } => serve::serve(&root, &bind, port, open, drafts),
     }
+}
+
+/// `casebook build`: the site, then one summary line.
+fn build_command(opts: BuildOptions) -> i32 {
+    let start = Instant::now();
+    match build(&opts) {
+        Ok(summary) => {
+            print_warnings(&summary.warnings);
+            let kinds: Vec<String> = summary
+                .pages_by_kind
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            println!(
+                "built {} files ({}) into {} in {} ms",
+                summary.files,
+                kinds.join(", "),
+                opts.output.display(),
+                start.elapsed().as_millis()
+            );
+            0
+        }
+        Err(failure) => report(&failure),
+    }
+}
+
+/// `casebook check`: every problem, as text or JSON.
+fn check_command(opts: &BuildOptions, format: Format, deny_warnings: bool) -> i32 {
+    let (diags, code) = match check(opts) {
+        Ok(warnings) => {
+            let code = i32::from(deny_warnings && !warnings.is_empty());
+            (warnings, code)
+        }
+        Err(Failure::Content(ds)) => (ds, 1),
+        Err(Failure::Io(d)) => (vec![d], 2),
+    };
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diags).unwrap_or_else(|_| "[]".into())
+        ),
+        Format::Human => {
+            print_diagnostics(&diags);
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            let warnings = diags.len() - errors;
+            if code == 0 {
+                println!("no errors ({warnings} warning{})", plural(warnings));
+            } else {
+                eprintln!(
+                    "error: check found {errors} error{} and {warnings} warning{}",
+                    plural(errors),
+                    plural(warnings)
+                );
+            }
+        }
+    }
+    code
 }
 
 fn plural(n: usize) -> &'static str {

@@ -3,6 +3,7 @@
 
 pub mod cite;
 pub mod highlight;
+mod pass;
 pub mod shortcodes;
 pub mod snippet;
 
@@ -10,6 +11,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::links::{LinkSite, Resolved, Resolver};
 use crate::source::slugify;
 use crate::{html::html_escape, markdown::highlight::code_block};
+use pass::Pass;
 use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -117,390 +119,38 @@ impl Renderer<'_> {
         taken: &[&str],
         diags: &mut Vec<Diagnostic>,
     ) -> Rendered {
-        let mut out = Rendered::default();
         let mut callback = |link: BrokenLink<'_>| {
             let r = link.reference.trim();
             r.starts_with('@')
                 .then(|| (CowStr::from(format!("{CITE}{}", &r[1..])), CowStr::from("")))
         };
         let parser = Parser::new_with_broken_link_callback(text, options(), Some(&mut callback));
-        let mut events: Vec<Event> = Vec::new();
-        let mut stack: Vec<Open> = Vec::new();
-        let mut skipping = 0usize;
-        let mut code: Option<(String, String)> = None;
-        let mut heading: Option<(usize, String)> = None;
-        let mut image_alt: Option<(usize, String, Span)> = None;
-        let mut ids: HashSet<String> = taken.iter().map(|s| s.to_string()).collect();
-        let mut local_fragments: Vec<(String, Span)> = Vec::new();
-        let base = self.resolver.kb().config.base_path();
-        let body_lines = match src.origin {
+        let lines = match src.origin {
             Origin::Body(_) => Positioner::new(src.file_text),
             Origin::Yaml(..) => Positioner::new(text),
         };
-        let span_at = |offset: usize| -> Span {
-            let (line, col) = match src.origin {
-                Origin::Body(start) => body_lines.line_col(start + offset),
-                Origin::Yaml(line, col) => {
-                    let (l, c) = body_lines.line_col(offset);
-                    if l == 1 {
-                        (line, col + c - 1)
-                    } else {
-                        (line + l - 1, c)
-                    }
-                }
-            };
-            Span::new(src.file, line, col)
+        let mut pass = Pass {
+            md: self,
+            src,
+            lines,
+            taken,
+            diags,
+            base: self.resolver.kb().config.base_path(),
+            out: Rendered::default(),
+            events: Vec::new(),
+            stack: Vec::new(),
+            skipping: 0,
+            code: None,
+            heading: None,
+            image_alt: None,
+            ids: taken.iter().map(|s| s.to_string()).collect(),
+            local_fragments: Vec::new(),
+            visible: Visible::default(),
         };
-        let mut visible = Visible::default();
         for (event, range) in parser.into_offset_iter() {
-            if skipping > 0 {
-                match event {
-                    Event::Start(Tag::Link { .. }) => skipping += 1,
-                    Event::End(TagEnd::Link) => skipping -= 1,
-                    _ => {}
-                }
-                if skipping > 0 {
-                    continue;
-                }
-                if let Some(Open::Wiki) = stack.pop() {
-                    events.push(Event::InlineHtml("</a>".into()));
-                }
-                continue;
-            }
-            if let Some((_, buf)) = code.as_mut() {
-                match event {
-                    Event::Text(t) => buf.push_str(&t),
-                    Event::End(TagEnd::CodeBlock) => {
-                        let (lang, body) = code.take().unwrap_or_default();
-                        events.push(Event::Html(code_block(&lang, &body).into()));
-                    }
-                    _ => {}
-                }
-                continue;
-            }
-            if let Some((_, t)) = heading.as_mut()
-                && let Event::Text(s) | Event::Code(s) = &event
-            {
-                t.push_str(s);
-            }
-            if let Some((_, alt, _)) = image_alt.as_mut()
-                && let Event::Text(s) | Event::Code(s) = &event
-            {
-                alt.push_str(s);
-            }
-            if image_alt.is_none() {
-                visible.see(&event, &mut out.links);
-            }
-            match event {
-                // A table scrolls in its own box, which keyboard users can
-                // focus, instead of pushing the page sideways.
-                Event::Start(Tag::Table(align)) => {
-                    let label = out
-                        .headings
-                        .last()
-                        .map_or_else(|| "Table".to_string(), |h| format!("Table: {}", h.text));
-                    events.push(Event::Html(
-                        format!(
-                            "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
-                            html_escape(&label)
-                        )
-                        .into(),
-                    ));
-                    events.push(Event::Start(Tag::Table(align)));
-                }
-                Event::End(TagEnd::Table) => {
-                    events.push(Event::End(TagEnd::Table));
-                    events.push(Event::Html("</div>".into()));
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(l) => l.to_string(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    code = Some((lang, String::new()));
-                }
-                Event::Start(Tag::Heading {
-                    level, id, classes, ..
-                }) => {
-                    heading = Some((events.len(), String::new()));
-                    events.push(Event::Start(Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        attrs: Vec::new(),
-                    }));
-                }
-                Event::End(TagEnd::Heading(level)) => {
-                    if let Some((at, text)) = heading.take()
-                        && let Event::Start(Tag::Heading { id, .. }) = &mut events[at]
-                    {
-                        let mut wanted = id
-                            .as_ref()
-                            .map(|i| i.to_string())
-                            .unwrap_or_else(|| slugify(&text));
-                        if GENERATED_ID_PREFIXES.iter().any(|p| wanted.starts_with(p)) {
-                            wanted = format!("h-{wanted}");
-                        }
-                        let mut unique = wanted.clone();
-                        let mut n = 1;
-                        while !ids.insert(unique.clone()) {
-                            unique = format!("{wanted}-{n}");
-                            n += 1;
-                        }
-                        *id = Some(unique.clone().into());
-                        out.headings.push(Heading {
-                            level: level as u8,
-                            id: unique,
-                            text,
-                        });
-                    }
-                    events.push(Event::End(TagEnd::Heading(level)));
-                }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    ..
-                }) => {
-                    let span = span_at(range.start);
-                    if let Some(key) = dest_url.strip_prefix(CITE) {
-                        let (key, locator) = match key.split_once(',') {
-                            Some((k, l)) => (k.trim(), Some(l.trim())),
-                            None => (key.trim(), None),
-                        };
-                        match self.resolver.kb().references.get(key) {
-                            Some(_) => {
-                                if !out.cites.iter().any(|c| c == key) {
-                                    out.cites.push(key.to_string());
-                                }
-                                if locator.is_none_or(str::is_empty) {
-                                    out.bare_cites.push((key.to_string(), span.clone()));
-                                }
-                                events.push(Event::InlineHtml(
-                                    cite::cite_html(self.resolver.kb(), key, locator).into(),
-                                ));
-                            }
-                            None if self.resolver.kb().incomplete.references => {}
-                            None => diags.push(
-                                Diagnostic::error(span, format!("unknown citation key `{key}`"))
-                                    .with_help(
-                                        crate::diagnostics::suggest(
-                                            key,
-                                            self.resolver
-                                                .kb()
-                                                .references
-                                                .keys()
-                                                .map(String::as_str),
-                                        )
-                                        .unwrap_or_else(
-                                            || "add the work to content/references.yaml".into(),
-                                        ),
-                                    )
-                                    .with_source(src.file_text),
-                            ),
-                        }
-                        // Contexts leave citations out, and the space before them.
-                        visible.text.truncate(visible.text.trim_end().len());
-                        stack.push(Open::Cite);
-                        skipping = 1;
-                        continue;
-                    }
-                    let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
-                    // Inside a table the label's `|` is written `\|`; the
-                    // backslash is not part of the target.
-                    if is_wiki && let Some(frag) = dest_url.trim_end_matches('\\').strip_prefix('#')
-                    {
-                        local_fragments.push((frag.to_string(), span));
-                        events.push(Event::InlineHtml(
-                            open_link(&format!("#{frag}"), None, None, false).into(),
-                        ));
-                        stack.push(Open::Plain);
-                        continue;
-                    }
-                    let resolved = if is_wiki {
-                        Some(self.resolver.wikilink(&dest_url))
-                    } else if is_md_link(&dest_url) {
-                        Some(self.resolver.md_link(src.content_path, &dest_url))
-                    } else {
-                        None
-                    };
-                    // The preview title is the target's title, given when the
-                    // link text may differ from it.
-                    let (href, preview, preview_title) = match resolved {
-                        Some(Ok(r)) => {
-                            let href = self.resolver.url(&r);
-                            let preview = self.resolver.summary(&r);
-                            let label = self.resolver.title(&r);
-                            let site = LinkSite {
-                                file: src.file.to_string(),
-                                line: span.line,
-                                col: span.col,
-                                context: String::new(),
-                            };
-                            visible.open(Some(out.links.len()));
-                            out.links.push((r, site));
-                            if let LinkType::WikiLink { has_pothole: false } = link_type {
-                                visible.text.push_str(&label);
-                                visible.close();
-                                events.push(Event::InlineHtml(
-                                    open_link(&href, preview.as_deref(), None, true).into(),
-                                ));
-                                if let Some((_, t)) = heading.as_mut() {
-                                    t.push_str(&label);
-                                }
-                                events.push(Event::Text(label.into()));
-                                stack.push(Open::Wiki);
-                                skipping = 1;
-                                continue;
-                            }
-                            (href, preview, Some(label))
-                        }
-                        // An unknown name may be a term of a glossary that failed to load.
-                        Some(Err(_)) if is_wiki && self.resolver.kb().incomplete.glossary => {
-                            ("#".to_string(), None, None)
-                        }
-                        Some(Err(e)) => {
-                            let mut d =
-                                Diagnostic::error(span, e.message).with_source(src.file_text);
-                            if let Some(h) = e.help {
-                                d = d.with_help(h);
-                            }
-                            diags.push(d);
-                            ("#".to_string(), None, None)
-                        }
-                        None if link_type == LinkType::Email => {
-                            (format!("mailto:{dest_url}"), None, None)
-                        }
-                        None => match check_url(&dest_url) {
-                            Ok(()) => (
-                                rebase(&dest_url, &base),
-                                (!title.is_empty()).then(|| title.to_string()),
-                                None,
-                            ),
-                            Err(msg) => {
-                                diags.push(unsafe_link(span, msg, src.file_text));
-                                ("#".to_string(), None, None)
-                            }
-                        },
-                    };
-                    if !visible.is_open() {
-                        visible.open(None);
-                    }
-                    events.push(Event::InlineHtml(
-                        open_link(
-                            &href,
-                            preview.as_deref(),
-                            preview_title.as_deref(),
-                            resolved_internal(&href, &base),
-                        )
-                        .into(),
-                    ));
-                    stack.push(Open::Plain);
-                }
-                Event::End(TagEnd::Link) => {
-                    stack.pop();
-                    visible.close();
-                    events.push(Event::InlineHtml("</a>".into()));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let span = span_at(range.start);
-                    let dest = match check_url(&dest_url) {
-                        Err(msg) => {
-                            diags.push(unsafe_link(span.clone(), msg, src.file_text));
-                            CowStr::from("")
-                        }
-                        Ok(()) if is_external(&dest_url) => dest_url,
-                        Ok(()) => {
-                            match self.local_asset(src.content_path, &dest_url) {
-                                Ok(rel) => {
-                                    let url = format!("{base}{rel}");
-                                    out.assets.push(rel);
-                                    url.into()
-                                }
-                                Err(msg) => {
-                                    diags.push(Diagnostic::error(span.clone(), msg).with_source(src.file_text)
-                                    .with_help("put the image beside the Markdown file that uses it"));
-                                    CowStr::from("")
-                                }
-                            }
-                        }
-                    };
-                    image_alt = Some((events.len(), String::new(), span));
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: dest,
-                        title,
-                        id,
-                    }));
-                }
-                Event::End(TagEnd::Image) => {
-                    if let Some((_, alt, span)) = image_alt.take()
-                        && alt.trim().is_empty()
-                    {
-                        diags.push(
-                            Diagnostic::error(span, "image without alt text")
-                                .with_source(src.file_text)
-                                .with_help("describe the image: `![what it shows](file.png)`"),
-                        );
-                    }
-                    events.push(Event::End(TagEnd::Image));
-                }
-                Event::Html(h) | Event::InlineHtml(h) if !self.allow_html => {
-                    events.push(Event::Text(h))
-                }
-                Event::Text(t) if t.contains('\0') => {
-                    events.push(Event::Text(t.replace('\0', "\u{FFFD}").into()))
-                }
-                Event::Code(t) if t.contains('\0') => {
-                    events.push(Event::Code(t.replace('\0', "\u{FFFD}").into()))
-                }
-                Event::Text(t) if t.contains("[[") => {
-                    let at = range.start + t.find("[[").unwrap_or(0);
-                    diags.push(
-                        Diagnostic::warning(span_at(at), "`[[` does not start a link here")
-                            .with_source(src.file_text)
-                            .with_help("close the wikilink with `]]`; inside a table write `[[page\\|label]]`"),
-                    );
-                    events.push(Event::Text(t));
-                }
-                other => events.push(other),
-            }
+            pass.event(event, range.start);
         }
-        visible.flush(&mut out.links);
-        for (frag, span) in local_fragments {
-            if !out.headings.iter().any(|h| h.id == frag) && !taken.contains(&frag.as_str()) {
-                let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
-                let help = crate::diagnostics::suggest(&frag, ids.iter().copied())
-                    .unwrap_or_else(|| format!("headings here: {}", ids.join(", ")));
-                diags.push(
-                    Diagnostic::error(span, format!("this page has no heading `#{frag}`"))
-                        .with_help(help)
-                        .with_source(src.file_text),
-                );
-            }
-        }
-        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-        // CommonMark replaces NUL with U+FFFD; code blocks and raw HTML
-        // bypass the text events, so do it once on the result.
-        if out.html.contains('\0') {
-            out.html = out.html.replace('\0', "\u{FFFD}");
-        }
-        if inline {
-            let trimmed = out.html.trim_end();
-            if let Some(inner) = trimmed
-                .strip_prefix("<p>")
-                .and_then(|s| s.strip_suffix("</p>"))
-                && !inner.contains("<p>")
-            {
-                out.html = inner.to_string();
-            }
-        }
-        out
+        pass.finish(inline)
     }
 
     /// The content-relative path of a local image, if the file exists.

@@ -4,14 +4,15 @@
 use crate::diagnostics::Diagnostic;
 
 use crate::links::{Graph, Resolver, Target, page_url};
-use crate::markdown::cite::cite_list;
 use crate::markdown::{Origin, Rendered, Renderer, Source};
 use crate::model::*;
+mod bodies;
+use bodies::{PageRender, PageRenderer};
 pub mod values;
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use values::{CellItem, Link, QuestionView, Taxon, TeachingView};
+use values::{CellItem, Link, Taxon, TeachingView};
 
 /// Backlinks listed per kind on a page; the rest are counted (graph.json
 /// has them all), so a page linked from everywhere stays small.
@@ -27,7 +28,7 @@ pub struct Prepared<'kb> {
     /// Citation keys used per page (body, front matter, cells).
     pub cites: Vec<BTreeSet<String>>,
     /// Rendered event bodies with the refs they do not cite inline.
-    pub event_html: Vec<(String, Vec<CiteRef>)>,
+    pub event_html: Vec<EventBody>,
     /// Every citation key of each event (inline and `refs`).
     pub event_cites: Vec<BTreeSet<String>>,
     pub term_html: Vec<String>,
@@ -54,16 +55,6 @@ pub struct Prepared<'kb> {
 
 /// A page's analysis cells: (framework, dimension) and the entries in it.
 type PageCells = Vec<((String, String), Vec<CellItem>)>;
-
-/// One page's rendered body, analysis cells, citation keys and problems.
-type PageRender = (
-    Rendered,
-    PageCells,
-    BTreeSet<String>,
-    Vec<Diagnostic>,
-    Vec<crate::markdown::shortcodes::Call>,
-    Option<TeachingView>,
-);
 
 /// What `prepare` computed, kept between the builds of `serve` so an edit
 /// renders again only the Markdown it can change.
@@ -98,6 +89,44 @@ pub struct Reuse<'a> {
     pub data_dirty: bool,
 }
 
+/// An event's rendered body and the refs it does not cite inline (listed
+/// after it).
+pub struct EventBody {
+    pub html: String,
+    pub uncited: Vec<CiteRef>,
+}
+
+/// Every page's Markdown, rendered; kept together so `serve` can reuse it.
+#[derive(Default)]
+struct PageBodies {
+    bodies: Vec<Rendered>,
+    cells: HashMap<PageId, PageCells>,
+    cites: Vec<BTreeSet<String>>,
+    shortcodes: Vec<Vec<crate::markdown::shortcodes::Call>>,
+    teaching: HashMap<PageId, TeachingView>,
+}
+
+impl PageBodies {
+    /// Puts one page's rendering in place (`id` within the vectors, or the
+    /// next page when they are being built).
+    fn put(&mut self, id: PageId, r: PageRender, diags: &mut Vec<Diagnostic>) {
+        diags.extend(r.diags);
+        self.teaching.extend(r.teaching.map(|n| (id, n)));
+        if !r.cells.is_empty() {
+            self.cells.insert(id, r.cells);
+        }
+        if id < self.bodies.len() {
+            self.bodies[id] = r.body;
+            self.cites[id] = r.cites;
+            self.shortcodes[id] = r.calls;
+        } else {
+            self.bodies.push(r.body);
+            self.cites.push(r.cites);
+            self.shortcodes.push(r.calls);
+        }
+    }
+}
+
 /// Renders all Markdown (in parallel), collecting links into `graph`.
 pub fn prepare<'kb>(
     kb: &'kb Kb,
@@ -107,215 +136,125 @@ pub fn prepare<'kb>(
     diags: &mut Vec<Diagnostic>,
     reuse: Option<Reuse<'_>>,
 ) -> Prepared<'kb> {
-    let md = Renderer {
-        resolver,
-        allow_html: kb.config.markdown.allow_html,
+    let pages = PageRenderer {
+        kb,
+        md: Renderer {
+            resolver,
+            allow_html: kb.config.markdown.allow_html,
+        },
+        theme_shortcodes,
     };
     let (mut cached, dirty, data_dirty) = match reuse {
         Some(r) if r.cache.bodies.len() == kb.pages.len() => (r.cache, Some(r.dirty), r.data_dirty),
         _ => (PrepCache::default(), None, true),
     };
-    let render_page = |page: &Page| -> PageRender {
-        let mut d = Vec::new();
-        let src = Source {
-            content_path: page
-                .source
-                .file
-                .strip_prefix("content/")
-                .unwrap_or(&page.source.file),
-            file: &page.source.file,
-            file_text: &page.source.text,
-            origin: Origin::Body(page.source.body_start),
-        };
-        let taken = taken_ids(kb, page);
-        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-        let extracted = crate::markdown::shortcodes::extract(page.source.body());
-        let mut cites: BTreeSet<String> = page.meta.refs.iter().map(|c| c.key.clone()).collect();
-        let at = |offset: usize| {
-            let (line, col) = page.source.line_col(page.source.body_start + offset);
-            crate::diagnostics::Span::new(&page.source.file, line, col)
-        };
-        for (offset, msg) in &extracted.problems {
-            d.push(
-                Diagnostic::error(at(*offset), format!("bad shortcode call: {msg}"))
-                    .with_source(&page.source.text)
-                    .with_help("write `{{ name(key=\"value\", …) }}` on a line of its own"),
-            );
-        }
-        let mut calls = Vec::new();
-        for call in extracted.calls {
-            match crate::markdown::shortcodes::check(&call, kb, theme_shortcodes) {
-                Ok(()) => {
-                    if let Some(data) = call.args.get("data").and_then(|a| a.as_str())
-                        && let Some(ds) = kb.datasets.get(data)
-                    {
-                        cites.extend(ds.refs.iter().map(|c| c.key.clone()));
-                    }
-                }
-                Err((msg, hint)) => d.push(
-                    Diagnostic::error(at(call.offset), msg)
-                        .with_source(&page.source.text)
-                        .with_help(hint),
-                ),
-            }
-            calls.push(call);
-        }
-        let mut body = md.render(&extracted.text, src, false, &taken, &mut d);
-        cites.extend(body.cites.iter().cloned());
-        let mut cells = Vec::new();
-        for (fw, dims, base) in analyses_of(page) {
-            for (dim, entry) in dims {
-                let mut items = Vec::new();
-                for it in entry.items() {
-                    let (text, refs) = (it.text, it.refs);
-                    let span = page
-                        .positions
-                        .span(&format!("{base}.{dim}{}", it.text_path));
-                    let src = Source {
-                        origin: Origin::Yaml(
-                            span.line,
-                            span.col + yaml_quote_offset(&page.source.text, span.line, span.col),
-                        ),
-                        ..src
-                    };
-                    let r = md.render(text, src, true, &[], &mut d);
-                    let known = kb
-                        .framework(fw)
-                        .is_some_and(|f| f.dimensions.iter().any(|x| &x.key == dim));
-                    if refs.is_empty() && r.cites.is_empty() && known && !page.broken {
-                        d.push(
-                                Diagnostic::warning(span.clone(), "analysis entry cites no source")
-                                    .with_source(&page.source.text)
-                                    .with_help("add `refs: [key]` to the entry (`{ text, refs }`) or cite inline with `[@key]`"),
-                            );
-                    }
-                    if kb.config.bibliography.require_locators && !page.broken {
-                        let item = &it.item;
-                        let unlocated = refs
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, c)| c.locator.is_none())
-                            .map(|(j, c)| {
-                                (
-                                    c.key.clone(),
-                                    page.positions
-                                        .span(&format!("{base}.{dim}{item}.refs[{j}]")),
-                                )
-                            });
-                        for (key, at) in unlocated.chain(r.bare_cites.iter().cloned()) {
-                            d.push(
-                                Diagnostic::warning(at, format!("analysis entry cites `{key}` without a locator"))
-                                    .with_source(&page.source.text)
-                                    .with_help(format!("say where in the work: `[@{key}, sec. 3.7]` inline, or `\"{key}, sec. 3.7\"` in `refs`")),
-                            );
-                        }
-                    }
-                    cites.extend(r.cites.iter().cloned());
-                    cites.extend(refs.iter().map(|c| c.key.clone()));
-                    let mut html = r.html;
-                    let extra: Vec<&CiteRef> =
-                        refs.iter().filter(|c| !r.cites.contains(&c.key)).collect();
-                    html.push_str(&cite_list(kb, extra));
-                    body.links.extend(r.links);
-                    items.push(CellItem {
-                        html,
-                        anchor: it.id.map(String::from),
-                    });
-                }
-                cells.push(((fw.clone(), dim.clone()), items));
-            }
-        }
-        if let PageData::Stage(s) = &page.data {
-            for m in &s.fm.metrics {
-                cites.extend(m.refs.iter().map(|c| c.key.clone()));
-            }
-        }
-        let teaching = match &page.data {
-            PageData::Case(c) => c.teaching.as_ref().map(|t| {
-                let view = render_teaching(&md, t, page, src, &mut body.links, &mut d);
-                cites.extend(view.cites.iter().cloned());
-                view
-            }),
-            _ => None,
-        };
-        (body, cells, cites, d, calls, teaching)
-    };
-    let mut teaching = HashMap::new();
-    let (bodies, cells, mut cites, shortcodes) = match dirty {
+    let mut rendered = match dirty {
         // Only the dirty pages render again; the rest stay where they are.
         Some(dirty) => {
             let fresh: Vec<(PageId, PageRender)> = dirty
                 .par_iter()
                 .filter(|&&id| id < kb.pages.len())
-                .map(|&id| (id, render_page(&kb.pages[id])))
+                .map(|&id| (id, pages.page(&kb.pages[id])))
                 .collect();
-            let mut bodies = std::mem::take(&mut cached.bodies);
-            let mut cells = std::mem::take(&mut cached.cells);
-            let mut cites = std::mem::take(&mut cached.cites);
-            let mut shortcodes = std::mem::take(&mut cached.shortcodes);
-            cells.retain(|id, _| !dirty.contains(id));
-            teaching = std::mem::take(&mut cached.teaching);
-            teaching.retain(|id, _| !dirty.contains(id));
-            for (id, (body, page_cells, page_cites, d, calls, notes)) in fresh {
-                diags.extend(d);
-                teaching.extend(notes.map(|n| (id, n)));
-                if !page_cells.is_empty() {
-                    cells.insert(id, page_cells);
-                }
-                bodies[id] = body;
-                cites[id] = page_cites;
-                shortcodes[id] = calls;
+            let mut kept = PageBodies {
+                bodies: std::mem::take(&mut cached.bodies),
+                cells: std::mem::take(&mut cached.cells),
+                cites: std::mem::take(&mut cached.cites),
+                shortcodes: std::mem::take(&mut cached.shortcodes),
+                teaching: std::mem::take(&mut cached.teaching),
+            };
+            kept.cells.retain(|id, _| !dirty.contains(id));
+            kept.teaching.retain(|id, _| !dirty.contains(id));
+            for (id, r) in fresh {
+                kept.put(id, r, diags);
             }
-            (bodies, cells, cites, shortcodes)
+            kept
         }
         None => {
-            let per_page: Vec<PageRender> = kb.pages.par_iter().map(render_page).collect();
-            let mut bodies = Vec::with_capacity(per_page.len());
-            let mut cells = HashMap::new();
-            let mut cites = Vec::with_capacity(per_page.len());
-            let mut shortcodes = Vec::with_capacity(per_page.len());
-            for (id, (body, page_cells, page_cites, d, calls, notes)) in
-                per_page.into_iter().enumerate()
-            {
-                diags.extend(d);
-                teaching.extend(notes.map(|n| (id, n)));
-                if !page_cells.is_empty() {
-                    cells.insert(id, page_cells);
-                }
-                bodies.push(body);
-                cites.push(page_cites);
-                shortcodes.push(calls);
+            let per_page: Vec<PageRender> = kb.pages.par_iter().map(|p| pages.page(p)).collect();
+            let mut all = PageBodies::default();
+            for (id, r) in per_page.into_iter().enumerate() {
+                all.put(id, r, diags);
             }
-            (bodies, cells, cites, shortcodes)
+            all
         }
     };
-    for (id, body) in bodies.iter().enumerate() {
+    for (id, body) in rendered.bodies.iter().enumerate() {
         for (to, site) in &body.links {
             graph.add(id, to.target.clone(), site.clone());
         }
     }
     let reuse_data = !data_dirty && cached.events.len() == kb.events.len();
-    let events: Vec<Rendered> = if reuse_data {
+    let events = if reuse_data {
         std::mem::take(&mut cached.events)
     } else {
-        kb.events
-            .iter()
-            .map(|ev| {
-                let text = ev.fm.body.as_deref().unwrap_or("");
-                let span = ev.locator.span(&format!("{}.body", ev.yaml_path));
-                let src = Source {
-                    content_path: ev.file.strip_prefix("content/").unwrap_or(&ev.file),
-                    file: &ev.file,
-                    file_text: "",
-                    origin: Origin::Yaml(span.line, span.col),
-                };
-                md.render(text, src, true, &[], diags)
-            })
-            .collect()
+        render_events(&pages.md, kb, diags)
     };
+    let (event_html, event_cites) = event_outputs(kb, &events, &mut graph, &mut rendered.cites);
+    let term_html = if reuse_data && cached.term_html.len() == kb.terms.len() {
+        std::mem::take(&mut cached.term_html)
+    } else {
+        render_terms(&pages.md, kb, diags)
+    };
+    check_fragments(kb, &rendered.bodies, diags);
+    unused_references(kb, &rendered.cites, &event_cites, diags);
+    let backlinks = graph.backlinks();
+    Prepared {
+        kb,
+        resolver,
+        bodies: rendered.bodies,
+        cells: rendered.cells,
+        cites: rendered.cites,
+        event_html,
+        event_cites,
+        term_html,
+        events,
+        backlinks,
+        graph,
+        shortcodes: rendered.shortcodes,
+        teaching: rendered.teaching,
+        tags: Default::default(),
+        models: Default::default(),
+        framework_cases: Default::default(),
+        neighbours: Default::default(),
+        page_citer: cached
+            .page_citer
+            .take()
+            .filter(|_| dirty.is_some())
+            .unwrap_or_else(|| kb.style.as_ref().map(|s| s.page_citer(&kb.config.title))),
+        base_path: kb.config.base_path(),
+    }
+}
+
+/// The body of every event, rendered at its place in the events file.
+fn render_events(md: &Renderer<'_>, kb: &Kb, diags: &mut Vec<Diagnostic>) -> Vec<Rendered> {
+    kb.events
+        .iter()
+        .map(|ev| {
+            let text = ev.fm.body.as_deref().unwrap_or("");
+            let span = ev.locator.span(&format!("{}.body", ev.yaml_path));
+            let src = Source {
+                content_path: ev.file.strip_prefix("content/").unwrap_or(&ev.file),
+                file: &ev.file,
+                file_text: "",
+                origin: Origin::Yaml(span.line, span.col),
+            };
+            md.render(text, src, true, &[], diags)
+        })
+        .collect()
+}
+
+/// Rendered event bodies with the refs they do not cite inline, and each
+/// event's citation keys. An event's links and citations count for its case.
+fn event_outputs(
+    kb: &Kb,
+    events: &[Rendered],
+    graph: &mut Graph,
+    cites: &mut [BTreeSet<String>],
+) -> (Vec<EventBody>, Vec<BTreeSet<String>>) {
     let mut event_html = Vec::with_capacity(events.len());
     let mut event_cites = Vec::with_capacity(events.len());
-    for (ev, r) in kb.events.iter().zip(&events) {
+    for (ev, r) in kb.events.iter().zip(events) {
         if let Some(case) = ev.case.as_deref().and_then(|c| kb.by_path.get(c)) {
             for (to, site) in &r.links {
                 graph.add(*case, to.target.clone(), site.clone());
@@ -337,57 +276,33 @@ pub fn prepare<'kb>(
                 .chain(ev.fm.refs.iter().map(|c| c.key.clone()))
                 .collect(),
         );
-        event_html.push((r.html.clone(), uncited));
+        event_html.push(EventBody {
+            html: r.html.clone(),
+            uncited,
+        });
     }
-    let term_html = if reuse_data && cached.term_html.len() == kb.terms.len() {
-        std::mem::take(&mut cached.term_html)
-    } else {
-        kb.terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let (line, col) = kb.locators.glossary.as_ref().map_or((1, 1), |l| {
-                    let span = l.span(&format!("[{i}].definition"));
-                    (span.line, span.col)
-                });
-                let src = Source {
-                    content_path: "glossary.yaml",
-                    file: "content/glossary.yaml",
-                    file_text: "",
-                    origin: Origin::Yaml(line, col),
-                };
-                md.render(&t.definition, src, true, &[], diags).html
-            })
-            .collect()
-    };
-    check_fragments(kb, &bodies, diags);
-    unused_references(kb, &cites, &event_cites, diags);
-    let backlinks = graph.backlinks();
-    Prepared {
-        kb,
-        resolver,
-        bodies,
-        cells,
-        cites,
-        event_html,
-        event_cites,
-        term_html,
-        events,
-        backlinks,
-        graph,
-        shortcodes,
-        teaching,
-        tags: Default::default(),
-        models: Default::default(),
-        framework_cases: Default::default(),
-        neighbours: Default::default(),
-        page_citer: cached
-            .page_citer
-            .take()
-            .filter(|_| dirty.is_some())
-            .unwrap_or_else(|| kb.style.as_ref().map(|s| s.page_citer(&kb.config.title))),
-        base_path: kb.config.base_path(),
-    }
+    (event_html, event_cites)
+}
+
+/// Every glossary definition, rendered at its place in glossary.yaml.
+fn render_terms(md: &Renderer<'_>, kb: &Kb, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    kb.terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let (line, col) = kb.locators.glossary.as_ref().map_or((1, 1), |l| {
+                let span = l.span(&format!("[{i}].definition"));
+                (span.line, span.col)
+            });
+            let src = Source {
+                content_path: "glossary.yaml",
+                file: "content/glossary.yaml",
+                file_text: "",
+                origin: Origin::Yaml(line, col),
+            };
+            md.render(&t.definition, src, true, &[], diags).html
+        })
+        .collect()
 }
 
 /// A work in the bibliography that nothing cites is worth a warning.
@@ -428,35 +343,6 @@ fn unused_references(
             );
         }
     }
-}
-
-/// Ids a page's templates already use: the theme's landmarks and the
-/// anchors of the events shown on it.
-fn taken_ids(kb: &Kb, page: &Page) -> Vec<String> {
-    let mut ids: Vec<String> = crate::markdown::TEMPLATE_IDS
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    // Events sit sorted by case, so a page's are found by binary search.
-    let events: Vec<&crate::model::Event> = match &page.data {
-        PageData::Case(_) => kb
-            .event_ids_of(Some(page.path.as_str()))
-            .into_iter()
-            .map(|i| &kb.events[i])
-            .collect(),
-        PageData::Stage(s) => kb
-            .event_ids_of(Some(s.case.as_str()))
-            .into_iter()
-            .map(|i| &kb.events[i])
-            .filter(|e| e.fm.stage.as_deref() == Some(page.slug.as_str()))
-            .collect(),
-        _ => Vec::new(),
-    };
-    ids.extend(events.into_iter().map(|e| e.anchor.clone()));
-    if let Some(&id) = kb.by_path.get(page.path.as_str()) {
-        ids.extend(kb.entry_anchors(id).into_iter().map(|(a, _)| a.to_string()));
-    }
-    ids
 }
 
 /// `[[page#id]]` must name a heading, an event or an entry `id` of the
@@ -511,131 +397,6 @@ fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-/// Renders a case's teaching notes: every text as Markdown mapped to its
-/// YAML position, and each question's `draws_on` resolved like a wikilink
-/// (its links join `links`, so the pages it names list the case as a
-/// backlink).
-fn render_teaching(
-    md: &Renderer<'_>,
-    t: &Teaching,
-    page: &Page,
-    src: Source<'_>,
-    links: &mut Vec<(crate::links::Resolved, crate::links::LinkSite)>,
-    d: &mut Vec<Diagnostic>,
-) -> TeachingView {
-    let mut cites = Vec::new();
-    let mut text = |path: &str, text: &str, inline: bool, d: &mut Vec<Diagnostic>| {
-        let span = page.positions.span(path);
-        let src = Source {
-            origin: Origin::Yaml(
-                span.line,
-                span.col + yaml_quote_offset(&page.source.text, span.line, span.col),
-            ),
-            ..src
-        };
-        let r = md.render(text, src, inline, &[], d);
-        links.extend(r.links);
-        cites.extend(r.cites);
-        r.html
-    };
-    let objectives = t
-        .objectives
-        .iter()
-        .enumerate()
-        .map(|(i, o)| text(&format!("teaching.objectives[{i}]"), o, true, d))
-        .collect();
-    let reading = t
-        .reading
-        .iter()
-        .enumerate()
-        .map(|(i, r)| text(&format!("teaching.reading[{i}]"), r, true, d))
-        .collect();
-    let mut questions = Vec::new();
-    for (i, q) in t.questions.iter().enumerate() {
-        let base = format!("teaching.questions[{i}]");
-        let html = text(&format!("{base}.question"), &q.question, true, d);
-        let answer = q
-            .answer
-            .as_ref()
-            .map(|a| text(&format!("{base}.answer"), a, false, d));
-        questions.push(QuestionView {
-            html,
-            answer,
-            draws_on: Vec::new(),
-        });
-    }
-    for (i, q) in t.questions.iter().enumerate() {
-        for (j, target) in q.draws_on.iter().enumerate() {
-            let span = page
-                .positions
-                .span(&format!("teaching.questions[{i}].draws_on[{j}]"));
-            match md.resolver.wikilink(target) {
-                Ok(r) => {
-                    questions[i].draws_on.push(Link {
-                        title: md.resolver.title(&r),
-                        url: md.resolver.url(&r),
-                        summary: md.resolver.summary(&r),
-                    });
-                    let site = crate::links::LinkSite {
-                        file: page.source.file.clone(),
-                        line: span.line,
-                        col: span.col,
-                        context: "teaching notes".into(),
-                    };
-                    links.push((r, site));
-                }
-                Err(e) => {
-                    let mut diag =
-                        Diagnostic::error(span, e.message).with_source(&page.source.text);
-                    if let Some(h) = e.help {
-                        diag = diag.with_help(h);
-                    }
-                    d.push(diag);
-                }
-            }
-        }
-    }
-    TeachingView {
-        objectives,
-        questions,
-        reading,
-        cites,
-    }
-}
-
-/// Column shift when a YAML scalar is quoted (the text starts after the quote).
-fn yaml_quote_offset(text: &str, line: usize, col: usize) -> usize {
-    let first = text
-        .lines()
-        .nth(line - 1)
-        .and_then(|l| l.chars().nth(col - 1));
-    usize::from(matches!(first, Some('"' | '\'')))
-}
-
-/// The analyses of a page with the YAML base path of each framework.
-fn analyses_of(page: &Page) -> Vec<(&String, &BTreeMap<String, Entry>, String)> {
-    let mut out: Vec<(&String, &BTreeMap<String, Entry>, String)> = Vec::new();
-    let analyses = match &page.data {
-        PageData::Case(c) => &c.analyses,
-        PageData::Stage(s) => &s.fm.analyses,
-        _ => return out,
-    };
-    for (fw, dims) in analyses {
-        out.push((fw, dims, format!("analyses.{fw}")));
-    }
-    if let PageData::Stage(s) = &page.data
-        && let Some(bm) = &s.fm.business_model
-    {
-        static CANVAS_KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        out.push((
-            CANVAS_KEY.get_or_init(|| CANVAS.to_string()),
-            bm,
-            "business_model".into(),
-        ));
-    }
-    out
 }
 
 /// Where a rendered body links to and from where, in order.

@@ -278,7 +278,7 @@ impl Prepared<'_> {
             date_human: ev.fm.date.human(),
             precision: ev.fm.date.precision().into(),
             title: ev.fm.title.clone(),
-            body: self.event_html[index].0.clone(),
+            body: self.event_html[index].html.clone(),
             case: if with_case {
                 case.and_then(|c| self.link_path(c))
             } else {
@@ -295,7 +295,7 @@ impl Prepared<'_> {
                 .iter()
                 .filter_map(|e| self.link_path(&format!("entities/{e}")))
                 .collect(),
-            cites: cite_list(self.kb, &self.event_html[index].1),
+            cites: cite_list(self.kb, &self.event_html[index].uncited),
             filter_entities: ev.fm.entities.join(" "),
             filter_tags: ev
                 .fm
