@@ -1,14 +1,18 @@
-//! The only function that knows the order of the stages.
+//! The stages in order, and the only place that knows it: load (config,
+//! theme, content → model), analyse (links, checks, Markdown → site), emit
+//! (jobs → pages and site files → output). `build`, `check` and `serve`
+//! all go through [`analyse_and_emit`].
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::links::Resolver;
-use crate::model::Kind;
+use crate::links::{Neighbours, Resolver};
 use crate::model::config::Config;
-use crate::output::Output;
-use crate::output::{Staging, io_diag};
-use crate::render::theme::StaticFile;
-use crate::render::{render_pages, site_files};
-use crate::{checks, fs, render::theme, site, source};
+use crate::model::{Kb, Kind};
+use crate::output::{Output, Staging, io_diag};
+use crate::render::feeds::SitemapEntry;
+use crate::render::theme::{StaticFile, Theme};
+use crate::render::{Job, PagesDone, Plan, render_pages, site_files};
+use crate::site::{PrepCache, Prepared, Reuse};
+use crate::{checks, fs, render, site, source};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -81,51 +85,173 @@ fn text_without_base_url(text: &str) -> String {
 
 /// What a build leaves behind for `serve` to reuse after an edit.
 pub struct Built {
-    pub theme: crate::render::theme::Theme,
-    pub kb: crate::model::Kb,
+    pub theme: Theme,
+    pub kb: Kb,
     pub assets: Vec<String>,
-    pub cache: site::PrepCache,
-    pub entries: Vec<crate::render::feeds::SitemapEntry>,
+    pub cache: PrepCache,
+    /// Sitemap entries by output file.
+    pub entries: BTreeMap<String, SitemapEntry>,
     /// Output files of the pages the search index covers.
     pub searchable: Vec<String>,
     /// Pages each page links to, and pages linking to it.
-    pub links: crate::links::Neighbours,
+    pub links: Neighbours,
     /// Every page of the site, in render order.
-    pub jobs: Vec<crate::render::Job>,
+    pub jobs: Vec<Job>,
 }
 
-/// Runs the whole chain and hands every output to `emit`.
-fn run_pipeline(
-    opts: &BuildOptions,
-    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
-    copy: &dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
-) -> Result<(Summary, Built), Failure> {
+/// Where outputs go: written, collected, or dropped.
+pub struct Sink<'a> {
+    pub emit: &'a (dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
+    pub copy: &'a dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
+}
+
+/// The site-wide files an emit writes besides its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteFiles {
+    /// Sitemap, feed, graph and the rest.
+    All,
+    /// Only graph.json (the links of a body changed).
+    Graph,
+    None,
+}
+
+/// What to emit once the site is analysed: all of it for a build, what an
+/// edit changed for `serve`.
+pub struct Selection {
+    /// The jobs to render (`None`: every job of the site).
+    pub jobs: Option<Vec<Job>>,
+    pub site_files: SiteFiles,
+}
+
+/// Chooses the [`Selection`] from the analysed site and its link
+/// neighbours; `None` when the change needs a full build after all.
+pub type Select<'s> = dyn Fn(&Prepared<'_>, &Neighbours) -> Option<Selection> + 's;
+
+/// The input of [`analyse_and_emit`]: a loaded model and its theme.
+pub struct Model<'m> {
+    pub kb: &'m Kb,
+    pub assets: &'m [String],
+    pub theme: &'m Theme,
+    /// Problems found while loading.
+    pub diags: Vec<Diagnostic>,
+    /// Rendered Markdown of an earlier build that may be reused.
+    pub reuse: Option<Reuse<'m>>,
+}
+
+/// What [`analyse_and_emit`] produced.
+pub struct Emitted {
+    pub warnings: Vec<Diagnostic>,
+    pub cache: PrepCache,
+    pub links: Neighbours,
+    pub pages: PagesDone,
+}
+
+/// Stage 1, load: configuration, theme and content become the model.
+pub fn load(opts: &BuildOptions) -> Result<(Theme, source::LoadResult, Vec<Diagnostic>), Failure> {
     let config = read_config(opts)?;
-    let theme = theme::load(&opts.root, &config.theme).map_err(Failure::Content)?;
+    let theme = render::theme::load(&opts.root, &config.theme).map_err(Failure::Content)?;
     let mut diags = Vec::new();
     let loaded = source::load(&opts.root, config, opts.drafts, &mut diags);
-    let kb = loaded.kb;
-    let mut all = Diagnostics::default();
-    let resolver = Resolver::new(&kb, &loaded.assets);
-    let (problems, graph) = checks::validate(&kb, &resolver);
+    Ok((theme, loaded, diags))
+}
+
+/// Stages 2 and 3, analyse and emit: links are resolved and checked,
+/// Markdown is rendered into the read-only site, then the selected pages
+/// and site files are rendered and handed to `sink`. `Ok(None)` when
+/// `select` asks for a full build instead.
+pub fn analyse_and_emit(
+    model: Model<'_>,
+    search: Plan<'_>,
+    select: &Select<'_>,
+    sink: &Sink<'_>,
+    entries: &mut BTreeMap<String, SitemapEntry>,
+) -> Result<Option<Emitted>, Failure> {
+    let kb = model.kb;
+    let resolver = Resolver::new(kb, model.assets);
+    let (problems, graph) = checks::validate(kb, &resolver);
+    let mut diags = model.diags;
     diags.extend(problems);
-    let prep = site::prepare(&kb, &resolver, graph, &theme.shortcodes, &mut diags, None);
+    let prep = site::prepare(
+        kb,
+        &resolver,
+        graph,
+        &model.theme.shortcodes,
+        &mut diags,
+        model.reuse,
+    );
+    let mut all = Diagnostics::default();
     all.extend(diags);
     if all.has_errors() {
         return Err(Failure::Content(all.into_sorted()));
     }
+    let links = Neighbours::of(&prep.graph, kb.pages.len());
+    let Some(selection) = select(&prep, &links) else {
+        return Ok(None);
+    };
+    let plan = Plan {
+        jobs: selection.jobs.as_deref(),
+        ..search
+    };
+    let pages = render_pages(&prep, model.theme, &plan, sink.emit).map_err(Failure::Content)?;
+    for e in &pages.entries {
+        entries.insert(e.file.clone(), e.clone());
+    }
+    let errors = match selection.site_files {
+        SiteFiles::All => {
+            let mut all: Vec<SitemapEntry> = entries.values().cloned().collect();
+            site_files(&prep, &mut all, sink.emit)
+        }
+        SiteFiles::Graph => {
+            let graph = Output {
+                path: "graph.json".into(),
+                bytes: render::feeds::graph_json(&prep).into_bytes(),
+            };
+            (sink.emit)(graph).err().into_iter().collect()
+        }
+        SiteFiles::None => Vec::new(),
+    };
+    if !errors.is_empty() {
+        return Err(Failure::Content(errors));
+    }
+    Ok(Some(Emitted {
+        warnings: all.into_sorted(),
+        cache: prep.into_cache(),
+        links,
+        pages,
+    }))
+}
+
+/// Runs the whole chain and hands every output to `sink`.
+fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built), Failure> {
+    let (theme, loaded, diags) = load(opts)?;
+    let kb = loaded.kb;
     let search = opts.search && kb.config.search;
-    let plan = crate::render::Plan {
+    let plan = Plan {
         search_page: search,
         index: search && opts.index,
         jobs: None,
     };
-    let mut done = render_pages(&prep, &theme, &plan, emit).map_err(Failure::Content)?;
-    let errors = site_files(&prep, &mut done.entries, emit);
-    if !errors.is_empty() {
-        return Err(Failure::Content(errors));
-    }
-    copy_files(&opts.root, &loaded.assets, &theme, emit, copy)?;
+    let all = |_: &Prepared<'_>, _: &Neighbours| {
+        Some(Selection {
+            jobs: None,
+            site_files: SiteFiles::All,
+        })
+    };
+    let mut entries = BTreeMap::new();
+    let model = Model {
+        kb: &kb,
+        assets: &loaded.assets,
+        theme: &theme,
+        diags,
+        reuse: None,
+    };
+    let emitted = analyse_and_emit(model, plan, &all, sink, &mut entries)?.ok_or_else(|| {
+        Failure::Io(Diagnostic::error(
+            Span::new("build", 1, 1),
+            "nothing to build",
+        ))
+    })?;
+    copy_files(&opts.root, &loaded.assets, &theme, sink)?;
     let mut summary = Summary::default();
     for kind in [
         Kind::Case,
@@ -139,19 +265,16 @@ fn run_pipeline(
             summary.pages_by_kind.insert(kind.name(), n);
         }
     }
-    summary.warnings = all.into_sorted();
-    let links = crate::links::Neighbours::of(&prep.graph, kb.pages.len());
-    let cache = prep.into_cache();
-    drop(resolver);
+    summary.warnings = emitted.warnings;
     let built = Built {
         theme,
         kb,
         assets: loaded.assets,
-        cache,
-        entries: done.entries,
-        searchable: done.searchable,
-        links,
-        jobs: done.jobs,
+        cache: emitted.cache,
+        entries,
+        searchable: emitted.pages.searchable,
+        links: emitted.links,
+        jobs: emitted.pages.jobs,
     };
     Ok((summary, built))
 }
@@ -160,21 +283,20 @@ fn run_pipeline(
 pub fn copy_files(
     root: &Path,
     assets: &[String],
-    theme: &crate::render::theme::Theme,
-    emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
-    copy: &dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
+    theme: &Theme,
+    sink: &Sink<'_>,
 ) -> Result<(), Failure> {
     let content = root.join("content");
     for asset in assets {
-        copy(asset, &content.join(asset)).map_err(Failure::Io)?;
+        (sink.copy)(asset, &content.join(asset)).map_err(Failure::Io)?;
     }
     for (rel, file) in &theme.statics {
         match file {
-            StaticFile::Embedded(text) => emit(Output {
+            StaticFile::Embedded(text) => (sink.emit)(Output {
                 path: rel.clone(),
                 bytes: text.as_bytes().to_vec(),
             }),
-            StaticFile::Disk(path) => copy(rel, path),
+            StaticFile::Disk(path) => (sink.copy)(rel, path),
         }
         .map_err(Failure::Io)?;
     }
@@ -208,7 +330,13 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(Summary, Built), Failure> {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         staging.copy(rel, from)
     };
-    match run_pipeline(opts, &emit, &copy) {
+    match run_pipeline(
+        opts,
+        &Sink {
+            emit: &emit,
+            copy: &copy,
+        },
+    ) {
         Ok((mut summary, built)) => {
             summary.files = count.into_inner();
             staging.commit().map_err(|e| Failure::Io(io_diag(&e)))?;
@@ -241,7 +369,13 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<BTreeMap<String, Vec<u8>>,
             .insert(rel.to_string(), bytes);
         Ok(())
     };
-    run_pipeline(opts, &emit, &copy)?;
+    run_pipeline(
+        opts,
+        &Sink {
+            emit: &emit,
+            copy: &copy,
+        },
+    )?;
     files.into_inner().map_err(|_| {
         Failure::Io(Diagnostic::error(
             Span::new("build", 1, 1),
@@ -254,7 +388,14 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<BTreeMap<String, Vec<u8>>,
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Failure> {
     let emit = |_: Output| Ok(());
     let copy = |_: &str, _: &Path| Ok(());
-    run_pipeline(opts, &emit, &copy).map(|(s, _)| s.warnings)
+    run_pipeline(
+        opts,
+        &Sink {
+            emit: &emit,
+            copy: &copy,
+        },
+    )
+    .map(|(s, _)| s.warnings)
 }
 
 /// An absolute path with `.` and `..` resolved and symlinks of the part

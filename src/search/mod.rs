@@ -1,6 +1,8 @@
 //! The client-side search index, built with Pagefind from the rendered
 //! pages in memory while the rest of the site is still rendering.
 
+pub mod worker;
+
 use crate::diagnostics::{Diagnostic, Span};
 use crate::output::Output;
 use pagefind::api::PagefindIndex;

@@ -5,20 +5,21 @@
 //! front-matter edit that moves pages around) runs a full build. The search
 //! index is built afterwards on its own thread, so it never delays a page.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::links::{Neighbours, Resolver};
+use crate::links::Neighbours;
 use crate::model::{Kind, Page, PageId};
-use crate::output::Output;
-use crate::output::{inside, io_diag};
-use crate::pipeline::{BuildOptions, Built, Failure, build_keeping};
-use crate::render::feeds::SitemapEntry;
-use crate::render::{Job, Plan, jobs, render_pages, site_files};
-use crate::{checks, fs, site, source};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::output::{Output, inside, io_diag};
+use crate::pipeline::{
+    BuildOptions, Built, Failure, Model, Selection, Sink, SiteFiles, analyse_and_emit,
+    build_keeping,
+};
+use crate::render::{Job, Plan, jobs};
+use crate::search::worker::{IndexRequest, SearchWorker};
+use crate::site::{Prepared, Reuse};
+use crate::{fs, site, source};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// Size and modification time of a source file.
 type Stamp = (u64, Option<SystemTime>);
@@ -39,7 +40,6 @@ struct State {
     built: Built,
     /// Source file (`content/…`) → page.
     files: HashMap<String, PageId>,
-    entries: BTreeMap<String, SitemapEntry>,
 }
 
 /// The builds of one `serve` run, in its scratch directory.
@@ -78,7 +78,7 @@ impl Session {
     pub fn full_build(&mut self) -> Result<Outcome, Failure> {
         self.state = None;
         self.stamps = stamps(&self.opts.root);
-        let (summary, mut built) = build_keeping(&self.opts)?;
+        let (summary, built) = build_keeping(&self.opts)?;
         let files = built
             .kb
             .pages
@@ -86,16 +86,8 @@ impl Session {
             .enumerate()
             .map(|(id, p)| (p.source.file.clone(), id))
             .collect();
-        let entries = std::mem::take(&mut built.entries)
-            .into_iter()
-            .map(|e| (e.file.clone(), e))
-            .collect();
         let rendered = built.jobs.len();
-        self.state = Some(State {
-            built,
-            files,
-            entries,
-        });
+        self.state = Some(State { built, files });
         self.index_later();
         Ok(Outcome {
             full: true,
@@ -206,21 +198,14 @@ impl Session {
         let search_page = self.opts.search;
         let output = self.opts.output.clone();
         let st = self.state.as_mut()?;
-        let broad = edits.iter().any(|e| e.front_matter);
-        let links = &st.built.links;
-        let mut dirty: HashSet<PageId> = HashSet::new();
-        let mut wanted: HashSet<PageId> = HashSet::new();
-        for e in &edits {
-            dirty.insert(e.id);
-            wanted.insert(e.id);
-            // Backlinks quote the linking sentence: the old and new targets.
-            wanted.extend(&links.out[e.id]);
-            if e.front_matter {
-                // Link text and previews of pages linking here show the title.
-                dirty.extend(&links.into[e.id]);
-                wanted.extend(&links.into[e.id]);
-            }
-        }
+        let edited: Vec<Edited> = edits
+            .iter()
+            .map(|e| Edited {
+                id: e.id,
+                front_matter: e.front_matter,
+            })
+            .collect();
+        let affected = Affected::of(&edited, &st.built.links);
         let kb = &mut st.built.kb;
         for e in edits {
             kb.pages[e.id] = e.page;
@@ -228,74 +213,56 @@ impl Session {
         if source::latest_date(&kb.pages, &kb.events) != kb.latest {
             return None;
         }
-        let kb = &st.built.kb;
-        let search_page = search_page && kb.config.search;
-        let resolver = Resolver::new(kb, &st.built.assets);
-        let (problems, graph) = checks::validate(kb, &resolver);
-        let mut diags = problems;
-        let links_before: Vec<_> = dirty
+        let built = &mut st.built;
+        let search_page = search_page && built.kb.config.search;
+        let links_before: Vec<_> = affected
+            .dirty
             .iter()
-            .map(|&id| st.built.cache.links_of(id))
+            .map(|&id| built.cache.links_of(id))
             .collect();
-        let reuse = site::Reuse {
-            cache: std::mem::take(&mut st.built.cache),
-            dirty: &dirty,
+        let reuse = Reuse {
+            cache: std::mem::take(&mut built.cache),
+            dirty: &affected.dirty,
             data_dirty: false,
         };
-        let prep = site::prepare(
-            kb,
-            &resolver,
-            graph,
-            &st.built.theme.shortcodes,
-            &mut diags,
-            Some(reuse),
-        );
-        let mut all = Diagnostics::default();
-        all.extend(diags);
-        if all.has_errors() {
-            return Some(Err(Failure::Content(all.into_sorted())));
-        }
-        // Which pages exist (tags, redirects, pagination) depends only on
-        // front matter.
-        if broad && jobs(&prep, search_page) != st.built.jobs {
-            return None;
-        }
-        let links_after: Vec<_> = dirty
-            .iter()
-            .map(|&id| site::body_links(&prep.bodies[id]))
-            .collect();
-        let neighbours = Neighbours::of(&prep.graph, kb.pages.len());
-        for &id in &dirty {
-            wanted.extend(&neighbours.out[id]);
-        }
-        if broad {
-            for (id, p) in kb.pages.iter().enumerate() {
-                let listing = matches!(
-                    p.kind,
-                    Kind::Home | Kind::Section | Kind::Framework | Kind::Comparison
-                );
-                if listing || !prep.shortcodes[id].is_empty() {
-                    wanted.insert(id);
-                }
+        let mut entries = std::mem::take(&mut built.entries);
+        let model = Model {
+            kb: &built.kb,
+            assets: &built.assets,
+            theme: &built.theme,
+            diags: Vec::new(),
+            reuse: Some(reuse),
+        };
+        let all_jobs = &built.jobs;
+        let select = |prep: &Prepared<'_>, links: &Neighbours| {
+            // Which pages exist (tags, redirects, pagination) depends only
+            // on front matter.
+            if affected.broad && jobs(prep, search_page) != *all_jobs {
+                return None;
             }
-            for &id in &dirty {
-                let path = &kb.pages[id].path;
-                // The case of a stage and its sibling stages (previous/next).
-                if let Some((parent, _)) = path.rsplit_once('/') {
-                    wanted.extend(kb.stages_of(parent).iter().map(|(s, _, _)| *s));
-                    wanted.extend(kb.by_path.get(parent));
-                }
-            }
-        }
-        let only = |job: &Job| match job {
-            Job::Page(id) => wanted.contains(id),
-            Job::References | Job::Glossary => true,
-            Job::FrameworkPage(id, _) => broad || wanted.contains(id),
-            Job::Redirect(id, _) => broad && dirty.contains(id),
-            Job::NotFound | Job::Search => false,
-            // The map draws the links between pages.
-            Job::Map => broad || links_before != links_after,
-            _ => broad,
+            let links_after: Vec<_> = affected
+                .dirty
+                .iter()
+                .map(|&id| site::body_links(&prep.bodies[id]))
+                .collect();
+            let wanted = affected.wanted_after(prep, links);
+            let links_changed = links_before != links_after;
+            Some(Selection {
+                jobs: Some(
+                    all_jobs
+                        .iter()
+                        .filter(|j| affected.renders(j, &wanted, links_changed))
+                        .cloned()
+                        .collect(),
+                ),
+                site_files: if affected.broad {
+                    SiteFiles::All
+                } else if links_changed {
+                    SiteFiles::Graph
+                } else {
+                    SiteFiles::None
+                },
+            })
         };
         let written = AtomicUsize::new(0);
         let emit = |o: Output| {
@@ -305,42 +272,27 @@ impl Session {
             }
             Ok(())
         };
-        let wanted_jobs: Vec<Job> = st.built.jobs.iter().filter(|j| only(j)).cloned().collect();
+        let copy = |_: &str, _: &Path| Ok(());
         let plan = Plan {
             search_page,
             index: false,
-            jobs: Some(&wanted_jobs),
+            jobs: None,
         };
-        let rendered = wanted_jobs.len();
-        let done = match render_pages(&prep, &st.built.theme, &plan, &emit) {
-            Ok(done) => done,
-            Err(errors) => return Some(Err(Failure::Content(errors))),
+        let sink = Sink {
+            emit: &emit,
+            copy: &copy,
         };
-        for e in done.entries {
-            st.entries.insert(e.file.clone(), e);
-        }
-        // The feed and sitemap show front matter only; the link graph also
-        // the links of bodies.
-        let errors = if broad {
-            let mut entries: Vec<SitemapEntry> = st.entries.values().cloned().collect();
-            site_files(&prep, &mut entries, &emit)
-        } else if links_before != links_after {
-            let graph = Output {
-                path: "graph.json".into(),
-                bytes: crate::render::feeds::graph_json(&prep).into_bytes(),
-            };
-            emit(graph).err().into_iter().collect()
-        } else {
-            Vec::new()
+        let emitted = match analyse_and_emit(model, plan, &select, &sink, &mut entries) {
+            Ok(Some(emitted)) => emitted,
+            Ok(None) => return None,
+            Err(failure) => return Some(Err(failure)),
         };
-        if !errors.is_empty() {
-            return Some(Err(Failure::Content(errors)));
-        }
-        st.built.cache = prep.into_cache();
-        st.built.links = neighbours;
+        st.built.entries = entries;
+        st.built.cache = emitted.cache;
+        st.built.links = emitted.links;
         Some(Ok(Outcome {
             full: false,
-            rendered,
+            rendered: emitted.pages.jobs.len(),
             written: written.into_inner(),
         }))
     }
@@ -355,6 +307,94 @@ impl Session {
                 files: st.built.searchable.clone(),
                 language: st.built.kb.config.language.clone(),
             });
+        }
+    }
+}
+
+/// An edited page, as far as deciding what to render again goes.
+#[derive(Debug, Clone, Copy)]
+struct Edited {
+    id: PageId,
+    /// The front matter changed, not only the Markdown body.
+    front_matter: bool,
+}
+
+/// What a set of page edits makes dirty: a pure function of the edits and
+/// the link graph of the last build, so it can be tested on its own.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Affected {
+    /// Pages whose Markdown renders again.
+    dirty: HashSet<PageId>,
+    /// Pages whose output may change.
+    wanted: HashSet<PageId>,
+    /// A front matter changed: lists, feeds and pagination may change.
+    broad: bool,
+}
+
+impl Affected {
+    fn of(edits: &[Edited], links: &Neighbours) -> Affected {
+        let mut a = Affected {
+            broad: edits.iter().any(|e| e.front_matter),
+            ..Affected::default()
+        };
+        for e in edits {
+            a.dirty.insert(e.id);
+            a.wanted.insert(e.id);
+            // Backlinks quote the linking sentence: the old and new targets.
+            a.wanted.extend(links.out.get(e.id).into_iter().flatten());
+            if e.front_matter {
+                // Link text and previews of pages linking here show the title.
+                let into = links.into.get(e.id).into_iter().flatten();
+                a.dirty.extend(into.clone());
+                a.wanted.extend(into);
+            }
+        }
+        a
+    }
+
+    /// The wanted pages once the edited pages are rendered again: the
+    /// targets of their new links and, after a front-matter edit, the
+    /// listing pages, pages with shortcodes, and a stage's case and siblings.
+    fn wanted_after(&self, prep: &Prepared<'_>, links: &Neighbours) -> HashSet<PageId> {
+        let kb = prep.kb;
+        let mut wanted = self.wanted.clone();
+        for &id in &self.dirty {
+            wanted.extend(&links.out[id]);
+        }
+        if self.broad {
+            for (id, p) in kb.pages.iter().enumerate() {
+                let listing = matches!(
+                    p.kind,
+                    Kind::Home | Kind::Section | Kind::Framework | Kind::Comparison
+                );
+                if listing || !prep.shortcodes[id].is_empty() {
+                    wanted.insert(id);
+                }
+            }
+            for &id in &self.dirty {
+                let path = &kb.pages[id].path;
+                // The case of a stage and its sibling stages (previous/next).
+                if let Some((parent, _)) = path.rsplit_once('/') {
+                    wanted.extend(kb.stages_of(parent).iter().map(|(s, _, _)| *s));
+                    wanted.extend(kb.by_path.get(parent));
+                }
+            }
+        }
+        wanted
+    }
+
+    /// Whether `job` renders again, given the wanted pages and whether the
+    /// links of an edited body changed.
+    fn renders(&self, job: &Job, wanted: &HashSet<PageId>, links_changed: bool) -> bool {
+        match job {
+            Job::Page(id) => wanted.contains(id),
+            Job::References | Job::Glossary => true,
+            Job::FrameworkPage(id, _) => self.broad || wanted.contains(id),
+            Job::Redirect(id, _) => self.broad && self.dirty.contains(id),
+            Job::NotFound | Job::Search => false,
+            // The map draws the links between pages.
+            Job::Map => self.broad || links_changed,
+            _ => self.broad,
         }
     }
 }
@@ -382,88 +422,87 @@ pub fn stamps(root: &Path) -> HashMap<PathBuf, Stamp> {
     files
 }
 
-/// What the search worker indexes: HTML files of the site, read from disk.
-struct IndexRequest {
-    site: PathBuf,
-    files: Vec<String>,
-    language: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
 
-/// Quiet time after a build before indexing starts: a burst of edits
-/// indexes once.
-const INDEX_AFTER: Duration = Duration::from_millis(500);
-
-/// Builds the Pagefind index on its own thread, newest request first: a
-/// request arriving while it indexes abandons the older one.
-struct SearchWorker {
-    tx: mpsc::Sender<IndexRequest>,
-}
-
-/// How an indexing run ended.
-enum Indexed {
-    Done(usize),
-    /// A newer request came in first; it is indexed instead.
-    Superseded(IndexRequest),
-}
-
-impl SearchWorker {
-    fn start() -> SearchWorker {
-        let (tx, rx) = mpsc::channel::<IndexRequest>();
-        std::thread::spawn(move || {
-            let mut next = rx.recv().ok();
-            while let Some(mut req) = next.take() {
-                while let Ok(newer) = rx.recv_timeout(INDEX_AFTER) {
-                    req = newer;
-                }
-                next = match index_site(&req, &rx) {
-                    Ok(Indexed::Superseded(newer)) => Some(newer),
-                    Ok(Indexed::Done(n)) => {
-                        println!("search index updated ({n} pages)");
-                        rx.recv().ok()
-                    }
-                    Err(d) => {
-                        eprint!("{}", d.render());
-                        rx.recv().ok()
-                    }
-                };
-            }
-        });
-        SearchWorker { tx }
-    }
-
-    fn request(&self, req: IndexRequest) {
-        let _ = self.tx.send(req);
-    }
-}
-
-/// Indexes the site's pages and replaces its `pagefind/` files.
-fn index_site(
-    req: &IndexRequest,
-    rx: &mpsc::Receiver<IndexRequest>,
-) -> Result<Indexed, Diagnostic> {
-    let indexer = crate::search::Indexer::start(&req.language);
-    for file in &req.files {
-        if let Ok(newer) = rx.try_recv() {
-            indexer.abandon();
-            return Ok(Indexed::Superseded(newer));
-        }
-        if let Ok(html) = fs::read_text(&req.site.join(file), file) {
-            indexer.add(format!("/{}", file.trim_end_matches("index.html")), html);
+    /// Page 0 links to 1, page 2 links to 0, page 3 stands alone.
+    fn links() -> Neighbours {
+        let set = |ids: &[PageId]| ids.iter().copied().collect::<BTreeSet<_>>();
+        Neighbours {
+            out: vec![set(&[1]), set(&[]), set(&[0]), set(&[])],
+            into: vec![set(&[2]), set(&[0]), set(&[]), set(&[])],
         }
     }
-    let outputs = indexer.finish()?;
-    let bundle = req.site.join(crate::search::BUNDLE);
-    let mut keep = HashSet::new();
-    for o in &outputs {
-        let path = inside(&req.site, &o.path)?;
-        fs::write_if_changed(&path, &o.bytes).map_err(|e| io_diag(&e))?;
-        keep.insert(o.path.clone());
+
+    fn ids(s: &HashSet<PageId>) -> Vec<PageId> {
+        let mut v: Vec<PageId> = s.iter().copied().collect();
+        v.sort_unstable();
+        v
     }
-    for old in fs::list_files(&bundle) {
-        let rel = format!("{}/{old}", crate::search::BUNDLE);
-        if !keep.contains(&rel) {
-            fs::remove_file(&bundle.join(&old)).map_err(|e| io_diag(&e))?;
-        }
+
+    #[test]
+    fn a_body_edit_renders_the_page_again_and_wants_its_link_targets() {
+        let a = Affected::of(
+            &[Edited {
+                id: 0,
+                front_matter: false,
+            }],
+            &links(),
+        );
+        assert!(!a.broad);
+        assert_eq!(ids(&a.dirty), [0]);
+        // Page 1 shows page 0's sentence among its backlinks.
+        assert_eq!(ids(&a.wanted), [0, 1]);
     }
-    Ok(Indexed::Done(req.files.len()))
+
+    #[test]
+    fn a_front_matter_edit_also_renders_the_pages_that_link_to_it() {
+        let a = Affected::of(
+            &[Edited {
+                id: 0,
+                front_matter: true,
+            }],
+            &links(),
+        );
+        assert!(a.broad);
+        // Page 2 shows page 0's title as its link text.
+        assert_eq!(ids(&a.dirty), [0, 2]);
+        assert_eq!(ids(&a.wanted), [0, 1, 2]);
+    }
+
+    #[test]
+    fn jobs_render_again_only_when_what_they_show_can_change() {
+        let body = Affected::of(
+            &[Edited {
+                id: 0,
+                front_matter: false,
+            }],
+            &links(),
+        );
+        let wanted = body.wanted.clone();
+        assert!(body.renders(&Job::Page(1), &wanted, false));
+        assert!(!body.renders(&Job::Page(3), &wanted, false));
+        assert!(body.renders(&Job::References, &wanted, false));
+        assert!(!body.renders(&Job::Map, &wanted, false));
+        assert!(body.renders(&Job::Map, &wanted, true));
+        assert!(!body.renders(&Job::Redirect(0, "old/".into()), &wanted, false));
+        assert!(!body.renders(&Job::List(Kind::Case, 1), &wanted, false));
+        assert!(!body.renders(&Job::NotFound, &wanted, true));
+
+        let front = Affected::of(
+            &[Edited {
+                id: 0,
+                front_matter: true,
+            }],
+            &links(),
+        );
+        let wanted = front.wanted.clone();
+        assert!(front.renders(&Job::Redirect(0, "old/".into()), &wanted, false));
+        assert!(!front.renders(&Job::Redirect(3, "old/".into()), &wanted, false));
+        assert!(front.renders(&Job::List(Kind::Case, 1), &wanted, false));
+        assert!(front.renders(&Job::Map, &wanted, false));
+        assert!(!front.renders(&Job::Search, &wanted, false));
+    }
 }

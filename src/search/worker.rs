@@ -1,0 +1,96 @@
+//! The search index of `serve`, built on its own thread after each build
+//! so it never delays a page.
+
+use crate::diagnostics::Diagnostic;
+use crate::fs;
+use crate::output::{inside, io_diag};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// What the search worker indexes: HTML files of the site, read from disk.
+pub struct IndexRequest {
+    pub site: PathBuf,
+    pub files: Vec<String>,
+    pub language: String,
+}
+
+/// Quiet time after a build before indexing starts: a burst of edits
+/// indexes once.
+const INDEX_AFTER: Duration = Duration::from_millis(500);
+
+/// Builds the Pagefind index on its own thread, newest request first: a
+/// request arriving while it indexes abandons the older one.
+pub struct SearchWorker {
+    tx: mpsc::Sender<IndexRequest>,
+}
+
+/// How an indexing run ended.
+enum Indexed {
+    Done(usize),
+    /// A newer request came in first; it is indexed instead.
+    Superseded(IndexRequest),
+}
+
+impl SearchWorker {
+    pub fn start() -> SearchWorker {
+        let (tx, rx) = mpsc::channel::<IndexRequest>();
+        std::thread::spawn(move || {
+            let mut next = rx.recv().ok();
+            while let Some(mut req) = next.take() {
+                while let Ok(newer) = rx.recv_timeout(INDEX_AFTER) {
+                    req = newer;
+                }
+                next = match index_site(&req, &rx) {
+                    Ok(Indexed::Superseded(newer)) => Some(newer),
+                    Ok(Indexed::Done(n)) => {
+                        println!("search index updated ({n} pages)");
+                        rx.recv().ok()
+                    }
+                    Err(d) => {
+                        eprint!("{}", d.render());
+                        rx.recv().ok()
+                    }
+                };
+            }
+        });
+        SearchWorker { tx }
+    }
+
+    pub fn request(&self, req: IndexRequest) {
+        let _ = self.tx.send(req);
+    }
+}
+
+/// Indexes the site's pages and replaces its `pagefind/` files.
+fn index_site(
+    req: &IndexRequest,
+    rx: &mpsc::Receiver<IndexRequest>,
+) -> Result<Indexed, Diagnostic> {
+    let indexer = super::Indexer::start(&req.language);
+    for file in &req.files {
+        if let Ok(newer) = rx.try_recv() {
+            indexer.abandon();
+            return Ok(Indexed::Superseded(newer));
+        }
+        if let Ok(html) = fs::read_text(&req.site.join(file), file) {
+            indexer.add(format!("/{}", file.trim_end_matches("index.html")), html);
+        }
+    }
+    let outputs = indexer.finish()?;
+    let bundle = req.site.join(super::BUNDLE);
+    let mut keep = HashSet::new();
+    for o in &outputs {
+        let path = inside(&req.site, &o.path)?;
+        fs::write_if_changed(&path, &o.bytes).map_err(|e| io_diag(&e))?;
+        keep.insert(o.path.clone());
+    }
+    for old in fs::list_files(&bundle) {
+        let rel = format!("{}/{old}", super::BUNDLE);
+        if !keep.contains(&rel) {
+            fs::remove_file(&bundle.join(&old)).map_err(|e| io_diag(&e))?;
+        }
+    }
+    Ok(Indexed::Done(req.files.len()))
+}
