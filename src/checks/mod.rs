@@ -4,6 +4,7 @@
 
 use crate::diagnostics::{Diagnostic, Span, suggest};
 use crate::links::{Graph, LinkSite, Resolver, Target};
+use crate::markdown::cite::unknown_citation;
 use crate::model::config::is_slug;
 use crate::model::*;
 use std::collections::{BTreeMap, HashSet};
@@ -93,7 +94,7 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
                     "content/glossary.yaml",
                     &format!("[{i}].refs[{j}]"),
                 );
-                cx.diags.push(unknown_ref(kb, span, &key.key));
+                cx.diags.push(unknown_citation(kb, span, &key.key));
             }
         }
     }
@@ -121,7 +122,7 @@ pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
         for key in &d.refs {
             if kb.cites_unknown(&key.key) {
                 cx.diags
-                    .push(unknown_ref(kb, Span::new(&file, 1, 1), &key.key));
+                    .push(unknown_citation(kb, Span::new(&file, 1, 1), &key.key));
             }
         }
         let problem = if d.rows.is_empty() == d.series.is_empty() {
@@ -152,13 +153,6 @@ fn data_span(locator: Option<&crate::yaml::Locator>, file: &str, path: &str) -> 
     locator.map_or_else(|| Span::new(file, 1, 1), |l| l.span(path))
 }
 
-fn unknown_ref(kb: &Kb, span: Span, key: &str) -> Diagnostic {
-    Diagnostic::error(span, format!("unknown citation key `{key}`")).with_help(
-        suggest(key, kb.references.keys().map(String::as_str))
-            .unwrap_or_else(|| "add the work to content/references.yaml".into()),
-    )
-}
-
 impl Ctx<'_> {
     fn err(&mut self, page: &Page, path: &str, msg: String, help: Option<String>) {
         self.err_at(page, page.positions.span(path), msg, help);
@@ -178,40 +172,10 @@ impl Ctx<'_> {
     }
 
     fn page(&mut self, id: PageId, page: &Page) {
-        for (i, from) in page.meta.redirect_from.iter().enumerate() {
-            let path = from.trim_matches('/');
-            let first = path.split('/').next().unwrap_or("");
-            let problem = if from.starts_with("//") || from.contains("://") || path.is_empty() {
-                Some("is not a path on this site".to_string())
-            } else if !path.split('/').all(|seg| {
-                !seg.is_empty()
-                    && seg
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            }) {
-                Some("may only hold letters, digits, `-` and `_` between slashes".to_string())
-            } else if self.kb.by_path.contains_key(path)
-                || RESERVED.contains(&first)
-                || LIST_PAGES.contains(&path)
-            {
-                Some("is the URL of a page that exists".to_string())
-            } else {
-                self.redirects
-                    .insert(path.to_string(), page.source.file.clone())
-                    .map(|other| format!("is already redirected by {other}"))
-            };
-            if let Some(why) = problem {
-                self.err(
-                    page,
-                    &format!("redirect_from[{i}]"),
-                    format!("redirect source `{from}` {why}"),
-                    Some("give an old site path such as `/old/page/` that no page or other redirect uses".into()),
-                );
-            }
-        }
+        self.redirects(page);
         for (i, key) in page.meta.refs.iter().enumerate() {
             if self.kb.cites_unknown(&key.key) {
-                let d = unknown_ref(
+                let d = unknown_citation(
                     self.kb,
                     page.positions.span(&format!("refs[{i}]")),
                     &key.key,
@@ -236,154 +200,200 @@ impl Ctx<'_> {
             );
         }
         match &page.data {
-            PageData::Case(c) => {
-                for (field, slug) in [
-                    ("company", &c.company),
-                    ("parent", &c.parent),
-                    ("market", &c.market),
-                ] {
-                    if let Some(slug) = slug {
-                        self.entity_ref(id, page, field, slug);
-                    }
-                }
-                self.period(page, c.period.as_ref());
-                self.analyses(id, page, &c.analyses, "analyses");
-                if c.events.is_some()
-                    && self
-                        .kb
-                        .event_ids_of(Some(&page.path))
-                        .into_iter()
-                        .any(|i| !self.kb.events[i].yaml_path.starts_with("events"))
-                {
-                    self.err(
-                        page,
-                        "events",
-                        "events are given both here and in events.yaml".into(),
-                        Some(
-                            "keep one: the `events:` key or the events.yaml file beside this case"
-                                .into(),
-                        ),
-                    );
-                }
-            }
-            PageData::Stage(s) => {
-                if self.kb.page(&s.case).is_none_or(|p| p.kind != Kind::Case) {
-                    self.err(
-                        page,
-                        "",
-                        format!(
-                            "stage without a case: `content/{}/index.md` is missing",
-                            s.case
-                        ),
-                        None,
-                    );
-                }
-                self.period(page, s.fm.period.as_ref());
-                self.analyses(id, page, &s.fm.analyses, "analyses");
-                if let Some(bm) = &s.fm.business_model {
-                    if s.fm.analyses.contains_key(CANVAS) {
-                        self.err(
-                            page,
-                            "business_model",
-                            format!("`business_model` and `analyses.{CANVAS}` both given"),
-                            Some(
-                                "`business_model` is shorthand for that analysis; keep one".into(),
-                            ),
-                        );
-                    }
-                    let wrapped: Analyses = BTreeMap::from([(CANVAS.to_string(), bm.clone())]);
-                    self.analyses_at(id, page, &wrapped, |fw| {
-                        if fw == CANVAS {
-                            "business_model".into()
-                        } else {
-                            fw.into()
-                        }
-                    });
-                }
-                for (i, m) in s.fm.metrics.iter().enumerate() {
-                    self.refs(id, page, &m.refs, &format!("metrics[{i}].refs"));
-                }
-            }
-            PageData::Framework(f) => {
-                if f.layout == Layout::Quadrant && f.dimensions.len() != 4 {
-                    self.err(
-                        page,
-                        "dimensions",
-                        format!(
-                            "a quadrant layout needs exactly 4 dimensions, found {}",
-                            f.dimensions.len()
-                        ),
-                        Some("use `layout: columns`, or give four dimensions".into()),
-                    );
-                }
-                let mut seen = HashSet::new();
-                for (i, d) in f.dimensions.iter().enumerate() {
-                    if !is_key(&d.key) {
-                        self.err(
-                            page,
-                            &format!("dimensions[{i}].key"),
-                            format!("invalid dimension key `{}`", d.key),
-                            Some("keys use lowercase letters, digits, `-` and `_`".into()),
-                        );
-                    } else if !seen.insert(&d.key) {
-                        self.err(
-                            page,
-                            &format!("dimensions[{i}].key"),
-                            format!("duplicate dimension key `{}`", d.key),
-                            None,
-                        );
-                    }
-                }
-            }
-            PageData::Entity(e) => {
-                for k in e.facts.keys() {
-                    if !is_key(k) {
-                        self.err(
-                            page,
-                            &format!("facts.{k}"),
-                            format!("invalid fact key `{k}`"),
-                            Some("keys use lowercase letters, digits, `-` and `_`".into()),
-                        );
-                    }
-                }
-                if let Some(w) = &e.website
-                    && !(w.starts_with("https://") || w.starts_with("http://"))
-                {
-                    self.err(
-                        page,
-                        "website",
-                        format!("`website` must be an http(s) URL, found `{w}`"),
-                        None,
-                    );
-                }
-            }
-            PageData::Comparison(c) => {
-                for (i, s) in c.subjects.iter().enumerate() {
-                    let found = self
-                        .kb
-                        .by_path
-                        .get(format!("entities/{s}").as_str())
-                        .or_else(|| self.kb.by_path.get(format!("cases/{s}").as_str()));
-                    match found {
-                        Some(&to) => self.edge(
-                            id,
-                            page,
-                            Target::Page(to),
-                            &format!("subjects[{i}]"),
-                            "subjects",
-                        ),
-                        None => self.err(
-                            page,
-                            &format!("subjects[{i}]"),
-                            format!("unknown subject `{s}`: not an entity or case slug"),
-                            None,
-                        ),
-                    }
-                }
-                self.comparison_values(page, c);
-            }
+            PageData::Case(c) => self.case(id, page, c),
+            PageData::Stage(s) => self.stage(id, page, s),
+            PageData::Framework(f) => self.framework(page, f),
+            PageData::Entity(e) => self.entity(page, e),
+            PageData::Comparison(c) => self.comparison(id, page, c),
             PageData::Page(_) | PageData::None => {}
         }
+    }
+
+    /// `redirect_from`: old paths of this site that no page or other
+    /// redirect uses.
+    fn redirects(&mut self, page: &Page) {
+        for (i, from) in page.meta.redirect_from.iter().enumerate() {
+            let path = from.trim_matches('/');
+            let first = path.split('/').next().unwrap_or("");
+            let problem = if from.starts_with("//") || from.contains("://") || path.is_empty() {
+                Some("is not a path on this site".to_string())
+            } else if !path.split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            }) {
+                Some("may only hold letters, digits, `-` and `_` between slashes".to_string())
+            } else if self.kb.by_path.contains_key(path)
+                || RESERVED.contains(&first)
+                || LIST_PAGES.contains(&path)
+            {
+                Some("is the URL of a page that exists".to_string())
+            } else {
+                self.redirects
+                    .insert(path.to_string(), page.source.file.clone())
+                    .map(|other| format!("is already redirected by {other}"))
+            };
+            if let Some(why) = problem {
+                self.err(
+                page,
+                &format!("redirect_from[{i}]"),
+                format!("redirect source `{from}` {why}"),
+                Some("give an old site path such as `/old/page/` that no page or other redirect uses".into()),
+            );
+            }
+        }
+    }
+
+    /// A case's entities, period, analyses and where its events are given.
+    fn case(&mut self, id: PageId, page: &Page, c: &CaseFm) {
+        for (field, slug) in [
+            ("company", &c.company),
+            ("parent", &c.parent),
+            ("market", &c.market),
+        ] {
+            if let Some(slug) = slug {
+                self.entity_ref(id, page, field, slug);
+            }
+        }
+        self.period(page, c.period.as_ref());
+        self.analyses(id, page, &c.analyses, "analyses");
+        if c.events.is_some()
+            && self
+                .kb
+                .event_ids_of(Some(&page.path))
+                .into_iter()
+                .any(|i| !self.kb.events[i].yaml_path.starts_with("events"))
+        {
+            self.err(
+                page,
+                "events",
+                "events are given both here and in events.yaml".into(),
+                Some("keep one: the `events:` key or the events.yaml file beside this case".into()),
+            );
+        }
+    }
+
+    /// A stage's case, period, analyses, business model and metrics.
+    fn stage(&mut self, id: PageId, page: &Page, s: &StageData) {
+        if self.kb.page(&s.case).is_none_or(|p| p.kind != Kind::Case) {
+            self.err(
+                page,
+                "",
+                format!(
+                    "stage without a case: `content/{}/index.md` is missing",
+                    s.case
+                ),
+                None,
+            );
+        }
+        self.period(page, s.fm.period.as_ref());
+        self.analyses(id, page, &s.fm.analyses, "analyses");
+        if let Some(bm) = &s.fm.business_model {
+            if s.fm.analyses.contains_key(CANVAS) {
+                self.err(
+                    page,
+                    "business_model",
+                    format!("`business_model` and `analyses.{CANVAS}` both given"),
+                    Some("`business_model` is shorthand for that analysis; keep one".into()),
+                );
+            }
+            let wrapped: Analyses = BTreeMap::from([(CANVAS.to_string(), bm.clone())]);
+            self.analyses_at(id, page, &wrapped, |fw| {
+                if fw == CANVAS {
+                    "business_model".into()
+                } else {
+                    fw.into()
+                }
+            });
+        }
+        for (i, m) in s.fm.metrics.iter().enumerate() {
+            self.refs(id, page, &m.refs, &format!("metrics[{i}].refs"));
+        }
+    }
+
+    /// A framework's layout and dimension keys.
+    fn framework(&mut self, page: &Page, f: &FrameworkFm) {
+        if f.layout == Layout::Quadrant && f.dimensions.len() != 4 {
+            self.err(
+                page,
+                "dimensions",
+                format!(
+                    "a quadrant layout needs exactly 4 dimensions, found {}",
+                    f.dimensions.len()
+                ),
+                Some("use `layout: columns`, or give four dimensions".into()),
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, d) in f.dimensions.iter().enumerate() {
+            if !is_key(&d.key) {
+                self.err(
+                    page,
+                    &format!("dimensions[{i}].key"),
+                    format!("invalid dimension key `{}`", d.key),
+                    Some("keys use lowercase letters, digits, `-` and `_`".into()),
+                );
+            } else if !seen.insert(&d.key) {
+                self.err(
+                    page,
+                    &format!("dimensions[{i}].key"),
+                    format!("duplicate dimension key `{}`", d.key),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// An entity's fact keys and website.
+    fn entity(&mut self, page: &Page, e: &EntityFm) {
+        for k in e.facts.keys() {
+            if !is_key(k) {
+                self.err(
+                    page,
+                    &format!("facts.{k}"),
+                    format!("invalid fact key `{k}`"),
+                    Some("keys use lowercase letters, digits, `-` and `_`".into()),
+                );
+            }
+        }
+        if let Some(w) = &e.website
+            && !(w.starts_with("https://") || w.starts_with("http://"))
+        {
+            self.err(
+                page,
+                "website",
+                format!("`website` must be an http(s) URL, found `{w}`"),
+                None,
+            );
+        }
+    }
+
+    /// A declared comparison's subjects and values.
+    fn comparison(&mut self, id: PageId, page: &Page, c: &ComparisonFm) {
+        for (i, s) in c.subjects.iter().enumerate() {
+            let found = self
+                .kb
+                .by_path
+                .get(format!("entities/{s}").as_str())
+                .or_else(|| self.kb.by_path.get(format!("cases/{s}").as_str()));
+            match found {
+                Some(&to) => self.edge(
+                    id,
+                    page,
+                    Target::Page(to),
+                    &format!("subjects[{i}]"),
+                    "subjects",
+                ),
+                None => self.err(
+                    page,
+                    &format!("subjects[{i}]"),
+                    format!("unknown subject `{s}`: not an entity or case slug"),
+                    None,
+                ),
+            }
+        }
+        self.comparison_values(page, c);
     }
 
     /// `values:` may only fill declared subjects and attributes.
@@ -447,7 +457,7 @@ impl Ctx<'_> {
     fn refs(&mut self, _id: PageId, page: &Page, refs: &[CiteRef], path: &str) {
         for (i, key) in refs.iter().enumerate() {
             if self.kb.cites_unknown(&key.key) {
-                let d = unknown_ref(
+                let d = unknown_citation(
                     self.kb,
                     page.positions.span(&format!("{path}[{i}]")),
                     &key.key,
@@ -703,7 +713,8 @@ impl Ctx<'_> {
             }
             for key in &ev.fm.refs {
                 if self.kb.cites_unknown(&key.key) {
-                    self.diags.push(unknown_ref(self.kb, at("refs"), &key.key));
+                    self.diags
+                        .push(unknown_citation(self.kb, at("refs"), &key.key));
                 }
             }
         }

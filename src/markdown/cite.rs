@@ -1,6 +1,7 @@
 //! Citations as the reader sees them: the in-text label in the site's
 //! style, linked to the page's reference list.
 
+use crate::diagnostics::{Diagnostic, Span, suggest};
 use crate::html::html_escape;
 use crate::model::{CiteRef, Kb};
 
@@ -68,5 +69,14 @@ pub fn cite_html(kb: &Kb, key: &str, locator: Option<&str>) -> String {
         "<cite class=\"cite\"><a href=\"#ref-{}\">{}</a></cite>",
         html_escape(key),
         html_escape(&label)
+    )
+}
+
+/// A citation of a key the bibliography does not have, with the nearest
+/// key as a hint. Front matter `refs` and inline `[@key]` both use it.
+pub fn unknown_citation(kb: &Kb, span: Span, key: &str) -> Diagnostic {
+    Diagnostic::error(span, format!("unknown citation key `{key}`")).with_help(
+        suggest(key, kb.references.keys().map(String::as_str))
+            .unwrap_or_else(|| "add the work to content/references.yaml".into()),
     )
 }

@@ -309,14 +309,9 @@ impl<'a> Pass<'a, '_> {
                     .push(Event::InlineHtml(cite::cite_html(kb, key, locator).into()));
             }
             None if kb.incomplete.references => {}
-            None => self.diags.push(
-                Diagnostic::error(span, format!("unknown citation key `{key}`"))
-                    .with_help(
-                        crate::diagnostics::suggest(key, kb.references.keys().map(String::as_str))
-                            .unwrap_or_else(|| "add the work to content/references.yaml".into()),
-                    )
-                    .with_source(self.src.file_text),
-            ),
+            None => self
+                .diags
+                .push(cite::unknown_citation(kb, span, key).with_source(self.src.file_text)),
         }
         // Contexts leave citations out, and the space before them.
         let kept = self.visible.text.trim_end().len();

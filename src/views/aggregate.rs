@@ -178,79 +178,9 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
 
     let mut lanes_data = Vec::new();
     for &(id, page, case) in shown {
-        let stages = kb.stages_of(&page.path);
-        let bands: Vec<timeline::Band> = stages
-            .iter()
-            .filter_map(|(sid, sp, s)| {
-                s.period.map(|per| timeline::Band {
-                    label: sp.meta.title.clone(),
-                    short: s.short_title.clone(),
-                    url: prep.url(*sid),
-                    from: per.from,
-                    to: per.end(kb.latest),
-                })
-            })
-            .collect();
-        let bands = if bands.is_empty() {
-            // A case without dated stages is drawn as one band.
-            case.period
-                .map(|per| timeline::Band {
-                    label: page.meta.title.clone(),
-                    short: None,
-                    url: prep.url(id),
-                    from: per.from,
-                    to: per.end(kb.latest),
-                })
-                .into_iter()
-                .collect()
-        } else {
-            bands
-        };
-        let mut entities: BTreeSet<&str> = [&case.company, &case.parent, &case.market]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let mut tags: BTreeSet<String> = page.meta.tags.iter().map(|t| slugify(t)).collect();
-        for (_, sp, _) in &stages {
-            tags.extend(sp.meta.tags.iter().map(|t| slugify(t)));
-        }
-        let events = prep.kb.event_ids_of(Some(&page.path));
-        for &e in &events {
-            let ev = &kb.events[e];
-            entities.extend(ev.fm.entities.iter().map(String::as_str));
-            tags.extend(ev.fm.tags.iter().map(|t| slugify(t)));
-        }
-        lanes_data.push(LaneData {
-            key: page.slug.clone(),
-            title: page.meta.title.clone(),
-            url: Some(prep.url(id)),
-            period: case.period.map(|p| p.human()).unwrap_or_default(),
-            entities: entities.into_iter().map(String::from).collect(),
-            tags,
-            bands,
-            events,
-        });
+        lanes_data.push(case_lane(prep, id, page, case));
     }
-    let market = kb.event_ids_of(None);
-    if !market.is_empty() {
-        let mut entities = BTreeSet::new();
-        let mut tags = BTreeSet::new();
-        for &e in &market {
-            entities.extend(kb.events[e].fm.entities.iter().cloned());
-            tags.extend(kb.events[e].fm.tags.iter().map(|t| slugify(t)));
-        }
-        lanes_data.push(LaneData {
-            key: MARKET.into(),
-            title: "Market-wide events".into(),
-            url: None,
-            period: String::new(),
-            entities,
-            tags,
-            bands: Vec::new(),
-            events: market,
-        });
-    }
+    lanes_data.extend(market_lane(kb));
 
     let marks_of = |l: &LaneData| -> Vec<timeline::Mark> {
         l.events
@@ -310,26 +240,8 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
             }
         })
         .collect();
-    filters.entities = entity_set
-        .into_iter()
-        .map(|slug: String| Choice {
-            label: kb
-                .page(&format!("entities/{slug}"))
-                .map_or_else(|| slug.clone(), |p| p.meta.title.clone()),
-            value: slug,
-        })
-        .collect();
-    filters.entities.sort_by(|a, b| a.label.cmp(&b.label));
-    let labels = prep.tags();
-    filters.tags = tag_set
-        .into_iter()
-        .map(|slug| Choice {
-            label: labels
-                .get(&slug)
-                .map_or_else(|| slug.clone(), |t| t.label.clone()),
-            value: slug,
-        })
-        .collect();
+    filters.entities = entity_choices(kb, entity_set);
+    filters.tags = tag_choices(prep, tag_set);
     let cites = lanes
         .iter()
         .flat_map(|l| &l.event_ids)
@@ -341,6 +253,118 @@ pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
         filters,
         pager: pager(&prep.base_path, "timeline", n, total),
     }
+}
+
+/// A case's lane: its stages as bands, its events, and the entities and
+/// tags the filters offer.
+fn case_lane(prep: &Prepared<'_>, id: PageId, page: &Page, case: &CaseFm) -> LaneData {
+    let kb = prep.kb;
+    let stages = kb.stages_of(&page.path);
+    let bands: Vec<timeline::Band> = stages
+        .iter()
+        .filter_map(|(sid, sp, s)| {
+            s.period.map(|per| timeline::Band {
+                label: sp.meta.title.clone(),
+                short: s.short_title.clone(),
+                url: prep.url(*sid),
+                from: per.from,
+                to: per.end(kb.latest),
+            })
+        })
+        .collect();
+    let bands = if bands.is_empty() {
+        // A case without dated stages is drawn as one band.
+        case.period
+            .map(|per| timeline::Band {
+                label: page.meta.title.clone(),
+                short: None,
+                url: prep.url(id),
+                from: per.from,
+                to: per.end(kb.latest),
+            })
+            .into_iter()
+            .collect()
+    } else {
+        bands
+    };
+    let mut entities: BTreeSet<&str> = [&case.company, &case.parent, &case.market]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let mut tags: BTreeSet<String> = page.meta.tags.iter().map(|t| slugify(t)).collect();
+    for (_, sp, _) in &stages {
+        tags.extend(sp.meta.tags.iter().map(|t| slugify(t)));
+    }
+    let events = prep.kb.event_ids_of(Some(&page.path));
+    for &e in &events {
+        let ev = &kb.events[e];
+        entities.extend(ev.fm.entities.iter().map(String::as_str));
+        tags.extend(ev.fm.tags.iter().map(|t| slugify(t)));
+    }
+    LaneData {
+        key: page.slug.clone(),
+        title: page.meta.title.clone(),
+        url: Some(prep.url(id)),
+        period: case.period.map(|p| p.human()).unwrap_or_default(),
+        entities: entities.into_iter().map(String::from).collect(),
+        tags,
+        bands,
+        events,
+    }
+}
+
+/// The lane of events that belong to no case, when there are any.
+fn market_lane(kb: &Kb) -> Option<LaneData> {
+    let market = kb.event_ids_of(None);
+    if market.is_empty() {
+        return None;
+    }
+    let mut entities = BTreeSet::new();
+    let mut tags = BTreeSet::new();
+    for &e in &market {
+        entities.extend(kb.events[e].fm.entities.iter().cloned());
+        tags.extend(kb.events[e].fm.tags.iter().map(|t| slugify(t)));
+    }
+    Some(LaneData {
+        key: MARKET.into(),
+        title: "Market-wide events".into(),
+        url: None,
+        period: String::new(),
+        entities,
+        tags,
+        bands: Vec::new(),
+        events: market,
+    })
+}
+
+/// Entities to filter by, with their titles, sorted by title.
+fn entity_choices(kb: &Kb, entity_set: BTreeSet<String>) -> Vec<Choice> {
+    let mut choices: Vec<Choice> = entity_set
+        .into_iter()
+        .map(|slug: String| Choice {
+            label: kb
+                .page(&format!("entities/{slug}"))
+                .map_or_else(|| slug.clone(), |p| p.meta.title.clone()),
+            value: slug,
+        })
+        .collect();
+    choices.sort_by(|a, b| a.label.cmp(&b.label));
+    choices
+}
+
+/// Tags to filter by, with their labels as first written.
+fn tag_choices(prep: &Prepared<'_>, tag_set: BTreeSet<String>) -> Vec<Choice> {
+    let labels = prep.tags();
+    tag_set
+        .into_iter()
+        .map(|slug| Choice {
+            label: labels
+                .get(&slug)
+                .map_or_else(|| slug.clone(), |t| t.label.clone()),
+            value: slug,
+        })
+        .collect()
 }
 
 struct LaneData {
@@ -424,7 +448,7 @@ fn link_item(l: Link) -> CompareItem {
 /// block by block with each stage's entry, and framework coverage.
 pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
     let kb = prep.kb;
-    let all: Vec<(PageId, &Page, &CaseFm)> = kb
+    let all: Vec<CaseRow<'_>> = kb
         .pages
         .iter()
         .enumerate()
@@ -435,6 +459,42 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
         .collect();
     let total = page_count(all.len(), COMPARE_CASES);
     let shown = chunk(&all, COMPARE_CASES, n);
+    let mut rows = overview_rows(prep, shown);
+    rows.extend(canvas_rows(prep, shown));
+    rows.extend(coverage_rows(prep, shown));
+    let mut cites = BTreeSet::new();
+    for (cid, p, _) in shown {
+        cites.extend(prep.cites[*cid].iter().cloned());
+        for (sid, _, _) in kb.stages_of(&p.path) {
+            cites.extend(prep.cites[sid].iter().cloned());
+        }
+    }
+    CompareView {
+        cites,
+        cases: shown.iter().map(|(id, _, _)| prep.link(*id)).collect(),
+        rows,
+        comparisons: kb
+            .pages_of(Kind::Comparison)
+            .map(|(id, _)| card(prep, id, String::new()))
+            .collect(),
+        pager: pager(&prep.base_path, "compare", n, total),
+    }
+}
+
+/// A case among those compared: its id, page and front matter.
+type CaseRow<'a> = (PageId, &'a Page, &'a CaseFm);
+
+fn compare_row(label: &str, group: Option<&str>, cells: Vec<Vec<CompareItem>>) -> CompareRow {
+    CompareRow {
+        label: label.into(),
+        group: group.map(String::from),
+        cells,
+    }
+}
+
+/// Period, company, market, model and stages of each case.
+fn overview_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> {
+    let kb = prep.kb;
     let entity = |slug: &Option<String>| -> Vec<CompareItem> {
         slug.iter()
             .map(|s| match kb.by_path.get(format!("entities/{s}").as_str()) {
@@ -443,13 +503,8 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
             })
             .collect()
     };
-    let row = |label: &str, group: Option<&str>, cells: Vec<Vec<CompareItem>>| CompareRow {
-        label: label.into(),
-        group: group.map(String::from),
-        cells,
-    };
-    let mut rows = vec![
-        row(
+    vec![
+        compare_row(
             "Period",
             Some("Overview"),
             shown
@@ -457,17 +512,17 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
                 .map(|(_, _, c)| c.period.iter().map(|p| text_item(p.human())).collect())
                 .collect(),
         ),
-        row(
+        compare_row(
             "Company",
             None,
             shown.iter().map(|(_, _, c)| entity(&c.company)).collect(),
         ),
-        row(
+        compare_row(
             "Market",
             None,
             shown.iter().map(|(_, _, c)| entity(&c.market)).collect(),
         ),
-        row(
+        compare_row(
             "Model",
             None,
             shown
@@ -487,7 +542,7 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
                 })
                 .collect(),
         ),
-        row(
+        compare_row(
             "Stages",
             None,
             shown
@@ -500,7 +555,13 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
                 })
                 .collect(),
         ),
-    ];
+    ]
+}
+
+/// The business model canvas block by block, each stage's entry noted.
+fn canvas_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> {
+    let kb = prep.kb;
+    let mut rows = Vec::new();
     if let Some(canvas) = kb.framework(CANVAS) {
         for (i, dim) in canvas.dimensions.iter().enumerate() {
             let cells = shown
@@ -522,13 +583,20 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
                     items
                 })
                 .collect();
-            rows.push(row(
+            rows.push(compare_row(
                 &dim.label,
                 (i == 0).then_some("Business model canvas"),
                 cells,
             ));
         }
     }
+    rows
+}
+
+/// Which frameworks each case and its stages apply.
+fn coverage_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> {
+    let kb = prep.kb;
+    let mut rows = Vec::new();
     let mut first = true;
     for (fid, f) in kb.pages_of(Kind::Framework) {
         if f.slug == CANVAS {
@@ -553,26 +621,14 @@ pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
             })
             .collect();
         let label = prep.link(fid).title;
-        rows.push(row(&label, first.then_some("Framework coverage"), cells));
+        rows.push(compare_row(
+            &label,
+            first.then_some("Framework coverage"),
+            cells,
+        ));
         first = false;
     }
-    let mut cites = BTreeSet::new();
-    for (cid, p, _) in shown {
-        cites.extend(prep.cites[*cid].iter().cloned());
-        for (sid, _, _) in kb.stages_of(&p.path) {
-            cites.extend(prep.cites[sid].iter().cloned());
-        }
-    }
-    CompareView {
-        cites,
-        cases: shown.iter().map(|(id, _, _)| prep.link(*id)).collect(),
-        rows,
-        comparisons: kb
-            .pages_of(Kind::Comparison)
-            .map(|(id, _)| card(prep, id, String::new()))
-            .collect(),
-        pager: pager(&prep.base_path, "compare", n, total),
-    }
+    rows
 }
 
 /// A declared comparison: its subjects side by side on its attributes.
