@@ -173,7 +173,7 @@ pub const BUILTIN: &[(&str, &[&str], &[&str])] = &[
 
 /// Checks a call against the built-in shortcodes, the theme's own and the
 /// knowledge base. Returns the problem and a hint.
-pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), (String, String)> {
+pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), CallProblem> {
     let Some((_, required, optional)) = BUILTIN.iter().find(|(n, _, _)| *n == call.name) else {
         if theme_shortcodes.contains(&call.name) {
             return Ok(());
@@ -187,32 +187,50 @@ pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), (S
                     names.join(", ")
                 )
             });
-        return Err((format!("unknown shortcode `{}`", call.name), hint));
+        return Err(problem(format!("unknown shortcode `{}`", call.name), hint));
     };
+    check_args(call, required, optional)?;
+    check_targets(call, kb)?;
+    if call.name == "chart" {
+        check_chart(call, kb)?;
+    }
+    Ok(())
+}
+
+/// Every argument is known, and every required one is given.
+fn check_args(call: &Call, required: &[&str], optional: &[&str]) -> Result<(), CallProblem> {
     for key in call.args.keys() {
         if !required.contains(&key.as_str()) && !optional.contains(&key.as_str()) {
             let all: Vec<&str> = required.iter().chain(optional.iter()).copied().collect();
             let hint = crate::diagnostics::suggest(key, all.iter().copied())
                 .unwrap_or_else(|| format!("`{}` takes {}", call.name, all.join(", ")));
-            return Err((format!("`{}` has no argument `{key}`", call.name), hint));
+            return Err(problem(
+                format!("`{}` has no argument `{key}`", call.name),
+                hint,
+            ));
         }
     }
-    for key in *required {
+    for key in required {
         if call.args.get(*key).and_then(Arg::as_str).is_none() {
-            return Err((
+            return Err(problem(
                 format!("`{}` needs `{key}=\"…\"`", call.name),
                 format!("e.g. {{{{ {}({key}=\"slug\") }}}}", call.name),
             ));
         }
     }
+    Ok(())
+}
+
+/// The dataset, case, stage or framework a call names exists.
+fn check_targets(call: &Call, kb: &Kb) -> Result<(), CallProblem> {
     let arg = |k: &str| call.args.get(k).and_then(Arg::as_str).unwrap_or("");
-    let exists = |what: &str, slug: &str, known: Vec<&str>| -> Result<(), (String, String)> {
+    let exists = |what: &str, slug: &str, known: Vec<&str>| -> Result<(), CallProblem> {
         if known.contains(&slug) {
             Ok(())
         } else {
             let hint = crate::diagnostics::suggest(slug, known.iter().copied())
                 .unwrap_or_else(|| format!("known {what}s: {}", known.join(", ")));
-            Err((format!("unknown {what} `{slug}`"), hint))
+            Err(problem(format!("unknown {what} `{slug}`"), hint))
         }
     };
     match call.name.as_str() {
@@ -248,46 +266,62 @@ pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), (S
         }
         _ => {}
     }
-    if call.name == "chart" {
-        if let Some(kind) = call.args.get("kind")
-            && !matches!(kind.as_str(), Some("bar" | "line"))
-        {
-            return Err((
-                "`kind` of a chart is \"bar\" or \"line\"".into(),
-                "write kind=\"bar\" or kind=\"line\"".into(),
-            ));
-        }
-        let data = &kb.datasets[arg("data")];
-        if let Some(col) = call.args.get("column") {
-            let col = col.as_str().unwrap_or("");
-            match data.columns.iter().position(|c| c == col) {
-                Some(i) if i > 0 && crate::graphics::chart::numeric_column(data, i) => {}
-                Some(_) => {
-                    return Err((
-                        format!("column `{col}` of `{}` is not numeric", arg("data")),
-                        "a chart draws a column of numbers against the first column's labels"
-                            .into(),
-                    ));
-                }
-                None => {
-                    let hint =
-                        crate::diagnostics::suggest(col, data.columns.iter().map(String::as_str))
-                            .unwrap_or_else(|| format!("columns: {}", data.columns.join(", ")));
-                    return Err((
-                        format!("dataset `{}` has no column `{col}`", arg("data")),
-                        hint,
-                    ));
-                }
+    Ok(())
+}
+
+/// A chart's kind, and a numeric column to draw.
+fn check_chart(call: &Call, kb: &Kb) -> Result<(), CallProblem> {
+    let arg = |k: &str| call.args.get(k).and_then(Arg::as_str).unwrap_or("");
+    if let Some(kind) = call.args.get("kind")
+        && !matches!(kind.as_str(), Some("bar" | "line"))
+    {
+        return Err(problem(
+            "`kind` of a chart is \"bar\" or \"line\"",
+            "write kind=\"bar\" or kind=\"line\"",
+        ));
+    }
+    let data = &kb.datasets[arg("data")];
+    if let Some(col) = call.args.get("column") {
+        let col = col.as_str().unwrap_or("");
+        match data.columns.iter().position(|c| c == col) {
+            Some(i) if i > 0 && crate::graphics::chart::numeric_column(data, i) => {}
+            Some(_) => {
+                return Err(problem(
+                    format!("column `{col}` of `{}` is not numeric", arg("data")),
+                    "a chart draws a column of numbers against the first column's labels",
+                ));
             }
-        } else if data.series.is_empty() && crate::graphics::chart::numeric_columns(data).is_empty()
-        {
-            return Err((
-                format!("dataset `{}` has no numeric column to chart", arg("data")),
-                "use the table shortcode for it instead".into(),
-            ));
+            None => {
+                let hint =
+                    crate::diagnostics::suggest(col, data.columns.iter().map(String::as_str))
+                        .unwrap_or_else(|| format!("columns: {}", data.columns.join(", ")));
+                return Err(problem(
+                    format!("dataset `{}` has no column `{col}`", arg("data")),
+                    hint,
+                ));
+            }
         }
+    } else if data.series.is_empty() && crate::graphics::chart::numeric_columns(data).is_empty() {
+        return Err(problem(
+            format!("dataset `{}` has no numeric column to chart", arg("data")),
+            "use the table shortcode for it instead",
+        ));
     }
     Ok(())
+}
+
+/// What is wrong with a shortcode call, and how to fix it.
+#[derive(Debug)]
+pub struct CallProblem {
+    pub message: String,
+    pub hint: String,
+}
+
+fn problem(message: impl Into<String>, hint: impl Into<String>) -> CallProblem {
+    CallProblem {
+        message: message.into(),
+        hint: hint.into(),
+    }
 }
 
 fn case_slugs(kb: &Kb) -> Vec<&str> {

@@ -2,6 +2,7 @@
 //! template with typed views. Outputs are produced in parallel.
 
 pub mod feeds;
+mod shortcodes;
 pub mod theme;
 
 use crate::checks::CANVAS;
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tera::Context;
-use theme::{Theme, template_error};
+use theme::Theme;
 
 /// A page to render, before its template is filled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -331,101 +332,11 @@ fn render_job(
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
         Job::Redirect(id, from) => return Ok((redirect(prep, *id, from), None)),
-        Job::Timeline(n) => {
-            let view = aggregate::timeline_view(prep, *n);
-            insert(&mut ctx, "timeline", &view);
-            let mut page = generated(prep, "timeline", "Timeline", "timeline");
-            page.references = prep.references(&view.cites);
-            page.summary = Some(
-                "Every case on one time axis: stages as bands, events as marks, with market-wide events below."
-                    .into(),
-            );
-            paged_title(&mut page, *n);
-            ("timeline.html", aggregate::paged_file("timeline", *n), page)
-        }
-        Job::Compare(n) => {
-            let view = aggregate::compare_view(prep, *n);
-            insert(&mut ctx, "compare", &view);
-            let mut page = match prep.kb.by_path.get("comparisons") {
-                Some(&id) => prep.page_view(id),
-                None => generated(prep, "compare", "Compare cases", "compare"),
-            };
-            page.references = prep.references(
-                &view
-                    .cites
-                    .union(&page_cites(prep, "comparisons"))
-                    .cloned()
-                    .collect(),
-            );
-            page.kind = "compare".into();
-            page.url = page_url(&prep.base_path, "compare");
-            page.permalink = format!("{}compare/", prep.kb.config.base_url);
-            if page.summary.is_none() {
-                page.summary = Some("Cases side by side: period, market, business model stage by stage, and the frameworks applied.".into());
-            }
-            paged_title(&mut page, *n);
-            ("compare.html", aggregate::paged_file("compare", *n), page)
-        }
-        Job::Map => {
-            let view = crate::views::map::view(prep);
-            insert(&mut ctx, "map", &view);
-            let mut page = generated(prep, "map", "Map of the knowledge base", "map");
-            page.summary = Some(
-                "Cases, their stages, the frameworks they apply and the entities they involve, and the links between them."
-                    .into(),
-            );
-            ("map.html", "map/index.html".into(), page)
-        }
-        Job::Evolution(id) => {
-            let view = crate::views::evolution::view(prep, *id);
-            insert(&mut ctx, "evolution", &view);
-            let case = &prep.kb.pages[*id];
-            let path = format!("{}/evolution", case.path);
-            let mut page = generated(
-                prep,
-                "evolution",
-                &format!("How the business model of {} changed", case.meta.title),
-                &path,
-            );
-            page.summary = Some(format!(
-                "Stage by stage, what {} added to its business model, kept, changed and dropped.",
-                case.meta.title
-            ));
-            page.breadcrumbs = vec![
-                Link {
-                    title: "Cases".into(),
-                    url: page_url(&prep.base_path, "cases"),
-                    summary: None,
-                },
-                prep.link(*id),
-            ];
-            let stages = prep.kb.stages_of(&case.path);
-            page.references = prep.references(
-                &stages
-                    .iter()
-                    .flat_map(|(s, _, _)| prep.cites[*s].iter().cloned())
-                    .collect(),
-            );
-            ("evolution.html", format!("{path}/index.html"), page)
-        }
-        Job::Teaching(n) => {
-            let view = teaching_view(prep, *n);
-            insert(&mut ctx, "teaching", &view);
-            let mut page = generated(prep, "teaching", "Teaching notes", "teaching");
-            page.references = prep.references(
-                &view
-                    .cases
-                    .iter()
-                    .flat_map(|c| c.notes.cites.iter().cloned())
-                    .collect(),
-            );
-            page.summary = Some(
-                "Learning objectives, discussion questions with suggested answers, and a reading order for each case."
-                    .into(),
-            );
-            paged_title(&mut page, *n);
-            ("teaching.html", aggregate::paged_file("teaching", *n), page)
-        }
+        Job::Timeline(n) => timeline_job(prep, *n, &mut ctx),
+        Job::Compare(n) => compare_job(prep, *n, &mut ctx),
+        Job::Map => map_job(prep, &mut ctx),
+        Job::Evolution(id) => evolution_job(prep, *id, &mut ctx),
+        Job::Teaching(n) => teaching_job(prep, *n, &mut ctx),
         Job::TagIndex => taxonomy_index(prep, &mut ctx, "tags"),
         Job::ModelIndex => taxonomy_index(prep, &mut ctx, "model"),
         Job::Tag(slug, n) => taxonomy_job(prep, &mut ctx, "tags", slug, *n),
@@ -435,18 +346,7 @@ fn render_job(
             page.summary = Some("Search every case, stage, framework, entity and page.".into());
             ("search.html", "search/index.html".into(), page)
         }
-        Job::DefaultHome => {
-            insert(&mut ctx, "home", &home_view(prep));
-            let page = PageView {
-                kind: "home".into(),
-                title: prep.kb.config.title.clone(),
-                summary: prep.kb.config.description.clone(),
-                url: prep.base_path.clone(),
-                permalink: prep.kb.config.base_url.clone(),
-                ..Default::default()
-            };
-            ("home.html", "index.html".to_string(), page)
-        }
+        Job::DefaultHome => default_home_job(prep, &mut ctx),
         Job::NotFound => {
             let page = PageView {
                 kind: "404".into(),
@@ -474,6 +374,141 @@ fn render_job(
         },
         entry,
     ))
+}
+
+/// `/timeline/`, page `n`.
+fn timeline_job(
+    prep: &Prepared<'_>,
+    n: usize,
+    ctx: &mut Context,
+) -> (&'static str, String, PageView) {
+    let view = aggregate::timeline_view(prep, n);
+    insert(ctx, "timeline", &view);
+    let mut page = generated(prep, "timeline", "Timeline", "timeline");
+    page.references = prep.references(&view.cites);
+    page.summary = Some(
+        "Every case on one time axis: stages as bands, events as marks, with market-wide events below."
+            .into(),
+    );
+    paged_title(&mut page, n);
+    ("timeline.html", aggregate::paged_file("timeline", n), page)
+}
+
+/// `/compare/`, page `n`: the cases side by side.
+fn compare_job(
+    prep: &Prepared<'_>,
+    n: usize,
+    ctx: &mut Context,
+) -> (&'static str, String, PageView) {
+    let view = aggregate::compare_view(prep, n);
+    insert(ctx, "compare", &view);
+    let mut page = match prep.kb.by_path.get("comparisons") {
+        Some(&id) => prep.page_view(id),
+        None => generated(prep, "compare", "Compare cases", "compare"),
+    };
+    page.references = prep.references(
+        &view
+            .cites
+            .union(&page_cites(prep, "comparisons"))
+            .cloned()
+            .collect(),
+    );
+    page.kind = "compare".into();
+    page.url = page_url(&prep.base_path, "compare");
+    page.permalink = format!("{}compare/", prep.kb.config.base_url);
+    if page.summary.is_none() {
+        page.summary = Some("Cases side by side: period, market, business model stage by stage, and the frameworks applied.".into());
+    }
+    paged_title(&mut page, n);
+    ("compare.html", aggregate::paged_file("compare", n), page)
+}
+
+/// `/map/`: the knowledge base as a graph.
+fn map_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String, PageView) {
+    let view = crate::views::map::view(prep);
+    insert(ctx, "map", &view);
+    let mut page = generated(prep, "map", "Map of the knowledge base", "map");
+    page.summary = Some(
+        "Cases, their stages, the frameworks they apply and the entities they involve, and the links between them."
+            .into(),
+    );
+    ("map.html", "map/index.html".into(), page)
+}
+
+/// `/cases/<case>/evolution/`.
+fn evolution_job(
+    prep: &Prepared<'_>,
+    id: PageId,
+    ctx: &mut Context,
+) -> (&'static str, String, PageView) {
+    let view = crate::views::evolution::view(prep, id);
+    insert(ctx, "evolution", &view);
+    let case = &prep.kb.pages[id];
+    let path = format!("{}/evolution", case.path);
+    let mut page = generated(
+        prep,
+        "evolution",
+        &format!("How the business model of {} changed", case.meta.title),
+        &path,
+    );
+    page.summary = Some(format!(
+        "Stage by stage, what {} added to its business model, kept, changed and dropped.",
+        case.meta.title
+    ));
+    page.breadcrumbs = vec![
+        Link {
+            title: "Cases".into(),
+            url: page_url(&prep.base_path, "cases"),
+            summary: None,
+        },
+        prep.link(id),
+    ];
+    let stages = prep.kb.stages_of(&case.path);
+    page.references = prep.references(
+        &stages
+            .iter()
+            .flat_map(|(s, _, _)| prep.cites[*s].iter().cloned())
+            .collect(),
+    );
+    ("evolution.html", format!("{path}/index.html"), page)
+}
+
+/// `/teaching/`, page `n`.
+fn teaching_job(
+    prep: &Prepared<'_>,
+    n: usize,
+    ctx: &mut Context,
+) -> (&'static str, String, PageView) {
+    let view = teaching_view(prep, n);
+    insert(ctx, "teaching", &view);
+    let mut page = generated(prep, "teaching", "Teaching notes", "teaching");
+    page.references = prep.references(
+        &view
+            .cases
+            .iter()
+            .flat_map(|c| c.notes.cites.iter().cloned())
+            .collect(),
+    );
+    page.summary = Some(
+        "Learning objectives, discussion questions with suggested answers, and a reading order for each case."
+            .into(),
+    );
+    paged_title(&mut page, n);
+    ("teaching.html", aggregate::paged_file("teaching", n), page)
+}
+
+/// The home page when content/_index.md does not exist.
+fn default_home_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String, PageView) {
+    insert(ctx, "home", &home_view(prep));
+    let page = PageView {
+        kind: "home".into(),
+        title: prep.kb.config.title.clone(),
+        summary: prep.kb.config.description.clone(),
+        url: prep.base_path.clone(),
+        permalink: prep.kb.config.base_url.clone(),
+        ..Default::default()
+    };
+    ("home.html", "index.html".to_string(), page)
 }
 
 /// Citation keys of the page at `path`, if it exists.
@@ -719,7 +754,7 @@ fn page_job(
         }
         _ => "page.html",
     };
-    let shown = expand_shortcodes(prep, theme, id, &mut page.content)?;
+    let shown = shortcodes::expand_shortcodes(prep, theme, id, &mut page.content)?;
     if !shown.is_empty() {
         let mut keys: BTreeSet<String> = page.references.iter().map(|r| r.key.clone()).collect();
         keys.extend(shown);
@@ -777,154 +812,6 @@ fn case_timeline(prep: &Prepared<'_>, id: PageId, prefix: &str) -> Option<timeli
         &marks,
         &axis,
     ))
-}
-
-/// Replaces the shortcode placeholders of page `id` with their templates'
-/// output; returns the citation keys the expanded parts show.
-fn expand_shortcodes(
-    prep: &Prepared<'_>,
-    theme: &Theme,
-    id: PageId,
-    html: &mut String,
-) -> Result<BTreeSet<String>, Diagnostic> {
-    let kb = prep.kb;
-    let page = &kb.pages[id];
-    let mut cites = BTreeSet::new();
-    for (n, call) in prep.shortcodes[id].iter().enumerate() {
-        let token = crate::markdown::shortcodes::placeholder(n);
-        let block = format!("<p>{token}</p>");
-        let at = || {
-            let (line, col) = page.source.line_col(page.source.body_start + call.offset);
-            crate::diagnostics::Span::new(&page.source.file, line, col)
-        };
-        if !html.contains(&block) {
-            if html.contains(&token) {
-                return Err(Diagnostic::error(
-                    at(),
-                    format!(
-                        "the `{}` shortcode must stand in a paragraph of its own",
-                        call.name
-                    ),
-                )
-                .with_source(&page.source.text)
-                .with_help("leave a blank line before and after the call"));
-            }
-            continue;
-        }
-        let mut ctx = Context::new();
-        ctx.insert("args", &call.args);
-        ctx.insert("page_url", &prep.url(id));
-        let arg = |k: &str| call.args.get(k).and_then(|a| a.as_str()).unwrap_or("");
-        match call.name.as_str() {
-            "table" | "chart" => {
-                let Some(ds) = kb.datasets.get(arg("data")) else {
-                    continue;
-                };
-                cites.extend(ds.refs.iter().map(|c| c.key.clone()));
-                insert(&mut ctx, "dataset", &dataset_view(prep, arg("data"), ds, n));
-                if call.name == "chart" {
-                    let series = crate::graphics::chart::series_of(
-                        ds,
-                        call.args.get("column").and_then(|a| a.as_str()),
-                    );
-                    let unit = ds.unit.as_deref().unwrap_or("");
-                    let svg = if arg("kind") == "line" {
-                        crate::graphics::chart::line(&ds.title, unit, &series)
-                    } else {
-                        crate::graphics::chart::bar(&ds.title, unit, &series)
-                    };
-                    ctx.insert("chart", &svg);
-                }
-            }
-            "timeline" => {
-                let Some(&cid) = kb.by_path.get(format!("cases/{}", arg("case")).as_str()) else {
-                    continue;
-                };
-                ctx.insert("timeline", &case_timeline(prep, cid, &prep.url(cid)));
-                insert(&mut ctx, "case", &prep.link(cid));
-            }
-            "evolution" => {
-                let stage = |k: &str| {
-                    kb.by_path
-                        .get(format!("cases/{}", arg(k)).as_str())
-                        .copied()
-                };
-                let (Some(from), Some(to)) = (stage("from"), stage("to")) else {
-                    continue;
-                };
-                let fw = call
-                    .args
-                    .get("framework")
-                    .and_then(|a| a.as_str())
-                    .unwrap_or(crate::model::CANVAS);
-                cites.extend(prep.cites[from].iter().cloned());
-                cites.extend(prep.cites[to].iter().cloned());
-                insert(
-                    &mut ctx,
-                    "evolution",
-                    &crate::views::evolution::framework_evolution(prep, fw, &[from, to]),
-                );
-                insert(&mut ctx, "from", &prep.link(from));
-                insert(&mut ctx, "to", &prep.link(to));
-            }
-            "matrix" => {
-                let Some(&fid) = kb
-                    .by_path
-                    .get(format!("frameworks/{}", arg("framework")).as_str())
-                else {
-                    continue;
-                };
-                let mut rows = Vec::new();
-                let cases: Vec<PageId> =
-                    match kb.by_path.get(format!("cases/{}", arg("case")).as_str()) {
-                        Some(&cid) => vec![cid],
-                        None => kb
-                            .pages_of(Kind::Case)
-                            .map(|(c, _)| c)
-                            .take(aggregate::MATRIX_CASES)
-                            .collect(),
-                    };
-                for cid in cases {
-                    rows.push((cid, call.args.contains_key("case")));
-                    rows.extend(
-                        kb.stages_of(&kb.pages[cid].path)
-                            .iter()
-                            .map(|(s, _, _)| (*s, !call.args.contains_key("case"))),
-                    );
-                }
-                rows.retain(|(r, _)| applies(&kb.pages[*r], arg("framework")));
-                for (r, _) in &rows {
-                    cites.extend(prep.cites[*r].iter().cloned());
-                }
-                let fw = prep.link(fid);
-                let caption = match kb.by_path.get(format!("cases/{}", arg("case")).as_str()) {
-                    Some(&cid) => format!("{} — {}", fw.title, kb.pages[cid].meta.title),
-                    None => fw.title.clone(),
-                };
-                ctx.insert("caption", &caption);
-                insert(&mut ctx, "framework", &fw);
-                ctx.insert("matrix", &prep.matrix(arg("framework"), &rows));
-            }
-            _ => {}
-        }
-        let out = theme
-            .tera
-            .render(&format!("shortcodes/{}.html", call.name), &ctx)
-            .map_err(|e| {
-                let mut d = template_error(&e);
-                d.message = format!(
-                    "{} (in the `{}` shortcode at {}:{}:{})",
-                    d.message,
-                    call.name,
-                    page.source.file,
-                    at().line,
-                    at().col
-                );
-                d
-            })?;
-        *html = html.replacen(&block, out.trim(), 1);
-    }
-    Ok(cites)
 }
 
 /// A dataset as its table and chart templates show it.

@@ -109,10 +109,10 @@ impl PageRenderer<'_> {
                         cites.extend(ds.refs.iter().map(|c| c.key.clone()));
                     }
                 }
-                Err((msg, hint)) => d.push(
-                    Diagnostic::error(at(call.offset), msg)
+                Err(p) => d.push(
+                    Diagnostic::error(at(call.offset), p.message)
                         .with_source(&page.source.text)
-                        .with_help(hint),
+                        .with_help(p.hint),
                 ),
             }
         }

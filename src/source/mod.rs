@@ -55,81 +55,21 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
         .map(|(rel, path)| load_file(root, rel, path, drafts))
         .collect();
 
-    let mut pages = Vec::new();
-    let mut events = Vec::new();
-    let mut references = BTreeMap::new();
-    let mut library = None;
-    let mut terms = Vec::new();
-    let mut datasets = BTreeMap::new();
-    let mut assets = Vec::new();
-    let (mut refs_broken, mut terms_broken) = (false, false);
-    let mut locators = DataLocators::default();
-    for ((rel, _), r) in files.iter().zip(results) {
-        match r {
-            Ok(Loaded::Page(p)) => pages.push(*p),
-            Ok(Loaded::Broken(p, ds)) => {
-                pages.push(*p);
-                diags.extend(ds);
-            }
-            Ok(Loaded::Events(e)) => events.extend(e),
-            Ok(Loaded::References(r, at, ds, lib)) => {
-                references = r;
-                library = lib;
-                locators.references = Some(Arc::new(at));
-                refs_broken |= !ds.is_empty();
-                diags.extend(ds);
-            }
-            Ok(Loaded::Glossary(t, at, ds)) => {
-                terms = t;
-                locators.glossary = Some(Arc::new(at));
-                terms_broken |= !ds.is_empty();
-                diags.extend(ds);
-            }
-            Ok(Loaded::Dataset(slug, d)) => {
-                datasets.insert(slug, *d);
-            }
-            Ok(Loaded::Asset(a)) => assets.push(a),
-            Ok(Loaded::Skip) => {}
-            Err(ds) => {
-                refs_broken |= rel.starts_with("content/references.");
-                terms_broken |= rel.starts_with("content/glossary.");
-                diags.extend(ds);
-            }
-        }
-    }
-    // Events written inside a case's index.md.
-    for page in &pages {
-        if let PageData::Case(case) = &page.data
-            && let Some(list) = &case.events
-        {
-            let locator = Arc::new(page.positions.clone());
-            for (i, fm) in list.iter().enumerate() {
-                let yaml_path = format!("events[{i}]");
-                events.push(make_event(
-                    fm.clone(),
-                    Some(page.path.clone()),
-                    &page.source.file,
-                    yaml_path,
-                    &locator,
-                ));
-            }
-        }
-    }
+    let Gathered {
+        mut pages,
+        mut events,
+        references,
+        library,
+        terms,
+        datasets,
+        assets,
+        refs_broken,
+        terms_broken,
+        locators,
+    } = gather(&files, results, diags);
+    events.extend(inline_events(&pages));
     pages.sort_by(|a, b| a.path.cmp(&b.path).then(a.source.file.cmp(&b.source.file)));
-    for pair in pages.windows(2) {
-        if pair[0].path == pair[1].path {
-            diags.push(
-                Diagnostic::error(
-                    Span::new(&pair[1].source.file, 1, 1),
-                    format!(
-                        "`{}` and `{}` both map to the URL /{}/",
-                        pair[0].source.file, pair[1].source.file, pair[0].path
-                    ),
-                )
-                .with_help("rename or remove one of them"),
-            );
-        }
-    }
+    same_urls(&pages, diags);
     events.sort_by(|a, b| (&a.case, a.fm.date, &a.anchor).cmp(&(&b.case, b.fm.date, &b.anchor)));
     let by_path = pages
         .iter()
@@ -167,6 +107,107 @@ pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnosti
             file_dates,
         },
         assets,
+    }
+}
+
+/// The loaded files, before the model is assembled.
+#[derive(Default)]
+struct Gathered {
+    pages: Vec<Page>,
+    events: Vec<Event>,
+    references: BTreeMap<String, Reference>,
+    library: Option<Box<hayagriva::Library>>,
+    terms: Vec<Term>,
+    datasets: BTreeMap<String, Dataset>,
+    assets: Vec<String>,
+    /// references.yaml or glossary.yaml failed: unknown keys and terms are
+    /// not reported, since they may be in the part that failed.
+    refs_broken: bool,
+    terms_broken: bool,
+    locators: DataLocators,
+}
+
+/// Sorts what each file turned into, collecting the problems.
+fn gather(
+    files: &[(String, PathBuf)],
+    results: Vec<Result<Loaded, Vec<Diagnostic>>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Gathered {
+    let mut g = Gathered::default();
+    for ((rel, _), r) in files.iter().zip(results) {
+        match r {
+            Ok(Loaded::Page(p)) => g.pages.push(*p),
+            Ok(Loaded::Broken(p, ds)) => {
+                g.pages.push(*p);
+                diags.extend(ds);
+            }
+            Ok(Loaded::Events(e)) => g.events.extend(e),
+            Ok(Loaded::References(r, at, ds, lib)) => {
+                g.references = r;
+                g.library = lib;
+                g.locators.references = Some(Arc::new(at));
+                g.refs_broken |= !ds.is_empty();
+                diags.extend(ds);
+            }
+            Ok(Loaded::Glossary(t, at, ds)) => {
+                g.terms = t;
+                g.locators.glossary = Some(Arc::new(at));
+                g.terms_broken |= !ds.is_empty();
+                diags.extend(ds);
+            }
+            Ok(Loaded::Dataset(slug, d)) => {
+                g.datasets.insert(slug, *d);
+            }
+            Ok(Loaded::Asset(a)) => g.assets.push(a),
+            Ok(Loaded::Skip) => {}
+            Err(ds) => {
+                g.refs_broken |= rel.starts_with("content/references.");
+                g.terms_broken |= rel.starts_with("content/glossary.");
+                diags.extend(ds);
+            }
+        }
+    }
+    g
+}
+
+/// Events written inside a case's index.md.
+fn inline_events(pages: &[Page]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for page in pages {
+        if let PageData::Case(case) = &page.data
+            && let Some(list) = &case.events
+        {
+            let locator = Arc::new(page.positions.clone());
+            for (i, fm) in list.iter().enumerate() {
+                let yaml_path = format!("events[{i}]");
+                events.push(make_event(
+                    fm.clone(),
+                    Some(page.path.clone()),
+                    &page.source.file,
+                    yaml_path,
+                    &locator,
+                ));
+            }
+        }
+    }
+    events
+}
+
+/// Two files that map to one URL (`x.md` and `x/index.md`).
+fn same_urls(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    for pair in pages.windows(2) {
+        if pair[0].path == pair[1].path {
+            diags.push(
+                Diagnostic::error(
+                    Span::new(&pair[1].source.file, 1, 1),
+                    format!(
+                        "`{}` and `{}` both map to the URL /{}/",
+                        pair[0].source.file, pair[1].source.file, pair[0].path
+                    ),
+                )
+                .with_help("rename or remove one of them"),
+            );
+        }
     }
 }
 
