@@ -90,9 +90,11 @@ pub fn prescan(yaml: &str) -> Option<Refused> {
             return refuse(line_no, 1, deep_message(), DEEP_HELP);
         }
         let mut at_node = quote.is_none();
+        // Columns are counted only for a problem: counting them for every
+        // character would make a long line quadratic.
+        let col = |b: usize| line[..b].chars().count() + 1;
         let mut chars = line.char_indices().peekable();
         while let Some((b, ch)) = chars.next() {
-            let col = line[..b].chars().count() + 1;
             if let Some(q) = quote {
                 if ch == '\\' && q == '"' {
                     chars.next();
@@ -121,7 +123,7 @@ pub fn prescan(yaml: &str) -> Option<Refused> {
                     '!' => {
                         return refuse(
                             line_no,
-                            col,
+                            col(b),
                             "YAML tags are not supported".into(),
                             "remove the `!…` tag; quote the value if it starts with `!`",
                         );
@@ -138,7 +140,7 @@ pub fn prescan(yaml: &str) -> Option<Refused> {
                     {
                         return refuse(
                             line_no,
-                            col,
+                            col(b),
                             "YAML merge keys (`<<`) are not supported".into(),
                             "write the keys out in full",
                         );
@@ -157,7 +159,7 @@ pub fn prescan(yaml: &str) -> Option<Refused> {
                     flow += 1;
                     at_node = true;
                     if flow + (indent + item_depth) / 2 > MAX_DEPTH {
-                        return refuse(line_no, col, deep_message(), DEEP_HELP);
+                        return refuse(line_no, col(b), deep_message(), DEEP_HELP);
                     }
                 }
                 ']' | '}' => flow = flow.saturating_sub(1),
@@ -231,5 +233,17 @@ mod tests {
         assert!(refused(&block).unwrap().2.contains("deeper"));
         let quoted = format!("a: \"{}\"\n", "[".repeat(MAX_DEPTH * 2));
         assert!(refused(&quoted).is_none());
+    }
+
+    #[test]
+    fn a_very_long_line_is_scanned_in_linear_time() {
+        // Before columns were counted lazily, this took minutes.
+        let yaml = format!("title: \"{}\"\n", "é".repeat(4_000_000));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(prescan(&yaml).is_none()).unwrap());
+        let clean = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the pre-scan of one long line hangs");
+        assert!(clean);
     }
 }
