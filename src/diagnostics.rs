@@ -138,9 +138,12 @@ impl Diagnostic {
         {
             out = out
                 .chars()
-                .map(|c| match c.is_control() && !matches!(c, '\n' | '\t') {
-                    true => '\u{FFFD}',
-                    false => c,
+                .map(|c| {
+                    if c.is_control() && !matches!(c, '\n' | '\t') {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
                 })
                 .collect();
         }
@@ -150,32 +153,21 @@ impl Diagnostic {
 
 /// A bag of diagnostics collected across the pipeline.
 #[derive(Debug, Default)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
-    }
-
-    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(ds);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
-    pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
-    }
-
     /// Sorted by file and position, so output is stable.
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| a.span.cmp(&b.span));
         self.items.dedup();
         self.items
@@ -183,7 +175,7 @@ impl Diagnostics {
 }
 
 /// The closest candidate to `name`, when it is close enough to be a typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -196,7 +188,10 @@ pub fn did_you_mean<'a>(
 }
 
 /// A help text of the form "did you mean `x`?" when a near miss exists.
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     did_you_mean(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 

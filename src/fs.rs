@@ -4,7 +4,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use std::path::{Path, PathBuf};
 
 /// Largest content file read, so a stray dump cannot exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// An I/O failure with the path it concerns.
 #[derive(Debug)]
@@ -21,7 +21,7 @@ impl std::fmt::Display for IoError {
 
 impl std::error::Error for IoError {}
 
-pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IoError + '_ {
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IoError + '_ {
     move |error| IoError {
         path: path.to_path_buf(),
         error,
@@ -29,7 +29,7 @@ pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IoError + '_ {
 }
 
 /// Reads a UTF-8 text file; a decoding error points at the bad byte.
-pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
     let at = |line, col, msg: String| Diagnostic::error(Span::new(rel, line, col), msg);
     let meta = std::fs::metadata(path).map_err(|e| at(1, 1, format!("cannot read: {e}")))?;
     if !meta.is_file() {
@@ -65,7 +65,7 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
 }
 
 /// Reads an optional file (`None` if it does not exist).
-pub fn read_optional(path: &Path, rel: &str) -> Result<Option<String>, Diagnostic> {
+pub(crate) fn read_optional(path: &Path, rel: &str) -> Result<Option<String>, Diagnostic> {
     if path.exists() {
         read_text(path, rel).map(Some)
     } else {
@@ -73,7 +73,7 @@ pub fn read_optional(path: &Path, rel: &str) -> Result<Option<String>, Diagnosti
     }
 }
 
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     }
@@ -83,7 +83,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
 /// Writes `bytes` unless the file already holds exactly them, and tells
 /// whether it wrote. The new file replaces the old one by a rename, so a
 /// reader never sees half of it.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, IoError> {
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, IoError> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
@@ -97,23 +97,23 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, IoError> {
 }
 
 /// What the file system says about a path, if it exists.
-pub fn metadata(path: &Path) -> Option<std::fs::Metadata> {
+pub(crate) fn metadata(path: &Path) -> Option<std::fs::Metadata> {
     std::fs::metadata(path).ok()
 }
 
 /// Removes a file; a file already gone is fine.
-pub fn remove_file(path: &Path) -> Result<(), IoError> {
+pub(crate) fn remove_file(path: &Path) -> Result<(), IoError> {
     gone_is_fine(path, std::fs::remove_file(path))
 }
 
-pub fn copy(from: &Path, to: &Path) -> Result<(), IoError> {
+pub(crate) fn copy(from: &Path, to: &Path) -> Result<(), IoError> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     }
     std::fs::copy(from, to).map(|_| ()).map_err(io_err(from))
 }
 
-pub fn remove_dir_all(path: &Path) -> Result<(), IoError> {
+pub(crate) fn remove_dir_all(path: &Path) -> Result<(), IoError> {
     gone_is_fine(path, std::fs::remove_dir_all(path))
 }
 
@@ -128,12 +128,12 @@ fn gone_is_fine(path: &Path, result: std::io::Result<()>) -> Result<(), IoError>
     }
 }
 
-pub fn rename(from: &Path, to: &Path) -> Result<(), IoError> {
+pub(crate) fn rename(from: &Path, to: &Path) -> Result<(), IoError> {
     std::fs::rename(from, to).map_err(io_err(from))
 }
 
 /// Files under `dir` (recursively, no symlinks), as paths relative to it.
-pub fn list_files(dir: &Path) -> Vec<String> {
+pub(crate) fn list_files(dir: &Path) -> Vec<String> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -155,7 +155,7 @@ pub fn list_files(dir: &Path) -> Vec<String> {
 }
 
 /// Where a symbolic link points, for messages.
-pub fn link_target(path: &Path) -> String {
+pub(crate) fn link_target(path: &Path) -> String {
     std::fs::read_link(path).map_or_else(|e| e.to_string(), |t| t.display().to_string())
 }
 
@@ -163,7 +163,9 @@ pub fn link_target(path: &Path) -> String {
 /// keyed by its path from `root` (`content/…`), from one `git log` run.
 /// Empty when `root` is not in a git repository or git is missing: the
 /// dates are a convenience, never a reason to fail a build.
-pub fn git_dates(root: &Path) -> std::collections::HashMap<String, crate::model::PartialDate> {
+pub(crate) fn git_dates(
+    root: &Path,
+) -> std::collections::HashMap<String, crate::model::PartialDate> {
     let mut dates = std::collections::HashMap::new();
     let Ok(out) = std::process::Command::new("git")
         .arg("-C")

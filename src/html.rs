@@ -2,7 +2,7 @@
 
 /// Text made safe inside an element or a quoted attribute; control
 /// characters HTML does not allow are dropped.
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     // Most text needs nothing: find the first byte that might, and copy
     // up to it in one go. 0xC2 starts the C1 control characters.
     let special = |b: u8| {

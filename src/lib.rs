@@ -4,38 +4,44 @@
 //! `docs/ARCHITECTURE.md` is the map.
 
 // Shared leaves: positioned problems, and escaping for HTML and XML.
-pub mod diagnostics;
-pub mod html;
+mod diagnostics;
+mod html;
 // YAML with positions for every value.
-pub mod yaml;
+mod yaml;
 // The model: knowledge base, pages, dates, configuration, bibliography.
-pub mod model;
+mod model;
 // Reading and writing files, with errors as diagnostics.
-pub mod fs;
+mod fs;
 // content/ and data files → model::Kb.
-pub mod source;
+mod source;
 // The link resolver and the graph of links.
-pub mod links;
+mod links;
 // Timeline and chart figures (SVG).
-pub mod graphics;
+mod graphics;
 // Markdown bodies → HTML, links, citations, headings; shortcodes.
-pub mod markdown;
+mod markdown;
 // Cross-checks of the model → diagnostics.
-pub mod checks;
+mod checks;
 // The site: rendered bodies and indexes, read-only from here on.
-pub mod site;
+mod site;
 // Typed template contexts, built from the site.
-pub mod views;
+mod views;
 // Output files, staging and the swap into place.
-pub mod output;
+mod output;
 // The search index.
-pub mod search;
+mod search;
 // Jobs, templates, feeds, the theme.
-pub mod render;
+mod render;
 // load → analyse → emit: the one place that orders the stages.
-pub mod pipeline;
+mod pipeline;
 // build, check, new, init, serve.
-pub mod commands;
+mod commands;
 
+// What the binary, the tests and the fuzz targets use.
+pub use commands::cli::Cli;
 pub use commands::run;
-pub use pipeline::BuildOptions;
+pub use commands::serve::session::{Outcome, Session};
+pub use markdown::check_url;
+pub use output::{MARKER, Staging};
+pub use pipeline::{BuildOptions, Failure, build_in_memory};
+pub use source::parse_text;

@@ -1,6 +1,6 @@
 use clap::Parser;
 
 fn main() {
-    let cli = casebook::commands::cli::Cli::parse();
+    let cli = casebook::Cli::parse();
     std::process::exit(casebook::run(cli));
 }

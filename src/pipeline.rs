@@ -31,7 +31,7 @@ pub struct BuildOptions {
 
 /// What a successful build produced.
 #[derive(Debug, Default)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub pages_by_kind: BTreeMap<&'static str, usize>,
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
@@ -84,7 +84,7 @@ fn text_without_base_url(text: &str) -> String {
 }
 
 /// What a build leaves behind for `serve` to reuse after an edit.
-pub struct Built {
+pub(crate) struct Built {
     pub theme: Theme,
     pub kb: Kb,
     pub assets: Vec<String>,
@@ -100,14 +100,14 @@ pub struct Built {
 }
 
 /// Where outputs go: written, collected, or dropped.
-pub struct Sink<'a> {
+pub(crate) struct Sink<'a> {
     pub emit: &'a (dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
     pub copy: &'a dyn Fn(&str, &Path) -> Result<(), Diagnostic>,
 }
 
 /// The site-wide files an emit writes besides its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SiteFiles {
+pub(crate) enum SiteFiles {
     /// Sitemap, feed, graph and the rest.
     All,
     /// Only graph.json (the links of a body changed).
@@ -117,7 +117,7 @@ pub enum SiteFiles {
 
 /// What to emit once the site is analysed: all of it for a build, what an
 /// edit changed for `serve`.
-pub struct Selection {
+pub(crate) struct Selection {
     /// The jobs to render (`None`: every job of the site).
     pub jobs: Option<Vec<Job>>,
     pub site_files: SiteFiles,
@@ -125,10 +125,10 @@ pub struct Selection {
 
 /// Chooses the [`Selection`] from the analysed site and its link
 /// neighbours; `None` when the change needs a full build after all.
-pub type Select<'s> = dyn Fn(&Prepared<'_>, &Neighbours) -> Option<Selection> + 's;
+pub(crate) type Select<'s> = dyn Fn(&Prepared<'_>, &Neighbours) -> Option<Selection> + 's;
 
 /// The input of [`analyse_and_emit`]: a loaded model and its theme.
-pub struct Model<'m> {
+pub(crate) struct Model<'m> {
     pub kb: &'m Kb,
     pub assets: &'m [String],
     pub theme: &'m Theme,
@@ -139,7 +139,7 @@ pub struct Model<'m> {
 }
 
 /// What [`analyse_and_emit`] produced.
-pub struct Emitted {
+pub(crate) struct Emitted {
     pub warnings: Vec<Diagnostic>,
     pub cache: PrepCache,
     pub links: Neighbours,
@@ -147,7 +147,9 @@ pub struct Emitted {
 }
 
 /// Stage 1, load: configuration, theme and content become the model.
-pub fn load(opts: &BuildOptions) -> Result<(Theme, source::LoadResult, Vec<Diagnostic>), Failure> {
+pub(crate) fn load(
+    opts: &BuildOptions,
+) -> Result<(Theme, source::LoadResult, Vec<Diagnostic>), Failure> {
     let config = read_config(opts)?;
     let theme = render::theme::load(&opts.root, &config.theme).map_err(Failure::Content)?;
     let mut diags = Vec::new();
@@ -159,7 +161,7 @@ pub fn load(opts: &BuildOptions) -> Result<(Theme, source::LoadResult, Vec<Diagn
 /// Markdown is rendered into the read-only site, then the selected pages
 /// and site files are rendered and handed to `sink`. `Ok(None)` when
 /// `select` asks for a full build instead.
-pub fn analyse_and_emit(
+pub(crate) fn analyse_and_emit(
     model: Model<'_>,
     search: Plan<'_>,
     select: &Select<'_>,
@@ -280,7 +282,7 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
 }
 
 /// Copies the content's assets and the theme's static files.
-pub fn copy_files(
+pub(crate) fn copy_files(
     root: &Path,
     assets: &[String],
     theme: &Theme,
@@ -307,7 +309,7 @@ pub fn copy_files(
 /// `base_url` from the configuration that names this machine is warned
 /// about: this is the build that gets published (`check` and `serve` stay
 /// silent about it).
-pub fn build(opts: &BuildOptions) -> Result<Summary, Failure> {
+pub(crate) fn build(opts: &BuildOptions) -> Result<Summary, Failure> {
     let (mut summary, built) = build_keeping(opts)?;
     if opts.base_url.is_none() {
         summary
@@ -318,7 +320,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Failure> {
 }
 
 /// [`build`], also returning what the build computed, for `serve`.
-pub fn build_keeping(opts: &BuildOptions) -> Result<(Summary, Built), Failure> {
+pub(crate) fn build_keeping(opts: &BuildOptions) -> Result<(Summary, Built), Failure> {
     refuse_dangerous_output(opts)?;
     let staging = Staging::new(&opts.output).map_err(|e| Failure::Io(io_diag(&e)))?;
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -385,7 +387,7 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<BTreeMap<String, Vec<u8>>,
 }
 
 /// Runs every check of a build and writes nothing.
-pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Failure> {
+pub(crate) fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>, Failure> {
     let emit = |_: Output| Ok(());
     let copy = |_: &str, _: &Path| Ok(());
     run_pipeline(
@@ -417,7 +419,7 @@ fn real_path(p: &Path) -> PathBuf {
     let mut rest = Vec::new();
     while !existing.exists() {
         match (
-            existing.file_name().map(|n| n.to_owned()),
+            existing.file_name().map(std::borrow::ToOwned::to_owned),
             existing.parent(),
         ) {
             (Some(name), Some(parent)) => {

@@ -1,6 +1,6 @@
 //! A scratch knowledge base shared by the pipeline targets.
 
-use casebook::pipeline::{BuildOptions, build_in_memory};
+use casebook::{BuildOptions, build_in_memory};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -67,7 +67,7 @@ pub fn assert_no_script_urls(files: &BTreeMap<String, Vec<u8>>) {
                 let value = value.split('"').next().unwrap_or("");
                 let decoded = decode_entities(value);
                 assert!(
-                    casebook::markdown::check_url(&decoded).is_ok(),
+                    casebook::check_url(&decoded).is_ok(),
                     "{name}: {attr}{value}"
                 );
             }

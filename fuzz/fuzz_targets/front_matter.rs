@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let rel = PATHS[pick as usize % PATHS.len()];
-    for d in casebook::source::parse_text(rel, text.to_string()) {
+    for d in casebook::parse_text(rel, text.to_string()) {
         assert_eq!(d.span.file, rel, "{d:?}");
         assert!(d.span.line >= 1 && d.span.col >= 1, "{d:?}");
         assert!(d.span.line <= text.lines().count().max(1) + 1, "{d:?}");

@@ -9,13 +9,13 @@ use crate::model::config::is_slug;
 use crate::model::*;
 use std::collections::{BTreeMap, HashSet};
 
-pub use crate::model::CANVAS;
+pub(crate) use crate::model::CANVAS;
 
 /// Generated list pages.
 const LIST_PAGES: &[&str] = &["cases", "frameworks", "entities", "comparisons"];
 
 /// URLs the generator owns; a content page may not map onto them.
-pub const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "timeline",
     "teaching",
     "map",
@@ -71,7 +71,7 @@ fn empty_feed(kb: &Kb) -> Option<Diagnostic> {
 const MAX_SHORT_TITLE: usize = 32;
 
 /// Runs every cross-check; returns the problems and the front-matter edges.
-pub fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
+pub(crate) fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Graph) {
     let mut cx = Ctx {
         kb,
         redirects: Default::default(),
@@ -731,7 +731,7 @@ fn site(ev: &Event, context: &str) -> LinkSite {
 }
 
 /// Data keys: lowercase letters, digits, `-` and `_`.
-pub fn is_key(s: &str) -> bool {
+pub(crate) fn is_key(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')

@@ -1,8 +1,8 @@
 //! The commands: each parses its arguments and calls the pipeline.
 
-pub mod cli;
-pub mod scaffold;
-pub mod serve;
+pub(crate) mod cli;
+pub(crate) mod scaffold;
+pub(crate) mod serve;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::pipeline::{BuildOptions, Failure, build, check};
@@ -168,7 +168,7 @@ fn print_warnings(ds: &[Diagnostic]) {
 }
 
 /// Prints the problems and returns the exit code.
-pub fn report(failure: &Failure) -> i32 {
+pub(crate) fn report(failure: &Failure) -> i32 {
     let ds = failure.diagnostics();
     print_diagnostics(&ds);
     let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();

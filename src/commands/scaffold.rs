@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// A problem with the request itself (exit 2).
 #[derive(Debug)]
-pub struct ScaffoldError(pub String);
+pub(crate) struct ScaffoldError(pub String);
 
 impl std::fmt::Display for ScaffoldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,7 +88,7 @@ Describe the stage: what the firm did, why, and with what result.
 fn framework_text(title: &str) -> String {
     let today = today();
     format!(
-        r#"---
+        r"---
 title: {title}
 summary: One sentence on what this lens examines.
 updated: {today}            # when this page last changed: dates it in the feed and sitemap
@@ -99,14 +99,14 @@ dimensions:                     # ordered; analyses use the keys
 refs: []
 ---
 Explain the framework, where it comes from and how cases apply it.
-"#
+"
     )
 }
 
 fn entity_text(title: &str) -> String {
     let today = today();
     format!(
-        r#"---
+        r"---
 title: {title}
 summary: One sentence on what it is.
 updated: {today}            # when this page last changed: dates it in the feed and sitemap
@@ -117,12 +117,12 @@ aliases: []                     # other names that wikilinks and search resolve
 refs: []
 ---
 What the sources say about it.
-"#
+"
     )
 }
 
 /// Writes a new content file; returns its path.
-pub fn new_item(
+pub(crate) fn new_item(
     root: &Path,
     kind: NewKind,
     slug: &str,
@@ -210,22 +210,18 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
 }
 
 /// The bibliography `init` starts with: one work, cited by the example stage.
-const REFERENCES: &str = r#"# The works the knowledge base cites, in Hayagriva YAML, keyed by citation key.
+const REFERENCES: &str = r"# The works the knowledge base cites, in Hayagriva YAML, keyed by citation key.
 # Cite one inline with [@example-source] or [@example-source, p. 12], or list it
 # under `refs:` in front matter. Replace this entry with your own sources.
 example-source:
   type: report
   title: Replace this with the source your analysis draws on
   author: Surname, Given
-"#;
+";
 
 /// Creates a minimal knowledge base in `dir`.
-pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
+pub(crate) fn init(dir: &Path) -> Result<(), ScaffoldError> {
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         return Err(ScaffoldError(format!(
             "{} exists and is not empty",
             dir.display()

@@ -7,13 +7,13 @@ use crate::model::Dataset;
 use std::fmt::Write as _;
 
 /// One named series of (label, value) points.
-pub struct Series {
+pub(crate) struct Series {
     pub name: String,
     pub points: Vec<(String, f64)>,
 }
 
 /// A number written in a table cell: `1,234`, `35%`, `7.5`.
-pub fn number(s: &str) -> Option<f64> {
+pub(crate) fn number(s: &str) -> Option<f64> {
     let cleaned: String = s
         .trim()
         .trim_end_matches('%')
@@ -24,7 +24,7 @@ pub fn number(s: &str) -> Option<f64> {
 }
 
 /// Every cell of column `i` holds a number.
-pub fn numeric_column(d: &Dataset, i: usize) -> bool {
+pub(crate) fn numeric_column(d: &Dataset, i: usize) -> bool {
     !d.rows.is_empty()
         && d.rows
             .iter()
@@ -32,7 +32,7 @@ pub fn numeric_column(d: &Dataset, i: usize) -> bool {
 }
 
 /// Indices of the numeric columns after the first (label) column.
-pub fn numeric_columns(d: &Dataset) -> Vec<usize> {
+pub(crate) fn numeric_columns(d: &Dataset) -> Vec<usize> {
     (1..d.columns.len())
         .filter(|&i| numeric_column(d, i))
         .collect()
@@ -40,7 +40,7 @@ pub fn numeric_columns(d: &Dataset) -> Vec<usize> {
 
 /// The series a chart of `d` draws: its `series`, or the numeric columns
 /// of its table (only `column` when given) against the first column.
-pub fn series_of(d: &Dataset, column: Option<&str>) -> Vec<Series> {
+pub(crate) fn series_of(d: &Dataset, column: Option<&str>) -> Vec<Series> {
     if !d.series.is_empty() {
         return vec![Series {
             name: d.title.clone(),
@@ -76,11 +76,11 @@ const BAR_H: f64 = 16.0;
 const GAP: f64 = 10.0;
 
 /// A number as a chart or table shows it (`7.5`, `30000`).
-pub fn format_number(v: f64) -> String {
+pub(crate) fn format_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
-        format!("{:.2}", v)
+        format!("{v:.2}")
             .trim_end_matches('0')
             .trim_end_matches('.')
             .to_string()
@@ -97,7 +97,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// Horizontal bars, one group per label, one bar per series.
-pub fn bar(title: &str, unit: &str, series: &[Series]) -> String {
+pub(crate) fn bar(title: &str, unit: &str, series: &[Series]) -> String {
     let labels: Vec<&str> = series
         .first()
         .map(|s| s.points.iter().map(|p| p.0.as_str()).collect())
@@ -188,7 +188,7 @@ pub fn bar(title: &str, unit: &str, series: &[Series]) -> String {
 }
 
 /// One polyline per series over the labels, left to right.
-pub fn line(title: &str, unit: &str, series: &[Series]) -> String {
+pub(crate) fn line(title: &str, unit: &str, series: &[Series]) -> String {
     let labels: Vec<&str> = series
         .first()
         .map(|s| s.points.iter().map(|p| p.0.as_str()).collect())

@@ -1,5 +1,5 @@
 //! Figures drawn as SVG from the model: the timeline of cases and stages,
 //! and the charts of datasets.
 
-pub mod chart;
-pub mod timeline;
+pub(crate) mod chart;
+pub(crate) mod timeline;

@@ -9,7 +9,7 @@ use crate::model::PartialDate;
 use serde::Serialize;
 
 /// A band on the timeline (a stage or a case's period).
-pub struct Band {
+pub(crate) struct Band {
     pub label: String,
     /// A shorter label the band shows instead (a stage's `short_title`).
     pub short: Option<String>,
@@ -19,7 +19,7 @@ pub struct Band {
 }
 
 /// A mark on the timeline (an event).
-pub struct Mark {
+pub(crate) struct Mark {
     pub label: String,
     /// Link target of the mark (the event's anchor).
     pub href: String,
@@ -38,7 +38,7 @@ enum Segment {
 
 /// A time axis shared by the lanes of one page, so they line up.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Axis {
+pub(crate) struct Axis {
     segments: Vec<Segment>,
 }
 
@@ -58,7 +58,9 @@ const GAP_REM: f64 = 1.5;
 impl Axis {
     /// An axis over the years that the bands and marks of all `lanes`
     /// occupy; `None` when there is nothing to draw.
-    pub fn covering<'a>(lanes: impl IntoIterator<Item = (&'a [Band], &'a [Mark])>) -> Option<Axis> {
+    pub(crate) fn covering<'a>(
+        lanes: impl IntoIterator<Item = (&'a [Band], &'a [Mark])>,
+    ) -> Option<Axis> {
         let mut spans: Vec<(f64, f64)> = Vec::new();
         for (bands, marks) in lanes {
             spans.extend(
@@ -195,7 +197,7 @@ fn push_years(segments: &mut Vec<Segment>, first: i32, count: i32) {
 /// lines: `a`/`b` along time, `h` the row of the horizontal layout and `v`
 /// the column of the vertical one.
 #[derive(Debug, Clone, Serialize)]
-pub struct Figure {
+pub(crate) struct Figure {
     /// Accessible name of the figure.
     pub label: String,
     /// Track sizes of the horizontal and the vertical layout.
@@ -211,7 +213,7 @@ pub struct Figure {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Place {
+pub(crate) struct Place {
     pub a: usize,
     pub b: usize,
     pub h: usize,
@@ -219,7 +221,7 @@ pub struct Place {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BandView {
+pub(crate) struct BandView {
     /// What the band shows: the short label if there is one.
     pub text: String,
     /// The full label (the link's title when `text` is shorter).
@@ -231,7 +233,7 @@ pub struct BandView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MarkView {
+pub(crate) struct MarkView {
     /// "Dec 2012: The official VK account opens".
     pub label: String,
     pub href: String,
@@ -241,7 +243,7 @@ pub struct MarkView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct YearView {
+pub(crate) struct YearView {
     pub year: i32,
     /// Shown on the horizontal axis too (else only in the vertical layout).
     pub major: bool,
@@ -252,14 +254,14 @@ pub struct YearView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GapView {
+pub(crate) struct GapView {
     /// "1998–2009".
     pub years: String,
     pub at: Place,
 }
 
 /// Lays out one lane of bands and marks on `axis`.
-pub fn figure(label: &str, bands: &[Band], marks: &[Mark], axis: &Axis) -> Figure {
+pub(crate) fn figure(label: &str, bands: &[Band], marks: &[Mark], axis: &Axis) -> Figure {
     let (across, down) = axis.templates();
     let band_rows = place_bands(bands, axis);
     let rows_used = band_rows.iter().map(|(_, _, r)| r + 1).max().unwrap_or(0);

@@ -11,27 +11,27 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What a link points at.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Target {
+pub(crate) enum Target {
     Page(PageId),
     Term(usize),
 }
 
 /// A resolved link with an optional `#fragment`.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub target: Target,
     pub fragment: Option<String>,
 }
 
 /// Why a target did not resolve.
 #[derive(Debug)]
-pub struct Unresolved {
+pub(crate) struct Unresolved {
     pub message: String,
     pub help: Option<String>,
 }
 
 /// Lookup tables over the knowledge base, built once.
-pub struct Resolver<'kb> {
+pub(crate) struct Resolver<'kb> {
     kb: &'kb Kb,
     suffixes: HashMap<&'kb str, Vec<PageId>>,
     aliases: HashMap<String, Vec<PageId>>,
@@ -41,7 +41,7 @@ pub struct Resolver<'kb> {
 }
 
 impl<'kb> Resolver<'kb> {
-    pub fn new(kb: &'kb Kb, assets: &[String]) -> Self {
+    pub(crate) fn new(kb: &'kb Kb, assets: &[String]) -> Self {
         let mut suffixes: HashMap<&str, Vec<PageId>> = HashMap::new();
         let mut aliases: HashMap<String, Vec<PageId>> = HashMap::new();
         for (id, page) in kb.pages.iter().enumerate() {
@@ -76,17 +76,17 @@ impl<'kb> Resolver<'kb> {
         }
     }
 
-    pub fn kb(&self) -> &'kb Kb {
+    pub(crate) fn kb(&self) -> &'kb Kb {
         self.kb
     }
 
     /// Content-relative paths of images and other files copied as they are.
-    pub fn assets(&self) -> &HashSet<String> {
+    pub(crate) fn assets(&self) -> &HashSet<String> {
         &self.assets
     }
 
     /// Resolves a wikilink target (`slug`, `case/stage`, `term`, `x#h`).
-    pub fn wikilink(&self, raw: &str) -> Result<Resolved, Unresolved> {
+    pub(crate) fn wikilink(&self, raw: &str) -> Result<Resolved, Unresolved> {
         // In a table the label separator is written `\|`; the parser keeps
         // the backslash on the target.
         let (target, fragment) = split_fragment(raw.trim().trim_end_matches('\\'));
@@ -149,7 +149,7 @@ impl<'kb> Resolver<'kb> {
 
     /// Resolves a Markdown link to a `.md` file, relative to `from_file`
     /// (content-relative path of the source) or to content/ with a leading `/`.
-    pub fn md_link(&self, from_file: &str, dest: &str) -> Result<Resolved, Unresolved> {
+    pub(crate) fn md_link(&self, from_file: &str, dest: &str) -> Result<Resolved, Unresolved> {
         let (path, fragment) = split_fragment(dest);
         let joined = if let Some(abs) = path.strip_prefix('/') {
             abs.to_string()
@@ -190,7 +190,7 @@ impl<'kb> Resolver<'kb> {
     }
 
     /// Looks up an entity by slug (front-matter references).
-    pub fn entity(&self, slug: &str) -> Result<PageId, Unresolved> {
+    pub(crate) fn entity(&self, slug: &str) -> Result<PageId, Unresolved> {
         let path = format!("entities/{slug}");
         match self.kb.by_path.get(path.as_str()) {
             Some(&id) => Ok(id),
@@ -210,7 +210,7 @@ impl<'kb> Resolver<'kb> {
     }
 
     /// The URL of a resolved link, with the base path.
-    pub fn url(&self, r: &Resolved) -> String {
+    pub(crate) fn url(&self, r: &Resolved) -> String {
         let base = match &r.target {
             Target::Page(id) => self.page_url(*id),
             Target::Term(i) => format!(
@@ -225,12 +225,12 @@ impl<'kb> Resolver<'kb> {
         }
     }
 
-    pub fn page_url(&self, id: PageId) -> String {
+    pub(crate) fn page_url(&self, id: PageId) -> String {
         page_url(&self.base_path, &self.kb.pages[id].path)
     }
 
     /// Title to show for a link without a label.
-    pub fn title(&self, r: &Resolved) -> String {
+    pub(crate) fn title(&self, r: &Resolved) -> String {
         match &r.target {
             Target::Page(id) => self.kb.pages[*id].meta.title.clone(),
             Target::Term(i) => self.kb.terms[*i].term.clone(),
@@ -238,7 +238,7 @@ impl<'kb> Resolver<'kb> {
     }
 
     /// One-line description for link previews.
-    pub fn summary(&self, r: &Resolved) -> Option<String> {
+    pub(crate) fn summary(&self, r: &Resolved) -> Option<String> {
         match &r.target {
             Target::Page(id) => self.kb.pages[*id].meta.summary.clone(),
             Target::Term(i) => Some(self.kb.terms[*i].definition.clone()),
@@ -247,7 +247,7 @@ impl<'kb> Resolver<'kb> {
 }
 
 /// URL of a page path under a base path (`/`, `/kb/`).
-pub fn page_url(base_path: &str, path: &str) -> String {
+pub(crate) fn page_url(base_path: &str, path: &str) -> String {
     if path.is_empty() {
         base_path.to_string()
     } else {
@@ -257,14 +257,14 @@ pub fn page_url(base_path: &str, path: &str) -> String {
 
 /// The site path a content path is published under: comparisons, written
 /// in content/comparisons/, live under /compare/.
-pub fn url_path(path: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn url_path(path: &str) -> std::borrow::Cow<'_, str> {
     match path.strip_prefix("comparisons") {
         Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("compare{rest}").into(),
         _ => path.into(),
     }
 }
 
-pub fn term_anchor(term: &str) -> String {
+pub(crate) fn term_anchor(term: &str) -> String {
     format!("term-{}", slugify(term))
 }
 
@@ -278,7 +278,7 @@ fn split_fragment(s: &str) -> (&str, Option<String>) {
 
 /// Where a link was written, and what it says around it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LinkSite {
+pub(crate) struct LinkSite {
     pub file: String,
     pub line: usize,
     pub col: usize,
@@ -288,18 +288,18 @@ pub struct LinkSite {
 
 /// The link graph: every resolved link between pages and terms.
 #[derive(Debug, Default)]
-pub struct Graph {
+pub(crate) struct Graph {
     pub edges: Vec<(PageId, Target, LinkSite)>,
 }
 
 impl Graph {
-    pub fn add(&mut self, from: PageId, to: Target, site: LinkSite) {
+    pub(crate) fn add(&mut self, from: PageId, to: Target, site: LinkSite) {
         self.edges.push((from, to, site));
     }
 
     /// For every target, the pages linking to it (one entry per source page,
     /// with the index in `edges` of its first link), sorted.
-    pub fn backlinks(&self) -> BTreeMap<Target, Vec<(PageId, usize)>> {
+    pub(crate) fn backlinks(&self) -> BTreeMap<Target, Vec<(PageId, usize)>> {
         let mut map: BTreeMap<Target, BTreeMap<PageId, usize>> = BTreeMap::new();
         for (i, (from, to, _)) in self.edges.iter().enumerate() {
             if Target::Page(*from) == *to {
@@ -315,13 +315,13 @@ impl Graph {
 
 /// For each page, the pages it links to and the pages that link to it.
 #[derive(Debug, Default)]
-pub struct Neighbours {
+pub(crate) struct Neighbours {
     pub out: Vec<std::collections::BTreeSet<PageId>>,
     pub into: Vec<std::collections::BTreeSet<PageId>>,
 }
 
 impl Neighbours {
-    pub fn of(graph: &Graph, pages: usize) -> Neighbours {
+    pub(crate) fn of(graph: &Graph, pages: usize) -> Neighbours {
         let mut n = Neighbours {
             out: vec![Default::default(); pages],
             into: vec![Default::default(); pages],

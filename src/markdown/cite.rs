@@ -6,7 +6,7 @@ use crate::html::html_escape;
 use crate::model::{CiteRef, Kb};
 
 /// The in-text citation of a key in the site's style (`(Gu, 2018)`).
-pub fn cite_label(kb: &Kb, key: &str) -> String {
+pub(crate) fn cite_label(kb: &Kb, key: &str) -> String {
     kb.citations
         .get(key)
         .map_or_else(|| format!("({key})"), |f| f.cite.clone())
@@ -14,7 +14,7 @@ pub fn cite_label(kb: &Kb, key: &str) -> String {
 
 /// ` (Gu, 2018; Wu, 2016)` for a list of keys: one bracket around every
 /// citation, each linked to the page's reference list.
-pub fn cite_list<'a>(kb: &Kb, refs: impl IntoIterator<Item = &'a CiteRef>) -> String {
+pub(crate) fn cite_list<'a>(kb: &Kb, refs: impl IntoIterator<Item = &'a CiteRef>) -> String {
     let mut open = '(';
     let mut close = ')';
     let parts: Vec<String> = refs
@@ -59,7 +59,7 @@ pub fn cite_list<'a>(kb: &Kb, refs: impl IntoIterator<Item = &'a CiteRef>) -> St
 ///
 /// No title attribute: the reference list is on the page, and the link
 /// preview shows the entry it points to.
-pub fn cite_html(kb: &Kb, key: &str, locator: Option<&str>) -> String {
+pub(crate) fn cite_html(kb: &Kb, key: &str, locator: Option<&str>) -> String {
     let label = cite_label(kb, key);
     let label = match locator {
         Some(l) => crate::model::bibliography::with_locator(&label, l),
@@ -74,7 +74,7 @@ pub fn cite_html(kb: &Kb, key: &str, locator: Option<&str>) -> String {
 
 /// A citation of a key the bibliography does not have, with the nearest
 /// key as a hint. Front matter `refs` and inline `[@key]` both use it.
-pub fn unknown_citation(kb: &Kb, span: Span, key: &str) -> Diagnostic {
+pub(crate) fn unknown_citation(kb: &Kb, span: Span, key: &str) -> Diagnostic {
     Diagnostic::error(span, format!("unknown citation key `{key}`")).with_help(
         suggest(key, kb.references.keys().map(String::as_str))
             .unwrap_or_else(|| "add the work to content/references.yaml".into()),

@@ -17,7 +17,7 @@ fn syntaxes() -> &'static SyntaxSet {
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// `<pre><code>` for a code block; unknown languages are escaped plainly.
-pub fn code_block(lang: &str, code: &str) -> String {
+pub(crate) fn code_block(lang: &str, code: &str) -> String {
     let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
     let escaped_lang = html_escape(lang);
     if lang.is_empty() {

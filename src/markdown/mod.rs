@@ -1,11 +1,11 @@
 //! Markdown to HTML: the single pulldown-cmark options set and one event pass
 //! for links, citations, heading ids, raw HTML and code.
 
-pub mod cite;
-pub mod highlight;
+pub(crate) mod cite;
+pub(crate) mod highlight;
 mod pass;
-pub mod shortcodes;
-pub mod snippet;
+pub(crate) mod shortcodes;
+pub(crate) mod snippet;
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::links::{LinkSite, Resolved, Resolver};
@@ -19,10 +19,10 @@ use std::collections::HashSet;
 
 /// Ids the templates give to generated parts of a page (`ref-<key>`,
 /// `analysis-<framework>`…); headings never take them.
-pub const GENERATED_ID_PREFIXES: &[&str] = &["ref-", "analysis-", "matrix-", "term-"];
+pub(crate) const GENERATED_ID_PREFIXES: &[&str] = &["ref-", "analysis-", "matrix-", "term-"];
 
 /// Ids of the default theme's own landmarks and sections.
-pub const TEMPLATE_IDS: &[&str] = &[
+pub(crate) const TEMPLATE_IDS: &[&str] = &[
     "main",
     "timeline",
     "timeline-heading",
@@ -55,7 +55,7 @@ fn options() -> Options {
 
 /// Where a piece of Markdown came from, to map offsets to `line:col`.
 #[derive(Clone, Copy)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// The text starts at this byte offset of the file.
     Body(usize),
     /// Inline text of a YAML value that starts at this line and column.
@@ -64,7 +64,7 @@ pub enum Origin {
 
 /// The file a piece of Markdown belongs to.
 #[derive(Clone, Copy)]
-pub struct Source<'a> {
+pub(crate) struct Source<'a> {
     /// Content-relative path of the file (for relative links).
     pub content_path: &'a str,
     /// Root-relative path of the file (for diagnostics).
@@ -75,7 +75,7 @@ pub struct Source<'a> {
 
 /// A heading of the page, for tables of contents and `[[x#h]]` checks.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
@@ -83,7 +83,7 @@ pub struct Heading {
 
 /// The result of rendering one piece of Markdown.
 #[derive(Debug, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<(Resolved, LinkSite)>,
@@ -95,7 +95,7 @@ pub struct Rendered {
     pub assets: Vec<String>,
 }
 
-pub struct Renderer<'r> {
+pub(crate) struct Renderer<'r> {
     pub resolver: &'r Resolver<'r>,
     pub allow_html: bool,
 }
@@ -111,7 +111,7 @@ enum Open {
 impl Renderer<'_> {
     /// Renders `text`; `inline` drops the paragraph wrapper of a one-paragraph
     /// text (analysis entries, summaries).
-    pub fn render(
+    pub(crate) fn render(
         &self,
         text: &str,
         src: Source<'_>,
@@ -143,7 +143,7 @@ impl Renderer<'_> {
             code: None,
             heading: None,
             image_alt: None,
-            ids: taken.iter().map(|s| s.to_string()).collect(),
+            ids: taken.iter().map(std::string::ToString::to_string).collect(),
             local_fragments: Vec::new(),
             visible: Visible::default(),
         };
@@ -215,7 +215,7 @@ fn open_link(
 /// on the first link to each target of a page only: a page linking one
 /// target many times would otherwise carry its summary every time.
 /// preview.js finds a repeated link's preview on the first one.
-pub fn dedupe_previews(html: String) -> String {
+pub(crate) fn dedupe_previews(html: String) -> String {
     const OPEN: &str = "<a href=\"";
     const INTERNAL: &str = " class=\"internal\"";
     const PREVIEW: [&str; 2] = [" data-preview-title=\"", " title=\""];

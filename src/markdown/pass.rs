@@ -162,8 +162,7 @@ impl<'a> Pass<'a, '_> {
         {
             let mut wanted = id
                 .as_ref()
-                .map(|i| i.to_string())
-                .unwrap_or_else(|| slugify(&text));
+                .map_or_else(|| slugify(&text), std::string::ToString::to_string);
             if GENERATED_ID_PREFIXES.iter().any(|p| wanted.starts_with(p)) {
                 wanted = format!("h-{wanted}");
             }
@@ -378,7 +377,7 @@ impl<'a> Pass<'a, '_> {
     fn other(&mut self, event: Event<'a>, at: usize) {
         match event {
             Event::Html(h) | Event::InlineHtml(h) if !self.md.allow_html => {
-                self.events.push(Event::Text(h))
+                self.events.push(Event::Text(h));
             }
             Event::Text(t) if t.contains('\0') => self
                 .events

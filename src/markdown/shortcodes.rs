@@ -13,14 +13,14 @@ use std::collections::BTreeMap;
 /// A value passed to a shortcode.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Arg {
+pub(crate) enum Arg {
     Str(String),
     Num(f64),
     Bool(bool),
 }
 
 impl Arg {
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Arg::Str(s) => Some(s),
             _ => None,
@@ -30,7 +30,7 @@ impl Arg {
 
 /// One shortcode call found in a Markdown body.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     pub name: String,
     pub args: BTreeMap<String, Arg>,
     /// Byte offset of the call in the text it was found in.
@@ -38,7 +38,7 @@ pub struct Call {
 }
 
 /// What the text looked like, with calls replaced by placeholders.
-pub struct Extracted {
+pub(crate) struct Extracted {
     pub text: String,
     pub calls: Vec<Call>,
     /// Lines that look like calls but do not parse: (offset, message).
@@ -46,12 +46,12 @@ pub struct Extracted {
 }
 
 /// The placeholder of call `n`; Markdown renders it as `<p>…</p>`.
-pub fn placeholder(n: usize) -> String {
+pub(crate) fn placeholder(n: usize) -> String {
     format!("⟦sc{n}⟧")
 }
 
 /// Finds the calls on lines of their own, outside fenced code blocks.
-pub fn extract(text: &str) -> Extracted {
+pub(crate) fn extract(text: &str) -> Extracted {
     let mut out = String::with_capacity(text.len());
     let mut calls = Vec::new();
     let mut problems = Vec::new();
@@ -163,7 +163,7 @@ fn parse_value(s: &str) -> Result<(Arg, usize), String> {
 }
 
 /// The shortcodes casebook defines, with their arguments (required first).
-pub const BUILTIN: &[(&str, &[&str], &[&str])] = &[
+pub(crate) const BUILTIN: &[(&str, &[&str], &[&str])] = &[
     ("table", &["data"], &[]),
     ("chart", &["data"], &["kind", "column"]),
     ("timeline", &["case"], &[]),
@@ -173,7 +173,7 @@ pub const BUILTIN: &[(&str, &[&str], &[&str])] = &[
 
 /// Checks a call against the built-in shortcodes, the theme's own and the
 /// knowledge base. Returns the problem and a hint.
-pub fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), CallProblem> {
+pub(crate) fn check(call: &Call, kb: &Kb, theme_shortcodes: &[String]) -> Result<(), CallProblem> {
     let Some((_, required, optional)) = BUILTIN.iter().find(|(n, _, _)| *n == call.name) else {
         if theme_shortcodes.contains(&call.name) {
             return Ok(());
@@ -312,7 +312,7 @@ fn check_chart(call: &Call, kb: &Kb) -> Result<(), CallProblem> {
 
 /// What is wrong with a shortcode call, and how to fix it.
 #[derive(Debug)]
-pub struct CallProblem {
+pub(crate) struct CallProblem {
     pub message: String,
     pub hint: String,
 }

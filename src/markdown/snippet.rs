@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 /// Longest context shown, in characters.
-pub const MAX_CHARS: usize = 200;
+pub(crate) const MAX_CHARS: usize = 200;
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -15,14 +15,15 @@ const ABBREVIATIONS: &[&str] = &[
 /// The context of the link at `link` in `text`, the visible text of one
 /// block; `labels` are the ranges of every link label in that block (a
 /// sentence never ends inside one and a cut never falls inside one).
-pub fn around(text: &str, labels: &[Range<usize>], link: Range<usize>) -> String {
+#[cfg(test)]
+pub(crate) fn around(text: &str, labels: &[Range<usize>], link: Range<usize>) -> String {
     let inside = |i: usize| labels.iter().any(|r| r.start < i && i < r.end);
     let ends = sentence_ends(text, &inside);
     around_in(text, &ends, &inside, link)
 }
 
 /// The contexts of every link of a block, with its sentences found once.
-pub fn contexts(text: &str, labels: &[Range<usize>]) -> Vec<String> {
+pub(crate) fn contexts(text: &str, labels: &[Range<usize>]) -> Vec<String> {
     let inside = |i: usize| labels.iter().any(|r| r.start < i && i < r.end);
     let ends = sentence_ends(text, &inside);
     labels

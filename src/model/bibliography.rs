@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 /// One work, formatted in the site's style.
 #[derive(Debug, Clone, Default)]
-pub struct Formatted {
+pub(crate) struct Formatted {
     /// In-text citation without a locator: `(Gu, 2018)` or `[1]`.
     pub cite: String,
     /// The entry as a reference list shows it (HTML).
@@ -25,13 +25,13 @@ pub struct Formatted {
 }
 
 /// A CSL style with the locales it needs.
-pub struct CslStyle {
+pub(crate) struct CslStyle {
     style: IndependentStyle,
     locales: Vec<Locale>,
 }
 
 /// Names accepted by `bibliography.style`, for error messages.
-pub const SUGGESTED: &[&str] = &[
+pub(crate) const SUGGESTED: &[&str] = &[
     "apa",
     "chicago-author-date",
     "harvard-cite-them-right",
@@ -43,7 +43,7 @@ pub const SUGGESTED: &[&str] = &[
 
 /// Whether Hayagriva bundles an independent style of this name (cheap:
 /// nothing is decoded).
-pub fn style_exists(name: &str) -> bool {
+pub(crate) fn style_exists(name: &str) -> bool {
     hayagriva::archive::ArchivedStyle::by_name(name).is_some()
 }
 
@@ -59,7 +59,7 @@ impl std::fmt::Debug for CslStyle {
 
 impl CslStyle {
     /// A style bundled with Hayagriva, by its short name (`apa`).
-    pub fn by_name(name: &str) -> Option<CslStyle> {
+    pub(crate) fn by_name(name: &str) -> Option<CslStyle> {
         let archived = hayagriva::archive::ArchivedStyle::by_name(name)?;
         match archived.get() {
             Style::Independent(style) => Some(CslStyle {
@@ -71,7 +71,7 @@ impl CslStyle {
     }
 
     /// Formats every entry of `library`: in-text citation and reference.
-    pub fn format(&self, library: &Library) -> HashMap<String, Formatted> {
+    pub(crate) fn format(&self, library: &Library) -> HashMap<String, Formatted> {
         let mut driver = BibliographyDriver::new();
         let entries: Vec<_> = library.iter().collect();
         for entry in &entries {
@@ -119,7 +119,7 @@ impl CslStyle {
     /// Page references with stand-ins for the title, URL and date: the
     /// style runs 25 times (one per date precision and month), not once
     /// per page.
-    pub fn page_citer(&self, site: &str) -> PageCiter {
+    pub(crate) fn page_citer(&self, site: &str) -> PageCiter {
         let mut templates = HashMap::new();
         let mut keys: Vec<(u8, u8)> = vec![(0, 0), (1, 0)];
         for m in 1..=12 {
@@ -157,7 +157,7 @@ impl CslStyle {
     }
 
     /// A page of the site formatted as a reference (for "cite this page").
-    pub fn format_page(&self, page: &PageRef<'_>) -> Option<String> {
+    pub(crate) fn format_page(&self, page: &PageRef<'_>) -> Option<String> {
         let library = hayagriva::io::from_yaml_str(&page.to_yaml()).ok()?;
         self.format(&library)
             .remove("page")
@@ -170,7 +170,7 @@ const YEAR_MARK: &str = "1987";
 const DAY_MARK: &str = "23";
 
 /// "Cite this page" templates of one style and site.
-pub struct PageCiter {
+pub(crate) struct PageCiter {
     /// (precision: 0 none, 1 year, 2 month, 3 day; month) → template.
     templates: HashMap<(u8, u8), String>,
 }
@@ -178,7 +178,7 @@ pub struct PageCiter {
 impl PageCiter {
     /// The page as a reference; `None` when no template fits (the caller
     /// then formats the page on its own).
-    pub fn cite(
+    pub(crate) fn cite(
         &self,
         title: &str,
         url: &str,
@@ -206,7 +206,7 @@ impl PageCiter {
 }
 
 /// What "cite this page" needs to know about a page.
-pub struct PageRef<'a> {
+pub(crate) struct PageRef<'a> {
     pub title: &'a str,
     pub site: &'a str,
     pub url: &'a str,
@@ -230,7 +230,7 @@ impl PageRef<'_> {
     }
 
     /// A BibTeX entry for the page (`@misc`, BibTeX's type for web pages).
-    pub fn bibtex(&self, key: &str) -> String {
+    pub(crate) fn bibtex(&self, key: &str) -> String {
         use biblatex::{Chunk, Entry, EntryType, Spanned};
         let mut e = Entry::new(key.to_string(), EntryType::Online);
         let mut set = |field: &str, value: &str, verbatim: bool| {
@@ -302,7 +302,7 @@ fn write_text(out: &mut String, text: &str, f: hayagriva::Formatting) {
 }
 
 /// Adds a locator (`p. 57`) inside the brackets of an in-text citation.
-pub fn with_locator(cite: &str, locator: &str) -> String {
+pub(crate) fn with_locator(cite: &str, locator: &str) -> String {
     let locator = locator.trim();
     if locator.is_empty() {
         return cite.to_string();

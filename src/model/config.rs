@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Site configuration, read from `casebook.yaml` at the knowledge-base root.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     /// Site title, shown in the header and in `<title>`.
     pub title: String,
     /// One sentence describing the site (meta description of the home page).
@@ -52,7 +52,7 @@ pub struct Config {
 /// Options of the Markdown renderer.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct MarkdownConfig {
+pub(crate) struct MarkdownConfig {
     /// Pass raw HTML in Markdown through instead of escaping it.
     #[serde(default)]
     pub allow_html: bool,
@@ -61,7 +61,7 @@ pub struct MarkdownConfig {
 /// How citations and reference lists are formatted.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct BibliographyConfig {
+pub(crate) struct BibliographyConfig {
     /// A CSL style bundled with Hayagriva, by name: `apa` (default),
     /// `chicago-author-date`, `ieee`, `gb-7714-2015-numeric`…
     #[serde(default = "default_style")]
@@ -100,7 +100,7 @@ fn default_theme() -> String {
 
 impl Config {
     /// Parses configuration text; `file` names it in diagnostics.
-    pub fn parse(file: &str, text: &str) -> Result<Config, Vec<Diagnostic>> {
+    pub(crate) fn parse(file: &str, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let doc = YamlDoc::parse(file, text, text, 0).map_err(|d| vec![d])?;
         let mut config: Config = doc.deserialize()?;
         let problem = if !(config.base_url.starts_with("http://")
@@ -176,17 +176,12 @@ impl Config {
     }
 
     /// The path part of `base_url`, always starting and ending with `/`.
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
         match after_scheme.find('/') {
             Some(i) => after_scheme[i..].to_string(),
             None => "/".into(),
         }
-    }
-
-    /// `base_url` without its trailing slash, for absolute URLs.
-    pub fn origin_and_base(&self) -> &str {
-        self.base_url.trim_end_matches('/')
     }
 }
 
@@ -209,7 +204,7 @@ fn is_local_host(url: &str) -> bool {
 }
 
 /// Lowercase ASCII letters, digits and `-`, not starting or ending with `-`.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
         && !s.starts_with('-')

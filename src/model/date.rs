@@ -5,7 +5,7 @@ use std::fmt;
 
 /// A calendar date known to the year, month or day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PartialDate {
+pub(crate) struct PartialDate {
     pub year: i32,
     pub month: Option<u8>,
     pub day: Option<u8>,
@@ -27,7 +27,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl PartialDate {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         let bad = || format!("invalid date `{s}`: expected YYYY, YYYY-MM or YYYY-MM-DD");
         let parts: Vec<&str> = s.trim().split('-').collect();
         if parts.is_empty() || parts.len() > 3 || parts[0].len() != 4 {
@@ -62,7 +62,7 @@ impl PartialDate {
 
     /// Position on a continuous time axis, in years; `end` moves to the end
     /// of the period the precision covers (the whole year for `2014`).
-    pub fn as_year_fraction(&self, end: bool) -> f64 {
+    pub(crate) fn as_year_fraction(&self, end: bool) -> f64 {
         let y = self.year as f64;
         match (self.month, self.day) {
             (None, _) => y + if end { 1.0 } else { 0.0 },
@@ -75,7 +75,7 @@ impl PartialDate {
     }
 
     /// Human form: `2014`, `May 2014`, `12 May 2014`.
-    pub fn human(&self) -> String {
+    pub(crate) fn human(&self) -> String {
         match (self.month, self.day) {
             (None, _) => self.year.to_string(),
             (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
@@ -84,22 +84,12 @@ impl PartialDate {
     }
 
     /// The precision, for templates and CSS: `year`, `month` or `day`.
-    pub fn precision(&self) -> &'static str {
+    pub(crate) fn precision(&self) -> &'static str {
         match (self.month, self.day) {
             (None, _) => "year",
             (Some(_), None) => "month",
             _ => "day",
         }
-    }
-
-    /// RFC 3339 timestamp at the start of the date (for feeds and sitemaps).
-    pub fn rfc3339(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T00:00:00Z",
-            self.year,
-            self.month.unwrap_or(1),
-            self.day.unwrap_or(1)
-        )
     }
 }
 
@@ -140,7 +130,7 @@ impl Serialize for PartialDate {
 
 /// The end of a period: a date, or `present` (the latest date in the content).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PeriodEnd {
+pub(crate) enum PeriodEnd {
     Date(PartialDate),
     Present,
 }
@@ -160,7 +150,7 @@ impl<'de> Deserialize<'de> for PeriodEnd {
 /// A span of time: `{ from: 2010-04, to: present }`.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Period {
+pub(crate) struct Period {
     pub from: PartialDate,
     #[serde(default = "present")]
     pub to: PeriodEnd,
@@ -172,14 +162,14 @@ fn present() -> PeriodEnd {
 
 impl Period {
     /// The end as a date, with `present` taken as `latest`.
-    pub fn end(&self, latest: PartialDate) -> PartialDate {
+    pub(crate) fn end(&self, latest: PartialDate) -> PartialDate {
         match self.to {
             PeriodEnd::Date(d) => d,
             PeriodEnd::Present => latest,
         }
     }
 
-    pub fn human(&self) -> String {
+    pub(crate) fn human(&self) -> String {
         let to = match self.to {
             PeriodEnd::Date(d) => d.human(),
             PeriodEnd::Present => "present".into(),

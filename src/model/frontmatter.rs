@@ -10,14 +10,14 @@ use std::collections::BTreeMap;
 /// A citation in a `refs` list: a bibliography key, optionally followed by
 /// a locator as in an inline citation (`gu-2018, sec. 3.7`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CiteRef {
+pub(crate) struct CiteRef {
     pub key: String,
     pub locator: Option<String>,
 }
 
 impl CiteRef {
     /// Splits `key, locator` at the first comma.
-    pub fn parse(s: &str) -> CiteRef {
+    pub(crate) fn parse(s: &str) -> CiteRef {
         match s.split_once(',') {
             Some((k, l)) if !l.trim().is_empty() => CiteRef {
                 key: k.trim().to_string(),
@@ -57,7 +57,7 @@ impl Serialize for CiteRef {
 }
 
 /// Keys every page kind accepts; split off before the kind's own schema.
-pub const COMMON_KEYS: &[&str] = &[
+pub(crate) const COMMON_KEYS: &[&str] = &[
     "title",
     "summary",
     "kind",
@@ -72,7 +72,7 @@ pub const COMMON_KEYS: &[&str] = &[
 /// Fields shared by every page kind.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Meta {
+pub(crate) struct Meta {
     /// Page title.
     pub title: String,
     /// One sentence for lists, cards, link previews and meta description.
@@ -96,12 +96,16 @@ pub struct Meta {
     pub redirect_from: Vec<String>,
     /// Free map for theme use.
     #[serde(default)]
+    #[expect(
+        dead_code,
+        reason = "accepted in front matter, not yet passed to templates"
+    )]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 impl Meta {
     /// Front matter of a page that failed to parse.
-    pub fn placeholder(title: &str) -> Meta {
+    pub(crate) fn placeholder(title: &str) -> Meta {
         Meta {
             title: title.to_string(),
             summary: None,
@@ -117,12 +121,12 @@ impl Meta {
 }
 
 /// framework slug → dimension key → entries.
-pub type Analyses = BTreeMap<String, BTreeMap<String, Entry>>;
+pub(crate) type Analyses = BTreeMap<String, BTreeMap<String, Entry>>;
 
 /// A case: one firm's business model in one market over time.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CaseFm {
+pub(crate) struct CaseFm {
     /// Entity slug of the company.
     #[serde(default)]
     pub company: Option<String>,
@@ -151,7 +155,7 @@ pub struct CaseFm {
 /// Teaching notes of a case (the knowledge base's own text).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Teaching {
+pub(crate) struct Teaching {
     /// What a student should be able to do after the case (inline Markdown).
     #[serde(default)]
     pub objectives: Vec<String>,
@@ -165,7 +169,7 @@ pub struct Teaching {
 /// A discussion question.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Question {
+pub(crate) struct Question {
     /// The question (inline Markdown).
     pub question: String,
     /// What it draws on, as link targets: stages, frameworks, events or
@@ -181,7 +185,7 @@ pub struct Question {
 /// A period of a case.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StageFm {
+pub(crate) struct StageFm {
     /// Position within the case; unique; previous/next follow it.
     pub order: u32,
     /// A shorter name for tight places (timeline bands), e.g. `Entry`.
@@ -201,7 +205,7 @@ pub struct StageFm {
 /// A measured quantity of a stage.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Metric {
+pub(crate) struct Metric {
     pub key: String,
     pub label: String,
     #[serde(default)]
@@ -219,7 +223,7 @@ pub struct Metric {
 /// How a framework's dimensions are laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Layout {
+pub(crate) enum Layout {
     #[default]
     Columns,
     /// A 2×2 grid (SWOT); needs exactly four dimensions.
@@ -231,7 +235,7 @@ pub enum Layout {
 /// An analytic lens, defined as data.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrameworkFm {
+pub(crate) struct FrameworkFm {
     pub dimensions: Vec<Dimension>,
     #[serde(default)]
     pub layout: Layout,
@@ -239,7 +243,7 @@ pub struct FrameworkFm {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Dimension {
+pub(crate) struct Dimension {
     pub key: String,
     pub label: String,
     #[serde(default)]
@@ -248,7 +252,7 @@ pub struct Dimension {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum EntityType {
+pub(crate) enum EntityType {
     Company,
     Platform,
     Institution,
@@ -262,7 +266,7 @@ pub enum EntityType {
 /// A company, platform, institution, market or person.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EntityFm {
+pub(crate) struct EntityFm {
     #[serde(rename = "type")]
     pub entity_type: EntityType,
     /// Comparable attributes (`entered_russia: 2010`).
@@ -278,7 +282,7 @@ pub struct EntityFm {
 /// A hand-declared comparison table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ComparisonFm {
+pub(crate) struct ComparisonFm {
     /// Entity or case slugs.
     pub subjects: Vec<String>,
     pub attributes: Vec<Attribute>,
@@ -289,7 +293,7 @@ pub struct ComparisonFm {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Attribute {
+pub(crate) struct Attribute {
     pub key: String,
     pub label: String,
 }
@@ -297,7 +301,7 @@ pub struct Attribute {
 /// A plain page.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PageFm {
+pub(crate) struct PageFm {
     #[serde(default)]
     pub date: Option<PartialDate>,
     #[serde(default)]
@@ -307,7 +311,7 @@ pub struct PageFm {
 /// A dated fact on a timeline.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EventFm {
+pub(crate) struct EventFm {
     pub date: PartialDate,
     pub title: String,
     /// Anchor slug; derived from date and title when absent.
@@ -333,21 +337,21 @@ pub struct EventFm {
     untagged,
     expecting = "a string, or a list of strings or `{text, refs}` items"
 )]
-pub enum Entry {
+pub(crate) enum Entry {
     One(String),
     Many(Vec<Item>),
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged, expecting = "a string or a `{text, refs}` item")]
-pub enum Item {
+pub(crate) enum Item {
     Text(String),
     Cited(CitedText),
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CitedText {
+pub(crate) struct CitedText {
     /// Stable id: the entry's anchor on every page that shows it, and how
     /// views match it across stages.
     #[serde(default)]
@@ -358,7 +362,7 @@ pub struct CitedText {
 }
 
 /// One item of an analysis entry, wherever it was written.
-pub struct EntryItem<'a> {
+pub(crate) struct EntryItem<'a> {
     pub text: &'a str,
     pub refs: &'a [CiteRef],
     pub id: Option<&'a str>,
@@ -371,7 +375,7 @@ pub struct EntryItem<'a> {
 
 impl Entry {
     /// The entry's items, in order.
-    pub fn items(&self) -> Vec<EntryItem<'_>> {
+    pub(crate) fn items(&self) -> Vec<EntryItem<'_>> {
         match self {
             Entry::One(s) => vec![EntryItem {
                 text: s,
@@ -407,7 +411,7 @@ impl Entry {
 /// A bibliography entry (the Hayagriva YAML fields casebook reads).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Reference {
+pub(crate) struct Reference {
     #[serde(rename = "type", default)]
     pub entry_type: Option<String>,
     pub title: String,
@@ -464,7 +468,7 @@ pub struct Reference {
 
 impl Reference {
     /// The fields casebook itself reads, from an entry of a BibTeX file.
-    pub fn from_entry(e: &hayagriva::Entry) -> Reference {
+    pub(crate) fn from_entry(e: &hayagriva::Entry) -> Reference {
         Reference {
             entry_type: Some(format!("{:?}", e.entry_type()).to_lowercase()),
             title: e
@@ -508,24 +512,17 @@ impl Reference {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
-pub enum Authors {
+pub(crate) enum Authors {
     One(String),
     Many(Vec<String>),
 }
 
-impl Authors {
-    pub fn names(&self) -> Vec<&str> {
-        match self {
-            Authors::One(s) => vec![s.as_str()],
-            Authors::Many(v) => v.iter().map(String::as_str).collect(),
-        }
-    }
-}
+impl Authors {}
 
 /// A glossary term.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Term {
+pub(crate) struct Term {
     pub term: String,
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -537,7 +534,7 @@ pub struct Term {
 /// A dataset: a table (`columns` + `rows`) or a `series`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Dataset {
+pub(crate) struct Dataset {
     pub title: String,
     #[serde(default)]
     pub summary: Option<String>,
@@ -555,7 +552,7 @@ pub struct Dataset {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Point {
+pub(crate) struct Point {
     pub label: String,
     pub value: f64,
     #[serde(default)]

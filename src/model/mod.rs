@@ -1,13 +1,13 @@
 //! The knowledge base as typed data, immutable once loaded.
 
-pub mod bibliography;
-pub mod config;
+pub(crate) mod bibliography;
+pub(crate) mod config;
 
 mod date;
-pub mod frontmatter;
+pub(crate) mod frontmatter;
 
-pub use date::{PartialDate, Period, PeriodEnd};
-pub use frontmatter::*;
+pub(crate) use date::{PartialDate, Period, PeriodEnd};
+pub(crate) use frontmatter::*;
 
 use crate::model::config::Config;
 use crate::yaml::Locator;
@@ -15,12 +15,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Index of a page in [`Kb::pages`].
-pub type PageId = usize;
+pub(crate) type PageId = usize;
 
 /// What a Markdown file is, from its folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     Home,
     Case,
     Stage,
@@ -33,7 +33,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Home => "home",
             Kind::Case => "case",
@@ -47,7 +47,7 @@ impl Kind {
     }
 
     /// Plural heading used when grouping backlinks and lists.
-    pub fn plural(self) -> &'static str {
+    pub(crate) fn plural(self) -> &'static str {
         match self {
             Kind::Home => "Home",
             Kind::Case => "Cases",
@@ -63,7 +63,7 @@ impl Kind {
 
 /// A Markdown source with its position data.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub(crate) struct Source {
     /// Path relative to the knowledge-base root, `/`-separated.
     pub file: String,
     pub text: String,
@@ -72,18 +72,18 @@ pub struct Source {
 }
 
 impl Source {
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
 
     /// 1-based line and column of a byte offset into `text`.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)
     }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -93,7 +93,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// A page of any kind.
 #[derive(Debug)]
-pub struct Page {
+pub(crate) struct Page {
     pub kind: Kind,
     /// Path under content/ without `.md`, `/index` and `/_index`
     /// (`cases/aliexpress-russia/entry`; empty for the home page).
@@ -112,7 +112,7 @@ pub struct Page {
 
 /// Kind-specific front matter.
 #[derive(Debug)]
-pub enum PageData {
+pub(crate) enum PageData {
     None,
     Case(Box<CaseFm>),
     Stage(Box<StageData>),
@@ -124,14 +124,14 @@ pub enum PageData {
 
 /// A stage with the case it belongs to.
 #[derive(Debug)]
-pub struct StageData {
+pub(crate) struct StageData {
     pub case: String,
     pub fm: StageFm,
 }
 
 /// A dated event, belonging to a case or to the whole market.
 #[derive(Debug)]
-pub struct Event {
+pub(crate) struct Event {
     pub fm: EventFm,
     /// Path of the case page, or `None` for market-wide events.
     pub case: Option<String>,
@@ -148,7 +148,7 @@ pub struct Event {
 
 /// The whole knowledge base.
 #[derive(Debug)]
-pub struct Kb {
+pub(crate) struct Kb {
     pub config: Config,
     pub pages: Vec<Page>,
     pub by_path: BTreeMap<String, PageId>,
@@ -173,24 +173,24 @@ pub struct Kb {
 
 /// Position finders of `references.yaml` and `glossary.yaml`.
 #[derive(Debug, Default)]
-pub struct DataLocators {
+pub(crate) struct DataLocators {
     pub references: Option<std::sync::Arc<Locator>>,
     pub glossary: Option<std::sync::Arc<Locator>>,
 }
 
 /// Which shared data files failed to load in this run.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Incomplete {
+pub(crate) struct Incomplete {
     pub references: bool,
     pub glossary: bool,
 }
 
 /// The framework whose dimension keys `business_model` uses.
-pub const CANVAS: &str = "business-model-canvas";
+pub(crate) const CANVAS: &str = "business-model-canvas";
 
 impl Page {
     /// The page's analysis and canvas entries: (framework, dimension, entry).
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, &Entry)> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &str, &Entry)> {
         let (analyses, canvas) = match &self.data {
             PageData::Case(c) => (Some(&c.analyses), None),
             PageData::Stage(s) => (Some(&s.fm.analyses), s.fm.business_model.as_ref()),
@@ -210,7 +210,7 @@ impl Page {
 impl Kb {
     /// When a page last changed: `updated`, else a plain page's `date`,
     /// else (with `dates_from_git`) the last commit that changed its file.
-    pub fn page_date(&self, id: PageId) -> Option<PartialDate> {
+    pub(crate) fn page_date(&self, id: PageId) -> Option<PartialDate> {
         let p = &self.pages[id];
         p.meta
             .updated
@@ -223,15 +223,15 @@ impl Kb {
 
     /// A citation key that is not in the bibliography (never reported
     /// while the bibliography itself failed to load).
-    pub fn cites_unknown(&self, key: &str) -> bool {
+    pub(crate) fn cites_unknown(&self, key: &str) -> bool {
         !self.incomplete.references && !self.references.contains_key(key)
     }
 
-    pub fn page(&self, path: &str) -> Option<&Page> {
+    pub(crate) fn page(&self, path: &str) -> Option<&Page> {
         self.by_path.get(path).map(|&id| &self.pages[id])
     }
 
-    pub fn pages_of(&self, kind: Kind) -> impl Iterator<Item = (PageId, &Page)> {
+    pub(crate) fn pages_of(&self, kind: Kind) -> impl Iterator<Item = (PageId, &Page)> {
         self.pages
             .iter()
             .enumerate()
@@ -242,7 +242,7 @@ impl Kb {
     /// their case's path, so this is a range of `by_path`, not a scan.
     /// Ids of the analysis and canvas entries page `id` shows as anchors,
     /// with the page that gives each: a case shows its own and its stages'.
-    pub fn entry_anchors(&self, id: PageId) -> Vec<(&str, PageId)> {
+    pub(crate) fn entry_anchors(&self, id: PageId) -> Vec<(&str, PageId)> {
         let page = &self.pages[id];
         let mut pages = vec![id];
         if matches!(page.data, PageData::Case(_)) {
@@ -259,7 +259,7 @@ impl Kb {
             .collect()
     }
 
-    pub fn stages_of(&self, case_path: &str) -> Vec<(PageId, &Page, &StageFm)> {
+    pub(crate) fn stages_of(&self, case_path: &str) -> Vec<(PageId, &Page, &StageFm)> {
         let prefix = format!("{case_path}/");
         let mut stages: Vec<_> = self
             .by_path
@@ -282,7 +282,7 @@ impl Kb {
         stages
     }
 
-    pub fn framework(&self, slug: &str) -> Option<&FrameworkFm> {
+    pub(crate) fn framework(&self, slug: &str) -> Option<&FrameworkFm> {
         match self.page(&format!("frameworks/{slug}")).map(|p| &p.data) {
             Some(PageData::Framework(f)) => Some(f),
             _ => None,
@@ -292,7 +292,7 @@ impl Kb {
     /// Indices into [`Kb::events`] of a case's events (or the market-wide
     /// ones for `None`), by date. Events are stored sorted by case, then
     /// date, so this is a binary search, not a scan.
-    pub fn event_ids_of(&self, case: Option<&str>) -> Vec<usize> {
+    pub(crate) fn event_ids_of(&self, case: Option<&str>) -> Vec<usize> {
         let key = |e: &Event| e.case.as_deref().cmp(&case);
         let start = self.events.partition_point(|e| key(e).is_lt());
         let end = self.events.partition_point(|e| key(e).is_le());
@@ -303,7 +303,7 @@ impl Kb {
 /// Any YAML scalar, kept as text (`2012` and `"2012"` read the same).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct Scalar(pub String);
+pub(crate) struct Scalar(pub String);
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

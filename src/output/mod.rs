@@ -6,7 +6,7 @@ use crate::fs::{self, IoError};
 use std::path::{Component, Path, PathBuf};
 
 /// One file of the site: a path under the output directory and its bytes.
-pub struct Output {
+pub(crate) struct Output {
     pub path: String,
     pub bytes: Vec<u8>,
 }
@@ -51,7 +51,8 @@ impl BuildLock {
                 Ok(()) if same_file(&file, &path) => {
                     return Ok(BuildLock { path, _file: file });
                 }
-                Ok(()) => continue,
+                // Another build replaced the file after it was opened: retry.
+                Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => return Err(busy()),
                 Err(std::fs::TryLockError::Error(e)) => {
                     return Err(IoError { path, error: e });
@@ -184,7 +185,7 @@ impl Staging {
     }
 }
 
-pub fn io_diag(e: &IoError) -> Diagnostic {
+pub(crate) fn io_diag(e: &IoError) -> Diagnostic {
     Diagnostic::error(
         Span::new(e.path.display().to_string(), 1, 1),
         e.error.to_string(),
@@ -192,7 +193,7 @@ pub fn io_diag(e: &IoError) -> Diagnostic {
 }
 
 /// `dir/rel`, refusing any `rel` that could leave `dir`.
-pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
+pub(crate) fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
     let p = Path::new(rel);
     let safe = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
     if !safe {

@@ -10,14 +10,14 @@ use std::fmt::Write as _;
 
 /// A page listed in the sitemap.
 #[derive(Debug, Clone)]
-pub struct SitemapEntry {
+pub(crate) struct SitemapEntry {
     /// Site path of the output file (`cases/x/index.html`).
     pub file: String,
     pub lastmod: Option<PartialDate>,
 }
 
 /// Escapes text for XML and removes characters XML 1.0 cannot carry.
-pub fn xml_text(s: &str) -> String {
+pub(crate) fn xml_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -52,7 +52,7 @@ fn w3c_date(d: PartialDate) -> String {
     )
 }
 
-pub fn sitemap(base_url: &str, entries: &[SitemapEntry]) -> String {
+pub(crate) fn sitemap(base_url: &str, entries: &[SitemapEntry]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -71,12 +71,12 @@ pub fn sitemap(base_url: &str, entries: &[SitemapEntry]) -> String {
     s
 }
 
-pub fn robots(base_url: &str) -> String {
+pub(crate) fn robots(base_url: &str) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {base_url}sitemap.xml\n")
 }
 
 /// The 30 most recently changed pages (pages with a date only).
-pub fn atom(prep: &Prepared<'_>) -> String {
+pub(crate) fn atom(prep: &Prepared<'_>) -> String {
     let kb = prep.kb;
     let c = &kb.config;
     let mut dated: Vec<(PartialDate, PageId)> = kb
@@ -87,7 +87,7 @@ pub fn atom(prep: &Prepared<'_>) -> String {
         .collect();
     dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     dated.truncate(30);
-    let updated = dated.first().map(|d| d.0).unwrap_or(kb.latest);
+    let updated = dated.first().map_or(kb.latest, |d| d.0);
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = write!(
         s,
@@ -125,7 +125,7 @@ pub fn atom(prep: &Prepared<'_>) -> String {
 }
 
 /// A dataset as CSV: its columns and rows, or `label,value` for a series.
-pub fn dataset_csv(d: &Dataset) -> Result<Vec<u8>, String> {
+pub(crate) fn dataset_csv(d: &Dataset) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let e = |e: csv::Error| e.to_string();
     if d.series.is_empty() {
@@ -148,7 +148,7 @@ pub fn dataset_csv(d: &Dataset) -> Result<Vec<u8>, String> {
 }
 
 /// A dataset as JSON, with its title, unit, summary and sources.
-pub fn dataset_json(d: &Dataset) -> String {
+pub(crate) fn dataset_json(d: &Dataset) -> String {
     let mut v = serde_json::json!({
         "title": d.title,
         "summary": d.summary,
@@ -194,7 +194,7 @@ struct Edge<'a> {
 
 /// The link graph: one node per page and glossary term, one edge per link
 /// with where it was written.
-pub fn graph_json(prep: &Prepared<'_>) -> String {
+pub(crate) fn graph_json(prep: &Prepared<'_>) -> String {
     let kb = prep.kb;
     let node_id = |t: &Target| match t {
         Target::Page(id) => format!("page:{}", kb.pages[*id].path),

@@ -1,9 +1,9 @@
 //! Every output of a build: one function per page kind, each filling a
 //! template with typed views. Outputs are produced in parallel.
 
-pub mod feeds;
+pub(crate) mod feeds;
 mod shortcodes;
-pub mod theme;
+pub(crate) mod theme;
 
 use crate::checks::CANVAS;
 use crate::diagnostics::Diagnostic;
@@ -23,7 +23,7 @@ use theme::Theme;
 
 /// A page to render, before its template is filled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Job {
+pub(crate) enum Job {
     Page(PageId),
     /// Page `n` (from 2) of a framework's application matrix.
     FrameworkPage(PageId, usize),
@@ -54,13 +54,13 @@ pub enum Job {
 
 impl Job {
     /// Content pages go to the search index; lists and redirects do not.
-    pub fn searchable(&self) -> bool {
+    pub(crate) fn searchable(&self) -> bool {
         matches!(self, Job::Page(_) | Job::References | Job::Glossary)
     }
 }
 
 /// Which pages `render_pages` renders, and how.
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     /// The site has a search page and a search box in its header.
     pub search_page: bool,
     /// Build the Pagefind index of the rendered pages alongside.
@@ -70,7 +70,7 @@ pub struct Plan<'a> {
 }
 
 /// What `render_pages` rendered.
-pub struct PagesDone {
+pub(crate) struct PagesDone {
     /// The jobs rendered, in order.
     pub jobs: Vec<Job>,
     pub entries: Vec<SitemapEntry>,
@@ -79,7 +79,7 @@ pub struct PagesDone {
 }
 
 /// Renders the pages of `plan`.
-pub fn render_pages(
+pub(crate) fn render_pages(
     prep: &Prepared<'_>,
     theme: &Theme,
     plan: &Plan<'_>,
@@ -147,7 +147,7 @@ pub fn render_pages(
 
 /// The site-wide files: sitemap, robots, feed, link graph and dataset
 /// downloads. `entries` are the sitemap entries of every page.
-pub fn site_files(
+pub(crate) fn site_files(
     prep: &Prepared<'_>,
     entries: &mut [SitemapEntry],
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
@@ -200,7 +200,7 @@ type Rendered = (
 const SEARCH_CHUNK: usize = 256;
 
 /// Every page of the site.
-pub fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
+pub(crate) fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     let kb = prep.kb;
     let mut jobs: Vec<Job> = (0..kb.pages.len())
         .filter(|&id| !(kb.pages[id].kind == Kind::Section && is_list_section(&kb.pages[id].path)))
@@ -999,15 +999,14 @@ fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> StageView {
             crate::views::evolution::has_evolution(prep, c)
                 .then(|| page_url(&prep.base_path, &format!("{}/evolution", s.case)))
         }),
-        case: kb
-            .by_path
-            .get(s.case.as_str())
-            .map(|&c| prep.link(c))
-            .unwrap_or_else(|| Link {
+        case: kb.by_path.get(s.case.as_str()).map_or_else(
+            || Link {
                 title: s.case.clone(),
                 url: String::new(),
                 summary: None,
-            }),
+            },
+            |&c| prep.link(c),
+        ),
         order: s.fm.order,
         period: s.fm.period.map(|p| p.human()).unwrap_or_default(),
         analyses,
@@ -1122,7 +1121,7 @@ fn entity_view(e: &EntityFm) -> EntityView {
 }
 
 /// `entered_russia` → `Entered russia`.
-pub fn humanize(key: &str) -> String {
+pub(crate) fn humanize(key: &str) -> String {
     let s = key.replace(['_', '-'], " ");
     let mut c = s.chars();
     c.next()

@@ -65,7 +65,7 @@ const STATIC: &[(&str, &str)] = &[
 ];
 
 /// Templates and static files resolved for one site.
-pub struct Theme {
+pub(crate) struct Theme {
     pub tera: Tera,
     /// Names of the shortcodes the templates define (`shortcodes/<name>.html`).
     pub shortcodes: Vec<String>,
@@ -77,20 +77,20 @@ pub struct Theme {
 
 impl Theme {
     /// A rendering error placed at its template line, naming the page.
-    pub fn error(&self, e: &tera::Error, page: &str) -> Diagnostic {
+    pub(crate) fn error(&self, e: &tera::Error, page: &str) -> Diagnostic {
         let mut d = located_error(e, &self.sources);
         d.message = format!("{} (while rendering {page})", d.message);
         d
     }
 }
 
-pub enum StaticFile {
+pub(crate) enum StaticFile {
     Embedded(&'static str),
     Disk(std::path::PathBuf),
 }
 
 /// Loads the theme `name` for the site at `root`.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
         .iter()
         .map(|(n, t)| {
@@ -196,11 +196,12 @@ fn json_encode(
 ) -> tera::Result<tera::Value> {
     let pretty = args
         .get("pretty")
-        .and_then(|v| v.as_bool())
+        .and_then(serde_json::Value::as_bool)
         .unwrap_or(false);
-    let text = match pretty {
-        true => serde_json::to_string_pretty(value),
-        false => serde_json::to_string(value),
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
     }
     .map_err(|e| tera::Error::msg(e.to_string()))?;
     let safe = text
@@ -218,7 +219,7 @@ fn escape_html(s: &str) -> String {
 }
 
 /// A Tera error with its whole cause chain in one message.
-pub fn template_error(e: &tera::Error) -> Diagnostic {
+pub(crate) fn template_error(e: &tera::Error) -> Diagnostic {
     located_error(e, &BTreeMap::new())
 }
 

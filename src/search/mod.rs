@@ -1,7 +1,7 @@
 //! The client-side search index, built with Pagefind from the rendered
 //! pages in memory while the rest of the site is still rendering.
 
-pub mod worker;
+pub(crate) mod worker;
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::output::Output;
@@ -13,14 +13,14 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 /// Folder of the index and of Pagefind's own scripts in the output.
-pub const BUNDLE: &str = "pagefind";
+pub(crate) const BUNDLE: &str = "pagefind";
 
 /// Pages waiting to be indexed; rendering blocks when this many queue up,
 /// so memory stays bounded.
 const QUEUE: usize = 256;
 
 /// Feeds pages to Pagefind on its own thread.
-pub struct Indexer {
+pub(crate) struct Indexer {
     tx: SyncSender<(String, String)>,
     worker: JoinHandle<Result<Vec<Output>, String>>,
     /// Set when the index is no longer wanted: the thread stops early.
@@ -29,7 +29,7 @@ pub struct Indexer {
 
 impl Indexer {
     /// Starts the indexing thread. `language` is the site's BCP 47 tag.
-    pub fn start(language: &str) -> Indexer {
+    pub(crate) fn start(language: &str) -> Indexer {
         let (tx, rx) = sync_channel(QUEUE);
         let lang: String = language.split('-').next().unwrap_or("en").to_lowercase();
         let stop = Arc::new(AtomicBool::new(false));
@@ -39,18 +39,18 @@ impl Indexer {
     }
 
     /// Drops the index being built without waiting for it.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         self.stop.store(true, Ordering::Relaxed);
     }
 
     /// Queues a page: `url` is its path from the site root (`/cases/x/`).
-    pub fn add(&self, url: String, html: String) {
+    pub(crate) fn add(&self, url: String, html: String) {
         // A send fails only if the worker stopped; `finish` reports why.
         let _ = self.tx.send((url, html));
     }
 
     /// Waits for the index and returns its files, paths under the output.
-    pub fn finish(self) -> Result<Vec<Output>, Diagnostic> {
+    pub(crate) fn finish(self) -> Result<Vec<Output>, Diagnostic> {
         drop(self.tx);
         let failed = |msg: String| {
             Diagnostic::error(Span::new("search index", 1, 1), msg).with_help(

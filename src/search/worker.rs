@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// What the search worker indexes: HTML files of the site, read from disk.
-pub struct IndexRequest {
+pub(crate) struct IndexRequest {
     pub site: PathBuf,
     pub files: Vec<String>,
     pub language: String,
@@ -22,7 +22,7 @@ const INDEX_AFTER: Duration = Duration::from_millis(500);
 
 /// Builds the Pagefind index on its own thread, newest request first: a
 /// request arriving while it indexes abandons the older one.
-pub struct SearchWorker {
+pub(crate) struct SearchWorker {
     tx: mpsc::Sender<IndexRequest>,
 }
 
@@ -34,7 +34,7 @@ enum Indexed {
 }
 
 impl SearchWorker {
-    pub fn start() -> SearchWorker {
+    pub(crate) fn start() -> SearchWorker {
         let (tx, rx) = mpsc::channel::<IndexRequest>();
         std::thread::spawn(move || {
             let mut next = rx.recv().ok();
@@ -58,7 +58,7 @@ impl SearchWorker {
         SearchWorker { tx }
     }
 
-    pub fn request(&self, req: IndexRequest) {
+    pub(crate) fn request(&self, req: IndexRequest) {
         let _ = self.tx.send(req);
     }
 }

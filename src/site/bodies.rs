@@ -317,7 +317,7 @@ impl PageRenderer<'_> {
 fn taken_ids(kb: &Kb, page: &Page) -> Vec<String> {
     let mut ids: Vec<String> = crate::markdown::TEMPLATE_IDS
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     // Events sit sorted by case, so a page's are found by binary search.
     let events: Vec<&crate::model::Event> = match &page.data {

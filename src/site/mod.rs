@@ -8,7 +8,7 @@ use crate::markdown::{Origin, Rendered, Renderer, Source};
 use crate::model::*;
 mod bodies;
 use bodies::{PageRender, PageRenderer};
-pub mod values;
+pub(crate) mod values;
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -16,12 +16,11 @@ use values::{CellItem, Link, Taxon, TeachingView};
 
 /// Backlinks listed per kind on a page; the rest are counted (graph.json
 /// has them all), so a page linked from everywhere stays small.
-pub const BACKLINKS_SHOWN: usize = 50;
+pub(crate) const BACKLINKS_SHOWN: usize = 50;
 
 /// Rendered Markdown of everything, and the complete link graph.
-pub struct Prepared<'kb> {
+pub(crate) struct Prepared<'kb> {
     pub kb: &'kb Kb,
-    pub resolver: &'kb Resolver<'kb>,
     pub bodies: Vec<Rendered>,
     /// Page → its (framework, dimension) cells.
     pub cells: HashMap<PageId, PageCells>,
@@ -59,7 +58,7 @@ type PageCells = Vec<((String, String), Vec<CellItem>)>;
 /// What `prepare` computed, kept between the builds of `serve` so an edit
 /// renders again only the Markdown it can change.
 #[derive(Default)]
-pub struct PrepCache {
+pub(crate) struct PrepCache {
     /// Per page, in the order of `Kb::pages`.
     bodies: Vec<Rendered>,
     cells: HashMap<PageId, PageCells>,
@@ -75,13 +74,13 @@ pub struct PrepCache {
 
 impl PrepCache {
     /// The links of a page's rendered body (as graph.json shows them).
-    pub fn links_of(&self, id: PageId) -> Vec<(Target, crate::links::LinkSite)> {
+    pub(crate) fn links_of(&self, id: PageId) -> Vec<(Target, crate::links::LinkSite)> {
         self.bodies.get(id).map_or_else(Vec::new, body_links)
     }
 }
 
 /// Which parts of a [`PrepCache`] may be reused.
-pub struct Reuse<'a> {
+pub(crate) struct Reuse<'a> {
     pub cache: PrepCache,
     /// Pages whose Markdown must be rendered again.
     pub dirty: &'a std::collections::HashSet<PageId>,
@@ -91,7 +90,7 @@ pub struct Reuse<'a> {
 
 /// An event's rendered body and the refs it does not cite inline (listed
 /// after it).
-pub struct EventBody {
+pub(crate) struct EventBody {
     pub html: String,
     pub uncited: Vec<CiteRef>,
 }
@@ -128,7 +127,7 @@ impl PageBodies {
 }
 
 /// Renders all Markdown (in parallel), collecting links into `graph`.
-pub fn prepare<'kb>(
+pub(crate) fn prepare<'kb>(
     kb: &'kb Kb,
     resolver: &'kb Resolver<'kb>,
     mut graph: Graph,
@@ -201,7 +200,6 @@ pub fn prepare<'kb>(
     let backlinks = graph.backlinks();
     Prepared {
         kb,
-        resolver,
         bodies: rendered.bodies,
         cells: rendered.cells,
         cites: rendered.cites,
@@ -400,7 +398,7 @@ fn check_fragments(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
 }
 
 /// Where a rendered body links to and from where, in order.
-pub fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite)> {
+pub(crate) fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite)> {
     body.links
         .iter()
         .map(|(r, site)| (r.target.clone(), site.clone()))
@@ -410,24 +408,24 @@ pub fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite)> {
 impl Prepared<'_> {
     /// Gives back the rendered Markdown for the next build to reuse.
     /// Pages each page links to and from (computed once per build).
-    pub fn neighbours(&self) -> &crate::links::Neighbours {
+    pub(crate) fn neighbours(&self) -> &crate::links::Neighbours {
         self.neighbours
             .get_or_init(|| crate::links::Neighbours::of(&self.graph, self.kb.pages.len()))
     }
 
     /// The teaching notes of case `id`, if it has any.
-    pub fn teaching(&self, id: PageId) -> Option<&TeachingView> {
+    pub(crate) fn teaching(&self, id: PageId) -> Option<&TeachingView> {
         self.teaching.get(&id)
     }
 
     /// Cases with teaching notes, in path order.
-    pub fn taught_cases(&self) -> Vec<PageId> {
+    pub(crate) fn taught_cases(&self) -> Vec<PageId> {
         let mut ids: Vec<PageId> = self.teaching.keys().copied().collect();
         ids.sort_by(|a, b| self.kb.pages[*a].path.cmp(&self.kb.pages[*b].path));
         ids
     }
 
-    pub fn into_cache(self) -> PrepCache {
+    pub(crate) fn into_cache(self) -> PrepCache {
         PrepCache {
             bodies: self.bodies,
             cells: self.cells,
@@ -441,20 +439,20 @@ impl Prepared<'_> {
     }
 
     /// Every tag by slug (computed once per build).
-    pub fn tags(&self) -> &BTreeMap<String, Taxon> {
+    pub(crate) fn tags(&self) -> &BTreeMap<String, Taxon> {
         self.tags.get_or_init(|| values::tags(self.kb))
     }
 
     /// Every business-model type by slug (computed once per build).
-    pub fn models(&self) -> &BTreeMap<String, Taxon> {
+    pub(crate) fn models(&self) -> &BTreeMap<String, Taxon> {
         self.models.get_or_init(|| values::models(self.kb))
     }
 
-    pub fn url(&self, id: PageId) -> String {
+    pub(crate) fn url(&self, id: PageId) -> String {
         page_url(&self.base_path, &self.kb.pages[id].path)
     }
 
-    pub fn link(&self, id: PageId) -> Link {
+    pub(crate) fn link(&self, id: PageId) -> Link {
         let p = &self.kb.pages[id];
         Link {
             title: p.meta.title.clone(),
@@ -463,13 +461,13 @@ impl Prepared<'_> {
         }
     }
 
-    pub fn link_path(&self, path: &str) -> Option<Link> {
+    pub(crate) fn link_path(&self, path: &str) -> Option<Link> {
         self.kb.by_path.get(path).map(|&id| self.link(id))
     }
 
     /// Cases that apply framework `slug` in their own analyses or in a
     /// stage's, in path order (gathered once for all frameworks).
-    pub fn framework_cases(&self, slug: &str) -> &[PageId] {
+    pub(crate) fn framework_cases(&self, slug: &str) -> &[PageId] {
         let all = self.framework_cases.get_or_init(|| {
             let mut map: HashMap<String, Vec<PageId>> = HashMap::new();
             for (_, f) in self.kb.pages_of(Kind::Framework) {
@@ -493,12 +491,12 @@ impl Prepared<'_> {
         all.get(slug).map_or(&[], Vec::as_slice)
     }
 
-    pub fn cell(&self, id: PageId, fw: &str, dim: &str) -> Vec<CellItem> {
+    pub(crate) fn cell(&self, id: PageId, fw: &str, dim: &str) -> Vec<CellItem> {
         self.cell_ref(id, fw, dim).to_vec()
     }
 
     /// The items of a cell, borrowed.
-    pub fn cell_ref(&self, id: PageId, fw: &str, dim: &str) -> &[CellItem] {
+    pub(crate) fn cell_ref(&self, id: PageId, fw: &str, dim: &str) -> &[CellItem] {
         self.cells
             .get(&id)
             .and_then(|cells| cells.iter().find(|((f, d), _)| f == fw && d == dim))
@@ -506,7 +504,7 @@ impl Prepared<'_> {
     }
 }
 
-pub fn layout_name(l: Layout) -> &'static str {
+pub(crate) fn layout_name(l: Layout) -> &'static str {
     match l {
         Layout::Columns => "columns",
         Layout::Quadrant => "quadrant",
@@ -515,7 +513,7 @@ pub fn layout_name(l: Layout) -> &'static str {
 }
 
 /// Whether a page has entries for framework `slug`.
-pub fn applies(page: &Page, slug: &str) -> bool {
+pub(crate) fn applies(page: &Page, slug: &str) -> bool {
     match &page.data {
         PageData::Case(c) => c.analyses.contains_key(slug),
         PageData::Stage(s) => {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A link to a page with what previews need.
 #[derive(Debug, Clone, Serialize)]
-pub struct Link {
+pub(crate) struct Link {
     pub title: String,
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -18,7 +18,7 @@ pub struct Link {
 
 /// One item in an analysis cell.
 #[derive(Debug, Clone, Serialize)]
-pub struct CellItem {
+pub(crate) struct CellItem {
     pub html: String,
     /// The entry's `id`, as the item's anchor (only its first appearance on
     /// a page keeps it; see `keep_first_anchors` among the views).
@@ -27,7 +27,7 @@ pub struct CellItem {
 
 /// A case's teaching notes, rendered.
 #[derive(Debug, Clone, Serialize)]
-pub struct TeachingView {
+pub(crate) struct TeachingView {
     /// **HTML** (inline).
     pub objectives: Vec<String>,
     pub questions: Vec<QuestionView>,
@@ -40,7 +40,7 @@ pub struct TeachingView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct QuestionView {
+pub(crate) struct QuestionView {
     /// **HTML** (inline).
     pub html: String,
     pub draws_on: Vec<Link>,
@@ -50,7 +50,7 @@ pub struct QuestionView {
 
 /// What one tag (or model type) gathers.
 #[derive(Debug, Default)]
-pub struct Taxon {
+pub(crate) struct Taxon {
     pub label: String,
     pub pages: Vec<PageId>,
     /// Events carrying the tag.
@@ -58,7 +58,7 @@ pub struct Taxon {
 }
 
 /// Tags by slug. Tags that differ only in case or punctuation share a page.
-pub fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
+pub(crate) fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
     let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
     for (id, p) in kb.pages.iter().enumerate() {
         let mut seen = BTreeSet::new();
@@ -88,7 +88,7 @@ pub fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
 }
 
 /// Cases by the business-model types in their `model` list.
-pub fn models(kb: &Kb) -> BTreeMap<String, Taxon> {
+pub(crate) fn models(kb: &Kb) -> BTreeMap<String, Taxon> {
     let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
     for (id, p) in kb.pages.iter().enumerate() {
         if let PageData::Case(c) = &p.data {

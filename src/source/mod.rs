@@ -39,7 +39,7 @@ enum Loaded {
 }
 
 /// Everything found under content/, before cross-checks.
-pub struct LoadResult {
+pub(crate) struct LoadResult {
     pub kb: Kb,
     /// Content-relative paths of assets to copy.
     pub assets: Vec<String>,
@@ -47,7 +47,12 @@ pub struct LoadResult {
 
 /// Loads the knowledge base under `root`. Returns the model (possibly
 /// partial) and every problem found.
-pub fn load(root: &Path, config: Config, drafts: bool, diags: &mut Vec<Diagnostic>) -> LoadResult {
+pub(crate) fn load(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> LoadResult {
     let content = root.join("content");
     let files = content_files(root, &content, diags);
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
@@ -229,8 +234,7 @@ fn content_files(
             Err(e) => {
                 let at = e
                     .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| "content".into());
+                    .map_or_else(|| "content".into(), |p| display_path(root, p));
                 diags.push(Diagnostic::error(
                     Span::new(at, 1, 1),
                     format!("cannot read: {e}"),
@@ -267,7 +271,7 @@ fn content_files(
 
 /// Whether a file under content/ is one the build reads: Markdown, YAML
 /// data or an asset (not, say, the probe file an editor writes and deletes).
-pub fn is_content_file(name: &str) -> bool {
+pub(crate) fn is_content_file(name: &str) -> bool {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -278,7 +282,7 @@ pub fn is_content_file(name: &str) -> bool {
 }
 
 /// Dotfiles and editor temporary files are not content.
-pub fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     (name.starts_with('.') && name != ".")
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -288,16 +292,19 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// A path for messages: relative to the root, `/`-separated, with control
 /// characters shown as escapes so a file name cannot rewrite the terminal.
-pub fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
         .map(|c| {
             c.as_os_str()
                 .to_string_lossy()
                 .chars()
-                .map(|ch| match ch.is_control() {
-                    true => ch.escape_unicode().to_string(),
-                    false => ch.to_string(),
+                .map(|ch| {
+                    if ch.is_control() {
+                        ch.escape_unicode().to_string()
+                    } else {
+                        ch.to_string()
+                    }
                 })
                 .collect::<String>()
         })
@@ -336,7 +343,7 @@ fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded
 pub fn parse_text(rel: &str, text: String) -> Vec<Diagnostic> {
     match load_text(rel, text, true) {
         Ok(Loaded::Broken(_, ds)) | Err(ds) => ds,
-        Ok(Loaded::References(_, _, ds, _)) | Ok(Loaded::Glossary(_, _, ds)) => ds,
+        Ok(Loaded::References(_, _, ds, _) | Loaded::Glossary(_, _, ds)) => ds,
         Ok(_) => Vec::new(),
     }
 }
@@ -396,7 +403,7 @@ fn load_text(rel: &str, text: String, drafts: bool) -> Result<Loaded, Vec<Diagno
             "unexpected data file `{under}`: YAML goes in content/data/, content/references.yaml, content/glossary.yaml or a case's events.yaml"
         ))),
         (["_index.md"], _) => load_page(rel, text, Kind::Home, String::new(), drafts),
-        (["cases", "_index.md"] | ["frameworks", "_index.md"] | ["entities", "_index.md"] | ["comparisons", "_index.md"], _) => {
+        (["cases" | "frameworks" | "entities" | "comparisons", "_index.md"], _) => {
             load_page(rel, text, Kind::Section, parts[0].to_string(), drafts)
         }
         (["cases", name], _) => Err(at(format!(
@@ -481,10 +488,13 @@ fn check_segments(rel: &str, parts: &[&str]) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// Largest front matter accepted; the body has no limit but the file's.
-pub const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
 
 /// Splits `---` front matter from the body: (yaml, body start offset).
-pub fn split_front_matter<'t>(rel: &str, text: &'t str) -> Result<(&'t str, usize), Diagnostic> {
+pub(crate) fn split_front_matter<'t>(
+    rel: &str,
+    text: &'t str,
+) -> Result<(&'t str, usize), Diagnostic> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let t = &text[bom..];
     let first_end = t.find('\n').map_or(t.len(), |i| i + 1);
@@ -783,7 +793,7 @@ fn load_bibtex(rel: &str, text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 }
 
 /// A slug made from free text (for anchors and heading ids).
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -803,7 +813,7 @@ pub fn slugify(text: &str) -> String {
 /// The latest date of the knowledge base's facts (events, periods, plain
 /// pages' dates), to which `present` is drawn. When a page was last revised
 /// (`updated`) is no fact of a case and leaves timelines alone.
-pub fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
+pub(crate) fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
     let mut dates: Vec<PartialDate> = events.iter().map(|e| e.fm.date).collect();
     for p in pages {
         let period = match &p.data {
@@ -832,7 +842,7 @@ pub fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
 /// Loads one Markdown page again after an edit (`rel` is `content/…`).
 /// `None` when the file is no longer a page that loads cleanly (it failed,
 /// became a draft or changed kind): the caller then rebuilds everything.
-pub fn reload_page(root: &Path, rel: &str, drafts: bool) -> Option<Page> {
+pub(crate) fn reload_page(root: &Path, rel: &str, drafts: bool) -> Option<Page> {
     match load_file(root, rel, &root.join(rel), drafts) {
         Ok(Loaded::Page(p)) => Some(*p),
         _ => None,

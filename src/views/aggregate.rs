@@ -6,7 +6,7 @@ use crate::graphics::timeline;
 use crate::links::page_url;
 use crate::model::CANVAS;
 use crate::model::*;
-pub use crate::site::values::{Taxon, models, tags};
+pub(crate) use crate::site::values::Taxon;
 use crate::site::{Prepared, applies};
 use crate::source::slugify;
 use crate::views::*;
@@ -14,20 +14,20 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// Cases per page of the global timeline.
-pub const TIMELINE_LANES: usize = 25;
+pub(crate) const TIMELINE_LANES: usize = 25;
 
 /// Cases per page of `/teaching/`.
-pub const TEACHING_CASES: usize = 25;
+pub(crate) const TEACHING_CASES: usize = 25;
 /// Cases per page of the side-by-side comparison.
-pub const COMPARE_CASES: usize = 6;
+pub(crate) const COMPARE_CASES: usize = 6;
 /// Cases per page of a framework's application matrix.
-pub const MATRIX_CASES: usize = 25;
+pub(crate) const MATRIX_CASES: usize = 25;
 /// Items per page of list and taxonomy pages.
-pub const LIST_ITEMS: usize = 100;
+pub(crate) const LIST_ITEMS: usize = 100;
 
 /// Links between the numbered pages of one aggregate page.
 #[derive(Debug, Default, Serialize)]
-pub struct Pager {
+pub(crate) struct Pager {
     pub current: usize,
     pub total: usize,
     pub prev: Option<String>,
@@ -36,7 +36,7 @@ pub struct Pager {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PagerLink {
+pub(crate) struct PagerLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
@@ -49,7 +49,7 @@ pub struct PagerLink {
 const PAGER_WINDOW: usize = 2;
 
 /// Site path of page `n` (1-based) of an aggregate page at `path`.
-pub fn paged_path(path: &str, n: usize) -> String {
+pub(crate) fn paged_path(path: &str, n: usize) -> String {
     if n <= 1 {
         path.to_string()
     } else {
@@ -58,16 +58,16 @@ pub fn paged_path(path: &str, n: usize) -> String {
 }
 
 /// Output file of page `n` of `path`.
-pub fn paged_file(path: &str, n: usize) -> String {
+pub(crate) fn paged_file(path: &str, n: usize) -> String {
     format!("{}/index.html", paged_path(path, n))
 }
 
 /// Number of pages needed for `len` items, `per` a page (at least one).
-pub fn page_count(len: usize, per: usize) -> usize {
+pub(crate) fn page_count(len: usize, per: usize) -> usize {
     len.div_ceil(per).max(1)
 }
 
-pub fn pager(base_path: &str, path: &str, current: usize, total: usize) -> Pager {
+pub(crate) fn pager(base_path: &str, path: &str, current: usize, total: usize) -> Pager {
     let url = |n: usize| page_url(base_path, &paged_path(path, n));
     Pager {
         current,
@@ -100,7 +100,7 @@ pub fn pager(base_path: &str, path: &str, current: usize, total: usize) -> Pager
 }
 
 /// The slice of `items` shown on page `n`.
-pub fn chunk<T>(items: &[T], per: usize, n: usize) -> &[T] {
+pub(crate) fn chunk<T>(items: &[T], per: usize, n: usize) -> &[T] {
     let start = (n - 1).saturating_mul(per).min(items.len());
     &items[start..(start + per).min(items.len())]
 }
@@ -110,7 +110,7 @@ pub fn chunk<T>(items: &[T], per: usize, n: usize) -> &[T] {
 // ---------------------------------------------------------------------------
 
 #[derive(Debug, Serialize)]
-pub struct TimelineView {
+pub(crate) struct TimelineView {
     pub lanes: Vec<LaneView>,
     pub filters: Filters,
     pub pager: Pager,
@@ -121,7 +121,7 @@ pub struct TimelineView {
 
 /// One case (or the market-wide events) on the shared axis.
 #[derive(Debug, Serialize)]
-pub struct LaneView {
+pub(crate) struct LaneView {
     /// Case slug, or `market` for market-wide events.
     pub key: String,
     pub title: String,
@@ -138,14 +138,14 @@ pub struct LaneView {
 
 /// Choices offered by the in-page filters.
 #[derive(Debug, Default, Serialize)]
-pub struct Filters {
+pub(crate) struct Filters {
     pub cases: Vec<Choice>,
     pub entities: Vec<Choice>,
     pub tags: Vec<Choice>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Choice {
+pub(crate) struct Choice {
     pub value: String,
     pub label: String,
 }
@@ -154,11 +154,11 @@ const MARKET: &str = "market";
 
 /// Lanes of the global timeline, in page order: cases by start date, then
 /// the market-wide events (shown on every page).
-pub fn timeline_pages(prep: &Prepared<'_>) -> usize {
+pub(crate) fn timeline_pages(prep: &Prepared<'_>) -> usize {
     page_count(prep.kb.pages_of(Kind::Case).count(), TIMELINE_LANES)
 }
 
-pub fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
+pub(crate) fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
     let kb = prep.kb;
     let mut cases: Vec<(PageId, &Page, &CaseFm)> = kb
         .pages
@@ -379,7 +379,7 @@ struct LaneData {
 }
 
 /// Anchor of an event on /timeline/, unique across cases.
-pub fn timeline_anchor(lane: &str, anchor: &str) -> String {
+pub(crate) fn timeline_anchor(lane: &str, anchor: &str) -> String {
     format!("{lane}--{anchor}")
 }
 
@@ -395,7 +395,7 @@ fn tag_slugs(tags: &[String]) -> String {
 // ---------------------------------------------------------------------------
 
 #[derive(Debug, Serialize)]
-pub struct CompareView {
+pub(crate) struct CompareView {
     /// Citation keys of the cells shown, for the page's reference list.
     #[serde(skip)]
     pub cites: BTreeSet<String>,
@@ -407,7 +407,7 @@ pub struct CompareView {
 
 /// One attribute across the compared subjects.
 #[derive(Debug, Serialize)]
-pub struct CompareRow {
+pub(crate) struct CompareRow {
     pub label: String,
     /// Section heading the row starts, if any.
     pub group: Option<String>,
@@ -417,12 +417,12 @@ pub struct CompareRow {
 /// One piece of a cell: text or rendered HTML, with an optional link and
 /// a small label (the stage it belongs to).
 #[derive(Debug, Serialize)]
-pub struct CompareItem {
+pub(crate) struct CompareItem {
     pub note: Option<Link>,
     pub html: String,
 }
 
-pub fn compare_pages(prep: &Prepared<'_>) -> usize {
+pub(crate) fn compare_pages(prep: &Prepared<'_>) -> usize {
     page_count(prep.kb.pages_of(Kind::Case).count(), COMPARE_CASES)
 }
 
@@ -446,7 +446,7 @@ fn link_item(l: Link) -> CompareItem {
 
 /// Cases side by side: period, company, market, model, stages, the canvas
 /// block by block with each stage's entry, and framework coverage.
-pub fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
+pub(crate) fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
     let kb = prep.kb;
     let all: Vec<CaseRow<'_>> = kb
         .pages
@@ -633,14 +633,14 @@ fn coverage_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> 
 
 /// A declared comparison: its subjects side by side on its attributes.
 #[derive(Debug, Serialize)]
-pub struct ComparisonView {
+pub(crate) struct ComparisonView {
     pub subjects: Vec<Link>,
     pub rows: Vec<CompareRow>,
 }
 
 /// The value of `key` for a subject: `values:` first, then the subject's
 /// facts (entities) or front matter (cases).
-pub fn subject_value(kb: &Kb, c: &ComparisonFm, subject: &str, key: &str) -> Option<String> {
+pub(crate) fn subject_value(kb: &Kb, c: &ComparisonFm, subject: &str, key: &str) -> Option<String> {
     if let Some(v) = c.values.get(subject).and_then(|m| m.get(key)) {
         return Some(v.0.clone());
     }
@@ -659,7 +659,7 @@ pub fn subject_value(kb: &Kb, c: &ComparisonFm, subject: &str, key: &str) -> Opt
     }
 }
 
-pub fn comparison_view(prep: &Prepared<'_>, c: &ComparisonFm) -> ComparisonView {
+pub(crate) fn comparison_view(prep: &Prepared<'_>, c: &ComparisonFm) -> ComparisonView {
     let kb = prep.kb;
     let subjects = c
         .subjects
@@ -668,12 +668,14 @@ pub fn comparison_view(prep: &Prepared<'_>, c: &ComparisonFm) -> ComparisonView 
             kb.by_path
                 .get(format!("entities/{s}").as_str())
                 .or_else(|| kb.by_path.get(format!("cases/{s}").as_str()))
-                .map(|&id| prep.link(id))
-                .unwrap_or_else(|| Link {
-                    title: s.clone(),
-                    url: String::new(),
-                    summary: None,
-                })
+                .map_or_else(
+                    || Link {
+                        title: s.clone(),
+                        url: String::new(),
+                        summary: None,
+                    },
+                    |&id| prep.link(id),
+                )
         })
         .collect();
     let rows = c

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 /// An entry of one stage, ready to compare.
 #[derive(Debug, Clone)]
-pub struct Item<'a> {
+pub(crate) struct Item<'a> {
     pub id: Option<&'a str>,
     /// The text a reader sees, without citations, lowercased.
     pub key: String,
@@ -22,7 +22,7 @@ pub struct Item<'a> {
 
 /// What one stage did to a dimension, relative to the stage before.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Step<'a> {
+pub(crate) struct Step<'a> {
     /// The first stage: its entries are where the case starts.
     pub first: bool,
     pub added: Vec<&'a str>,
@@ -34,13 +34,13 @@ pub struct Step<'a> {
 
 /// An entry that kept its `id` but not its text.
 #[derive(Debug, Clone, Serialize)]
-pub struct Change<'a> {
+pub(crate) struct Change<'a> {
     pub before: &'a str,
     pub after: &'a str,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub added: usize,
     pub kept: usize,
     pub changed: usize,
@@ -52,7 +52,7 @@ pub struct Counts {
 }
 
 /// Compares the entries of a dimension in two stages.
-pub fn diff<'a>(before: &[Item<'a>], after: &[Item<'a>]) -> Step<'a> {
+pub(crate) fn diff<'a>(before: &[Item<'a>], after: &[Item<'a>]) -> Step<'a> {
     let mut taken = vec![false; before.len()];
     let mut matched: Vec<Option<usize>> = vec![None; after.len()];
     // By id first, then by text; two entries with different ids are
@@ -117,7 +117,7 @@ fn counts(step: &Step) -> Counts {
 /// The text a reader sees of an entry, for matching: wikilinks read as
 /// their label (or target), citations and Markdown dropped, whitespace and
 /// case folded, final punctuation ignored.
-pub fn match_key(text: &str) -> String {
+pub(crate) fn match_key(text: &str) -> String {
     let options = Options::ENABLE_WIKILINKS | Options::ENABLE_STRIKETHROUGH;
     let mut plain = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options) {
@@ -143,7 +143,12 @@ pub fn match_key(text: &str) -> String {
 }
 
 /// The entries of a stage in one dimension, with their rendered HTML.
-pub fn items<'a>(prep: &'a Prepared<'_>, stage: PageId, fw: &str, dim: &str) -> Vec<Item<'a>> {
+pub(crate) fn items<'a>(
+    prep: &'a Prepared<'_>,
+    stage: PageId,
+    fw: &str,
+    dim: &str,
+) -> Vec<Item<'a>> {
     let page = &prep.kb.pages[stage];
     let Some((_, _, entry)) = page.entries().find(|(f, d, _)| *f == fw && *d == dim) else {
         return Vec::new();
@@ -162,28 +167,28 @@ pub fn items<'a>(prep: &'a Prepared<'_>, stage: PageId, fw: &str, dim: &str) -> 
 
 /// A case's evolution page.
 #[derive(Debug, Serialize)]
-pub struct EvolutionView<'a> {
+pub(crate) struct EvolutionView<'a> {
     pub case: Link,
     pub stages: Vec<StageColumn>,
     pub frameworks: Vec<FrameworkEvolution<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct StageColumn {
+pub(crate) struct StageColumn {
     pub link: Link,
     pub period: String,
 }
 
 /// One framework across stages, dimension by dimension.
 #[derive(Debug, Serialize)]
-pub struct FrameworkEvolution<'a> {
+pub(crate) struct FrameworkEvolution<'a> {
     pub framework: Link,
     pub slug: String,
     pub rows: Vec<DimEvolution<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct DimEvolution<'a> {
+pub(crate) struct DimEvolution<'a> {
     pub key: String,
     pub label: String,
     /// One step per stage (`steps[0].first`).
@@ -214,7 +219,7 @@ fn compared_frameworks(prep: &Prepared<'_>, stages: &[PageId]) -> Vec<String> {
 
 /// One framework's dimensions across `stages`, each compared with the one
 /// before; `None` when the framework does not exist.
-pub fn framework_evolution<'a>(
+pub(crate) fn framework_evolution<'a>(
     prep: &'a Prepared<'_>,
     fw: &str,
     stages: &[PageId],
@@ -256,7 +261,7 @@ pub fn framework_evolution<'a>(
 }
 
 /// The evolution of case `id`'s business model over its stages.
-pub fn view<'a>(prep: &'a Prepared<'_>, id: PageId) -> EvolutionView<'a> {
+pub(crate) fn view<'a>(prep: &'a Prepared<'_>, id: PageId) -> EvolutionView<'a> {
     let kb = prep.kb;
     let stages: Vec<PageId> = kb
         .stages_of(&kb.pages[id].path)
@@ -285,7 +290,7 @@ pub fn view<'a>(prep: &'a Prepared<'_>, id: PageId) -> EvolutionView<'a> {
 }
 
 /// Cases with an evolution page: two or more stages.
-pub fn has_evolution(prep: &Prepared<'_>, case: PageId) -> bool {
+pub(crate) fn has_evolution(prep: &Prepared<'_>, case: PageId) -> bool {
     prep.kb.stages_of(&prep.kb.pages[case].path).len() > 1
 }
 

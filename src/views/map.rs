@@ -14,10 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::TAU;
 
 /// The most nodes `/map/` draws; the rest are counted and listed by kind.
-pub const MAX_NODES: usize = 150;
+pub(crate) const MAX_NODES: usize = 150;
 
 /// The most neighbours a page's neighbourhood figure draws.
-pub const NEIGHBOURS_SHOWN: usize = 8;
+pub(crate) const NEIGHBOURS_SHOWN: usize = 8;
 
 /// Width of a neighbourhood drawing, and the height of one of its rows.
 const FAN_WIDTH: u32 = 480;
@@ -31,7 +31,7 @@ const KINDS: [Kind; 4] = [Kind::Framework, Kind::Case, Kind::Stage, Kind::Entity
 
 /// A node drawn on the map.
 #[derive(Debug, Clone, Serialize)]
-pub struct MapNode {
+pub(crate) struct MapNode {
     pub title: String,
     pub url: String,
     pub kind: &'static str,
@@ -75,7 +75,7 @@ fn short(title: &str) -> String {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MapEdge {
+pub(crate) struct MapEdge {
     pub x1: String,
     pub y1: String,
     pub x2: String,
@@ -84,7 +84,7 @@ pub struct MapEdge {
 
 /// One kind's nodes as a list: the map's text equivalent.
 #[derive(Debug, Serialize)]
-pub struct MapGroup {
+pub(crate) struct MapGroup {
     pub kind: String,
     pub items: Vec<MapEntry>,
     /// Pages of this kind not drawn (beyond the cap).
@@ -94,7 +94,7 @@ pub struct MapGroup {
 }
 
 #[derive(Debug, Serialize)]
-pub struct MapEntry {
+pub(crate) struct MapEntry {
     pub link: Link,
     /// The drawn nodes it is linked with (the first [`LINKED_LISTED`]).
     pub linked: Vec<Link>,
@@ -107,7 +107,7 @@ const LINKED_LISTED: usize = 5;
 
 /// `/map/`.
 #[derive(Debug, Serialize)]
-pub struct MapView {
+pub(crate) struct MapView {
     pub nodes: Vec<MapNode>,
     pub edges: Vec<MapEdge>,
     pub groups: Vec<MapGroup>,
@@ -120,7 +120,7 @@ pub struct MapView {
 /// keep their size at any width. Rows are [`FAN_ROW`] units apart; the
 /// theme draws the fan from the row numbers.
 #[derive(Debug, Clone, Serialize)]
-pub struct Neighbourhood {
+pub(crate) struct Neighbourhood {
     /// Size of the drawing, and where the page itself sits.
     pub width: u32,
     pub height: u32,
@@ -133,7 +133,7 @@ pub struct Neighbourhood {
 
 /// A page of a neighbourhood.
 #[derive(Debug, Clone, Serialize)]
-pub struct Neighbour {
+pub(crate) struct Neighbour {
     pub title: String,
     /// Its short title, when shorter (a stage's `short_title`, or the title
     /// cut at a word).
@@ -316,7 +316,7 @@ fn edge((x1, y1): (f64, f64), (x2, y2): (f64, f64)) -> MapEdge {
 }
 
 /// `/map/`: the drawn nodes and edges, and the grouped list.
-pub fn view(prep: &Prepared<'_>) -> MapView {
+pub(crate) fn view(prep: &Prepared<'_>) -> MapView {
     let kb = prep.kb;
     let n = prep.neighbours();
     let ids = chosen(prep, n);
@@ -379,7 +379,7 @@ pub fn view(prep: &Prepared<'_>) -> MapView {
 
 /// The neighbourhood of page `id`, or `None` for kinds the map does not
 /// draw and pages linked with nothing.
-pub fn neighbourhood(prep: &Prepared<'_>, id: PageId) -> Option<Neighbourhood> {
+pub(crate) fn neighbourhood(prep: &Prepared<'_>, id: PageId) -> Option<Neighbourhood> {
     let kind = prep.kb.pages[id].kind;
     if !drawn(kind) {
         return None;

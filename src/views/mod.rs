@@ -1,23 +1,23 @@
 //! Typed template contexts. Templates receive `site`, `page` and one
 //! kind-specific value (`case`, `stage`, `framework`, `entity`, `list`…).
 
-pub mod aggregate;
-pub mod evolution;
-pub mod map;
+pub(crate) mod aggregate;
+pub(crate) mod evolution;
+pub(crate) mod map;
 mod page;
 
-pub use crate::site::values::{CellItem, Link, QuestionView, TeachingView};
+pub(crate) use crate::site::values::{CellItem, Link, TeachingView};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
-pub struct NavItem {
+pub(crate) struct NavItem {
     pub title: String,
     pub url: String,
 }
 
 /// Site-wide values, the same on every page.
 #[derive(Debug, Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     pub title: String,
     pub description: String,
     pub base_url: String,
@@ -30,7 +30,7 @@ pub struct SiteView {
 
 /// Values every page has.
 #[derive(Debug, Default, Serialize)]
-pub struct PageView {
+pub(crate) struct PageView {
     pub kind: String,
     pub title: String,
     pub summary: Option<String>,
@@ -54,7 +54,7 @@ pub struct PageView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct CiteView {
+pub(crate) struct CiteView {
     /// HTML, formatted by the citation style.
     pub html: String,
     pub bibtex: String,
@@ -62,7 +62,7 @@ pub struct CiteView {
 
 /// Pages of one kind that link here.
 #[derive(Debug, Serialize)]
-pub struct BacklinkGroup {
+pub(crate) struct BacklinkGroup {
     pub kind: String,
     pub items: Vec<Backlink>,
     /// Backlinks of this kind beyond those listed.
@@ -70,7 +70,7 @@ pub struct BacklinkGroup {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Backlink {
+pub(crate) struct Backlink {
     pub title: String,
     pub url: String,
     pub context: String,
@@ -78,7 +78,7 @@ pub struct Backlink {
 
 /// A formatted bibliography entry.
 #[derive(Debug, Clone, Serialize)]
-pub struct RefView {
+pub(crate) struct RefView {
     pub key: String,
     pub label: String,
     pub html: String,
@@ -88,7 +88,7 @@ pub struct RefView {
 
 /// Leaves each entry anchor on its first item only: a page may show an
 /// entry twice (a quadrant and a matrix), and ids must stay unique.
-pub fn keep_first_anchors<'a>(items: impl IntoIterator<Item = &'a mut CellItem>) {
+pub(crate) fn keep_first_anchors<'a>(items: impl IntoIterator<Item = &'a mut CellItem>) {
     let mut seen = std::collections::HashSet::new();
     for item in items {
         if let Some(a) = &item.anchor
@@ -100,7 +100,7 @@ pub fn keep_first_anchors<'a>(items: impl IntoIterator<Item = &'a mut CellItem>)
 }
 
 impl MatrixView {
-    pub fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
+    pub(crate) fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
         self.rows
             .iter_mut()
             .flat_map(|r| r.cells.iter_mut().flatten())
@@ -108,27 +108,27 @@ impl MatrixView {
 }
 
 impl AnalysisView {
-    pub fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
+    pub(crate) fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
         self.dims.iter_mut().flat_map(|d| d.items.iter_mut())
     }
 }
 
 /// `/teaching/`: every case's notes.
 #[derive(Debug, Serialize)]
-pub struct TeachingPage {
+pub(crate) struct TeachingPage {
     pub cases: Vec<TaughtCase>,
     pub pager: crate::views::aggregate::Pager,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TaughtCase {
+pub(crate) struct TaughtCase {
     pub case: Link,
     pub notes: TeachingView,
 }
 
 /// A framework applied across rows (stages, cases) and its dimensions.
 #[derive(Debug, Serialize)]
-pub struct MatrixView {
+pub(crate) struct MatrixView {
     pub framework: Link,
     pub slug: String,
     pub layout: String,
@@ -137,14 +137,14 @@ pub struct MatrixView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DimView {
+pub(crate) struct DimView {
     pub key: String,
     pub label: String,
     pub description: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct MatrixRow {
+pub(crate) struct MatrixRow {
     pub label: String,
     pub url: String,
     /// Period or case name under the label.
@@ -155,7 +155,7 @@ pub struct MatrixRow {
 
 /// A framework's dimensions with the entries one page gives them.
 #[derive(Debug, Serialize)]
-pub struct AnalysisView {
+pub(crate) struct AnalysisView {
     pub framework: Link,
     pub slug: String,
     /// Id of the section, unique on pages that show several analyses.
@@ -165,7 +165,7 @@ pub struct AnalysisView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DimCell {
+pub(crate) struct DimCell {
     pub key: String,
     pub label: String,
     pub description: Option<String>,
@@ -173,7 +173,7 @@ pub struct DimCell {
 }
 
 #[derive(Debug, Serialize)]
-pub struct EventView {
+pub(crate) struct EventView {
     pub anchor: String,
     pub date: String,
     pub date_human: String,
@@ -190,7 +190,7 @@ pub struct EventView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Card {
+pub(crate) struct Card {
     pub title: String,
     pub url: String,
     pub summary: Option<String>,
@@ -199,14 +199,14 @@ pub struct Card {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Fact {
+pub(crate) struct Fact {
     pub label: String,
     pub value: String,
     pub link: Option<Link>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CaseView {
+pub(crate) struct CaseView {
     pub teaching: Option<TeachingView>,
     /// `/cases/<case>/evolution/`, when the case has two or more stages.
     pub evolution_url: Option<String>,
@@ -222,7 +222,7 @@ pub struct CaseView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct MetricView {
+pub(crate) struct MetricView {
     pub label: String,
     pub unit: String,
     pub start: Option<String>,
@@ -232,7 +232,7 @@ pub struct MetricView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct StageView {
+pub(crate) struct StageView {
     pub case: Link,
     /// The case's evolution page, when it has one.
     pub evolution_url: Option<String>,
@@ -246,7 +246,7 @@ pub struct StageView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FrameworkView {
+pub(crate) struct FrameworkView {
     pub layout: String,
     pub dimensions: Vec<DimView>,
     pub matrix: MatrixView,
@@ -255,7 +255,7 @@ pub struct FrameworkView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct EntityView {
+pub(crate) struct EntityView {
     pub entity_type: String,
     pub facts: Vec<Fact>,
     pub website: Option<String>,
@@ -263,7 +263,7 @@ pub struct EntityView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ListView {
+pub(crate) struct ListView {
     pub groups: Vec<CardGroup>,
     pub pager: crate::views::aggregate::Pager,
     /// Events listed on taxonomy pages.
@@ -271,13 +271,13 @@ pub struct ListView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct CardGroup {
+pub(crate) struct CardGroup {
     pub title: String,
     pub cards: Vec<Card>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TermView {
+pub(crate) struct TermView {
     pub anchor: String,
     pub term: String,
     pub aliases: Vec<String>,
@@ -288,7 +288,7 @@ pub struct TermView {
 
 /// A dataset for the `table` and `chart` shortcodes.
 #[derive(Debug, Serialize)]
-pub struct DatasetView {
+pub(crate) struct DatasetView {
     /// Id of the figure, unique on the page.
     pub anchor: String,
     pub title: String,
@@ -302,7 +302,11 @@ pub struct DatasetView {
     pub json_url: String,
 }
 
-pub fn card(prep: &crate::site::Prepared<'_>, id: crate::model::PageId, meta: String) -> Card {
+pub(crate) fn card(
+    prep: &crate::site::Prepared<'_>,
+    id: crate::model::PageId,
+    meta: String,
+) -> Card {
     let p = &prep.kb.pages[id];
     Card {
         title: p.meta.title.clone(),

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 impl Prepared<'_> {
     /// The common part of every page's context.
-    pub fn page_view(&self, id: PageId) -> PageView {
+    pub(crate) fn page_view(&self, id: PageId) -> PageView {
         let p = &self.kb.pages[id];
         let body = &self.bodies[id];
         PageView {
@@ -75,7 +75,7 @@ impl Prepared<'_> {
     }
 
     /// Tags as links to their tag pages.
-    pub fn tag_links(&self, tags: &[String]) -> Vec<Link> {
+    pub(crate) fn tag_links(&self, tags: &[String]) -> Vec<Link> {
         tags.iter()
             .map(|t| Link {
                 title: t.clone(),
@@ -124,7 +124,7 @@ impl Prepared<'_> {
         crumbs
     }
 
-    pub fn backlinks_of(&self, target: &Target) -> Vec<BacklinkGroup> {
+    pub(crate) fn backlinks_of(&self, target: &Target) -> Vec<BacklinkGroup> {
         let mut groups: BTreeMap<Kind, BacklinkGroup> = BTreeMap::new();
         for (from, edge) in self.backlinks.get(target).into_iter().flatten() {
             let p = &self.kb.pages[*from];
@@ -148,7 +148,7 @@ impl Prepared<'_> {
     }
 
     /// Reference list for a set of citation keys.
-    pub fn references(&self, keys: &BTreeSet<String>) -> Vec<RefView> {
+    pub(crate) fn references(&self, keys: &BTreeSet<String>) -> Vec<RefView> {
         let mut refs = keys
             .iter()
             .filter(|k| self.kb.references.contains_key(*k))
@@ -175,7 +175,7 @@ impl Prepared<'_> {
         refs.into_iter().map(|(_, r)| r).collect()
     }
 
-    pub fn dims(&self, fw: &FrameworkFm) -> Vec<DimView> {
+    pub(crate) fn dims(&self, fw: &FrameworkFm) -> Vec<DimView> {
         fw.dimensions
             .iter()
             .map(|d| DimView {
@@ -187,7 +187,7 @@ impl Prepared<'_> {
     }
 
     /// Pages (whole case first, then its stages) that apply `fw`, as rows.
-    pub fn matrix(&self, slug: &str, rows: &[(PageId, bool)]) -> Option<MatrixView> {
+    pub(crate) fn matrix(&self, slug: &str, rows: &[(PageId, bool)]) -> Option<MatrixView> {
         let fw = self.kb.framework(slug)?;
         let fw_id = self.kb.by_path[&format!("frameworks/{slug}")];
         let rows = rows
@@ -243,7 +243,7 @@ impl Prepared<'_> {
     }
 
     /// One page's analysis under one framework, dimension by dimension.
-    pub fn analysis(&self, id: PageId, slug: &str) -> Option<AnalysisView> {
+    pub(crate) fn analysis(&self, id: PageId, slug: &str) -> Option<AnalysisView> {
         let fw = self.kb.framework(slug)?;
         let fw_id = self.kb.by_path[&format!("frameworks/{slug}")];
         let page = &self.kb.pages[id];
@@ -269,7 +269,7 @@ impl Prepared<'_> {
         })
     }
 
-    pub fn event_view(&self, index: usize, with_case: bool) -> EventView {
+    pub(crate) fn event_view(&self, index: usize, with_case: bool) -> EventView {
         let ev = &self.kb.events[index];
         let case = ev.case.as_deref();
         EventView {
@@ -307,7 +307,7 @@ impl Prepared<'_> {
         }
     }
 
-    pub fn term_view(&self, i: usize) -> TermView {
+    pub(crate) fn term_view(&self, i: usize) -> TermView {
         let t = &self.kb.terms[i];
         TermView {
             anchor: term_anchor(&t.term),
@@ -326,7 +326,7 @@ impl Prepared<'_> {
     }
 
     /// A glossary link for a model value (`B2C`) when a term exists.
-    pub fn term_link(&self, name: &str) -> Link {
+    pub(crate) fn term_link(&self, name: &str) -> Link {
         let lower = name.to_lowercase();
         let found = self.kb.terms.iter().find(|t| {
             t.term.to_lowercase() == lower || t.aliases.iter().any(|a| a.to_lowercase() == lower)

@@ -11,7 +11,7 @@ use serde_yaml::Value;
 use std::collections::HashMap;
 
 /// A YAML document with its place in a file, ready to deserialize.
-pub struct YamlDoc<'a> {
+pub(crate) struct YamlDoc<'a> {
     /// Path of the file, relative to the knowledge-base root.
     pub file: &'a str,
     /// Full text of the file (for source lines in diagnostics).
@@ -24,7 +24,7 @@ pub struct YamlDoc<'a> {
 
 /// Positions of a parsed document, kept for later diagnostics.
 #[derive(Debug, Default, Clone)]
-pub struct Locator {
+pub(crate) struct Locator {
     file: String,
     line_offset: usize,
     index: PosIndex,
@@ -32,13 +32,13 @@ pub struct Locator {
 
 impl Locator {
     /// The span of the value (or key) at `path`, or its closest ancestor.
-    pub fn span(&self, path: &str) -> Span {
+    pub(crate) fn span(&self, path: &str) -> Span {
         let (line, col) = self.index.find(path);
         Span::new(&self.file, line + self.line_offset, col)
     }
 
     /// The span of the key at `path` (for unknown-key problems).
-    pub fn key_span(&self, path: &str) -> Span {
+    pub(crate) fn key_span(&self, path: &str) -> Span {
         let (line, col) = self.index.find_key(path);
         Span::new(&self.file, line + self.line_offset, col)
     }
@@ -50,7 +50,7 @@ use scan::prescan;
 impl<'a> YamlDoc<'a> {
     /// Parses `yaml` (a slice of `file_text` starting after `line_offset`
     /// lines) into a document, or a located syntax error.
-    pub fn parse(
+    pub(crate) fn parse(
         file: &'a str,
         file_text: &'a str,
         yaml: &str,
@@ -85,10 +85,7 @@ impl<'a> YamlDoc<'a> {
                         ),
                     );
                 }
-                let (line, col) = e
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((1, 1));
+                let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
                 return Err(locate_err(line, col, message)
                     .with_help("check indentation, quotes and `key: value` syntax"));
             }
@@ -103,29 +100,25 @@ impl<'a> YamlDoc<'a> {
     }
 
     /// The parsed value, for callers that inspect keys before typing.
-    pub fn value(&self) -> &Value {
+    pub(crate) fn value(&self) -> &Value {
         &self.value
-    }
-
-    pub fn value_mut(&mut self) -> &mut Value {
-        &mut self.value
     }
 
     /// The span of a value (or, failing that, its key) at `path`
     /// (`a.b[2].c`); falls back to the closest enclosing node.
-    pub fn span(&self, path: &str) -> Span {
+    pub(crate) fn span(&self, path: &str) -> Span {
         let (line, col) = self.index.find(path);
         Span::new(self.file, line + self.line_offset, col)
     }
 
     /// The span of the key at `path` rather than its value.
-    pub fn key_span(&self, path: &str) -> Span {
+    pub(crate) fn key_span(&self, path: &str) -> Span {
         let (line, col) = self.index.find_key(path);
         Span::new(self.file, line + self.line_offset, col)
     }
 
     /// An owned position finder for diagnostics raised after parsing.
-    pub fn locator(&self) -> Locator {
+    pub(crate) fn locator(&self) -> Locator {
         Locator {
             file: self.file.to_string(),
             line_offset: self.line_offset,
@@ -133,20 +126,20 @@ impl<'a> YamlDoc<'a> {
         }
     }
 
-    pub fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(span, message).with_source(self.file_text)
     }
 
     /// Deserializes the value at the root into `T`, reporting every unknown
     /// key (not just the first) and any other problem at its real position.
-    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+    pub(crate) fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
         deserialize_value(self, self.value.clone(), "", &[])
     }
 
     /// Deserializes a sub-value found at `base` (used when a caller split a
     /// mapping into parts); `also` are keys valid beside the schema's own,
     /// offered in suggestions.
-    pub fn deserialize_at<T: DeserializeOwned>(
+    pub(crate) fn deserialize_at<T: DeserializeOwned>(
         &self,
         value: Value,
         base: &str,
@@ -180,7 +173,7 @@ fn deserialize_value<T: DeserializeOwned>(
                 None => path,
             };
             if path == base {
-                expected.extend(also.iter().map(|s| s.to_string()));
+                expected.extend(also.iter().map(std::string::ToString::to_string));
             }
             let key_path = join_path(&path, &key);
             let mut d = doc.error(doc.key_span(&key_path), format!("unknown key `{key}`"));
@@ -225,7 +218,7 @@ fn join_path(base: &str, rest: &str) -> String {
 fn path_string(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
-    for seg in path.iter() {
+    for seg in path {
         match seg {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
             Segment::Map { key } | Segment::Enum { variant: key } => {

@@ -7,11 +7,11 @@
 //! what its length costs.
 
 /// Largest nesting of YAML collections accepted.
-pub const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Why a YAML text was refused, and where.
 #[derive(Debug)]
-pub struct Refused {
+pub(super) struct Refused {
     pub line: usize,
     pub col: usize,
     pub message: String,
@@ -28,7 +28,11 @@ fn refuse(line: usize, col: usize, message: String, help: &'static str) -> Optio
 }
 
 /// Scans `yaml`; `None` when nothing needs refusing.
-pub fn prescan(yaml: &str) -> Option<Refused> {
+#[expect(
+    clippy::too_many_lines,
+    reason = "one byte-level state machine over the lines; split, its state would be passed around in pieces"
+)]
+pub(super) fn prescan(yaml: &str) -> Option<Refused> {
     let mut flow = 0usize;
     // Open quote and whether it continues onto the next line.
     let mut quote: Option<char> = None;
@@ -167,7 +171,7 @@ pub fn prescan(yaml: &str) -> Option<Refused> {
                 ':' if chars.peek().is_none_or(|&(_, c)| c == ' ')
                     || (flow > 0 && chars.peek().is_some_and(|&(_, c)| ",]}".contains(c))) =>
                 {
-                    at_node = true
+                    at_node = true;
                 }
                 _ => {}
             }

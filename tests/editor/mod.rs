@@ -223,7 +223,7 @@ fn serve_rebuilds_on_edit_shows_errors_and_refuses_traversal() {
         "the edit was not served"
     );
 
-    std::fs::write(&source, format!("{}\n[[missing-page]]\n", text)).unwrap();
+    std::fs::write(&source, format!("{text}\n[[missing-page]]\n")).unwrap();
     assert!(
         wait_for(&page, |c, b| c == 500
             && b.contains("link to nothing: `missing-page`")),

@@ -86,7 +86,7 @@ fn common_keys() -> Vec<String> {
     let src = std::fs::read_to_string(manifest_dir().join("src/model/frontmatter.rs"))
         .expect("read src/model/frontmatter.rs");
     let start = src
-        .find("pub const COMMON_KEYS")
+        .find("const COMMON_KEYS")
         .expect("COMMON_KEYS is defined in src/model/frontmatter.rs");
     let rest = &src[start..];
     // Skip the type (`&[&str]`): the list starts after `=`.

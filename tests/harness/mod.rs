@@ -7,30 +7,30 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub fn manifest_dir() -> PathBuf {
+pub(crate) fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub struct TestSite {
+pub(crate) struct TestSite {
     pub root: PathBuf,
     pub args: Vec<String>,
     /// The folder of a site written by `from_files`, removed with the site.
     tmp: Option<tempfile::TempDir>,
 }
 
-pub struct Built {
+pub(crate) struct Built {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
     pub out: PathBuf,
     /// The temporary output folder of `build`.
-    _out_tmp: Option<tempfile::TempDir>,
+    out_tmp: Option<tempfile::TempDir>,
     /// The temporary site folder of `from_files`, kept while the output is read.
-    _site_tmp: Option<tempfile::TempDir>,
+    site_tmp: Option<tempfile::TempDir>,
 }
 
 /// What one run of `casebook check` printed, and its exit code.
-pub struct Checked {
+pub(crate) struct Checked {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -38,12 +38,12 @@ pub struct Checked {
 
 impl TestSite {
     /// The knowledge base shipped in the repository.
-    pub fn shipped() -> Self {
+    pub(crate) fn shipped() -> Self {
         TestSite::at(&manifest_dir())
     }
 
     /// The site in folder `root` (a copied fixture, a temporary site).
-    pub fn at(root: &Path) -> Self {
+    pub(crate) fn at(root: &Path) -> Self {
         TestSite {
             root: root.to_path_buf(),
             args: Vec::new(),
@@ -52,13 +52,13 @@ impl TestSite {
     }
 
     /// A site under tests/fixtures/<name>.
-    pub fn fixture(name: &str) -> Self {
+    pub(crate) fn fixture(name: &str) -> Self {
         TestSite::at(&manifest_dir().join("tests/fixtures").join(name))
     }
 
     /// A site made of `files` (path relative to the site → text) in a fresh
     /// temporary folder, which lives as long as the site or its build.
-    pub fn from_files(files: &[(&str, &str)]) -> Self {
+    pub(crate) fn from_files(files: &[(&str, &str)]) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         for (rel, text) in files {
             write(tmp.path(), rel, text);
@@ -70,23 +70,23 @@ impl TestSite {
         }
     }
 
-    pub fn arg(mut self, a: &str) -> Self {
+    pub(crate) fn arg(mut self, a: &str) -> Self {
         self.args.push(a.to_string());
         self
     }
 
     /// Builds into a fresh temporary directory.
-    pub fn build(mut self) -> Built {
+    pub(crate) fn build(mut self) -> Built {
         let tmp = tempfile::tempdir().expect("temp dir");
         let out = tmp.path().join("public");
         let mut built = self.build_into(&out);
-        built._out_tmp = Some(tmp);
-        built._site_tmp = self.tmp.take();
+        built.out_tmp = Some(tmp);
+        built.site_tmp = self.tmp.take();
         built
     }
 
     /// Builds into `out` (which the caller owns).
-    pub fn build_into(&self, out: &Path) -> Built {
+    pub(crate) fn build_into(&self, out: &Path) -> Built {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
         cmd.arg("build")
             .arg("--root")
@@ -100,20 +100,20 @@ impl TestSite {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             out: out.to_path_buf(),
-            _out_tmp: None,
-            _site_tmp: None,
+            out_tmp: None,
+            site_tmp: None,
         }
     }
 
     /// Runs `casebook check` on the site, with the arguments given so far;
     /// diagnostics are on `stderr`.
-    pub fn check(&self) -> Checked {
+    pub(crate) fn check(&self) -> Checked {
         self.run_check(&[])
     }
 
     /// Runs `casebook check --format json`; `Checked::diagnostics` reads
     /// the list it prints.
-    pub fn check_json(&self) -> Checked {
+    pub(crate) fn check_json(&self) -> Checked {
         self.run_check(&["--format", "json"])
     }
 
@@ -137,7 +137,7 @@ impl Checked {
     /// The diagnostics `check --format json` printed on stdout, one JSON
     /// object each (`file`, `line`, `col`, `severity`, `message`, `help`).
     #[track_caller]
-    pub fn diagnostics(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn diagnostics(&self) -> Vec<serde_json::Value> {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
                 "check --format json prints JSON ({e}):\n{}{}",
@@ -149,13 +149,13 @@ impl Checked {
 
 impl Built {
     #[track_caller]
-    pub fn ok(self) -> Self {
+    pub(crate) fn ok(self) -> Self {
         assert_eq!(self.code, 0, "build failed:\n{}", self.stderr);
         self
     }
 
     #[track_caller]
-    pub fn fails(self) -> Self {
+    pub(crate) fn fails(self) -> Self {
         assert_eq!(
             self.code, 1,
             "expected a content error, got exit {}:\n{}{}",
@@ -166,7 +166,7 @@ impl Built {
 
     /// The HTML of a page by its URL path (`cases/x/`).
     #[track_caller]
-    pub fn page(&self, url_path: &str) -> Page {
+    pub(crate) fn page(&self, url_path: &str) -> Page {
         let file = if url_path.is_empty() || url_path.ends_with('/') {
             self.out.join(url_path).join("index.html")
         } else {
@@ -181,13 +181,13 @@ impl Built {
     }
 
     /// Every file of the output with its bytes.
-    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+    pub(crate) fn files(&self) -> BTreeMap<String, Vec<u8>> {
         files_under(&self.out)
     }
 }
 
 /// Every file under `dir` (relative path → bytes).
-pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -204,20 +204,20 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-pub struct Page {
+pub(crate) struct Page {
     pub html: Html,
     pub text: String,
 }
 
 impl Page {
-    pub fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+    pub(crate) fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
         let sel = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
         self.html.select(&sel).collect()
     }
 
     /// Text of the first element matching `css`, whitespace collapsed.
     #[track_caller]
-    pub fn text_of(&self, css: &str) -> String {
+    pub(crate) fn text_of(&self, css: &str) -> String {
         let el = self
             .select(css)
             .into_iter()
@@ -234,7 +234,7 @@ impl Page {
     /// The text a reader sees: text nodes of `<body>` outside scripts,
     /// styles and templates (attributes are never text), whitespace
     /// collapsed.
-    pub fn visible_text(&self) -> String {
+    pub(crate) fn visible_text(&self) -> String {
         let mut parts = Vec::new();
         for body in self.select("body") {
             for node in body.descendants() {
@@ -258,7 +258,7 @@ impl Page {
             .join(" ")
     }
 
-    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+    pub(crate) fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         self.select(css)
             .iter()
             .filter_map(|e| e.value().attr(attr).map(String::from))
@@ -267,7 +267,7 @@ impl Page {
 }
 
 /// Copies a fixture into a temporary directory the test may edit.
-pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+pub(crate) fn copy_fixture(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(
         &manifest_dir().join("tests/fixtures").join(name),
@@ -277,7 +277,7 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
 }
 
 /// Copies a file or a folder with everything in it.
-pub fn copy_tree(src: &Path, dst: &Path) {
+pub(crate) fn copy_tree(src: &Path, dst: &Path) {
     for entry in walkdir::WalkDir::new(src).into_iter().flatten() {
         let rel = entry.path().strip_prefix(src).unwrap();
         let to = if rel.as_os_str().is_empty() {
@@ -296,7 +296,7 @@ pub fn copy_tree(src: &Path, dst: &Path) {
 
 /// Runs a command, killing it if it has not finished after a generous
 /// deadline: this only turns a hang into a failure, it measures nothing.
-pub fn run_with_deadline(mut cmd: Command) -> std::process::Output {
+pub(crate) fn run_with_deadline(mut cmd: Command) -> std::process::Output {
     use std::process::Stdio;
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -334,14 +334,14 @@ pub fn run_with_deadline(mut cmd: Command) -> std::process::Output {
 }
 
 /// Writes a file of a site (text or any bytes), creating its folders.
-pub fn write(root: &Path, rel: &str, contents: impl AsRef<[u8]>) {
+pub(crate) fn write(root: &Path, rel: &str, contents: impl AsRef<[u8]>) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, contents).unwrap();
 }
 
 /// Rewrites part of a file of a copied fixture.
-pub fn edit(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
+pub(crate) fn edit(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
     let path = dir.join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{rel} lacks {from:?}");

@@ -468,7 +468,7 @@ fn links_and_images_that_climb_out_are_refused() {
 #[test]
 fn outputs_are_never_written_outside_the_staging_folder() {
     let tmp = tempfile::tempdir().unwrap();
-    let staging = casebook::output::Staging::new(&tmp.path().join("public")).unwrap();
+    let staging = casebook::Staging::new(&tmp.path().join("public")).unwrap();
     for bad in ["../x", "/etc/x", "a/../../x", "", "./../x", "a/./../../x"] {
         assert!(staging.write(bad, b"x").is_err(), "{bad}");
     }
@@ -660,7 +660,7 @@ fn a_folder_casebook_did_not_create_is_not_replaced() {
     // Its own output (it carries the marker) is replaced as usual.
     let public = tmp.path().join("public");
     TestSite::fixture("minimal").build_into(&public).ok();
-    assert!(public.join(casebook::output::MARKER).is_file());
+    assert!(public.join(casebook::MARKER).is_file());
     TestSite::fixture("minimal").build_into(&public).ok();
 }
 

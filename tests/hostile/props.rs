@@ -60,7 +60,7 @@ proptest! {
         let rel = PATHS[pick];
         let text = if rel.ends_with(".md") { format!("---\n{yaml}\n---\n{body}") } else { yaml };
         let lines = text.split('\n').count();
-        for d in casebook::source::parse_text(rel, text.clone()) {
+        for d in casebook::parse_text(rel, text.clone()) {
             prop_assert_eq!(&d.span.file, rel);
             prop_assert!(d.span.line >= 1 && d.span.line <= lines + 1, "{:?} in {:?}", d, text);
             prop_assert!(d.span.col >= 1);
@@ -138,7 +138,7 @@ proptest! {
                 for attr in ["href", "src"] {
                     if let Some(v) = el.value().attr(attr) {
                         // scraper has decoded entities, as a browser would.
-                        prop_assert!(casebook::markdown::check_url(v).is_ok(), "{}={:?} from {:?}", attr, v, body);
+                        prop_assert!(casebook::check_url(v).is_ok(), "{}={:?} from {:?}", attr, v, body);
                     }
                 }
             }

@@ -4,8 +4,8 @@
 //! bytes did not change must not be written again.
 
 use crate::harness::{copy_tree, manifest_dir};
-use casebook::commands::serve::session::{Outcome, Session};
-use casebook::pipeline::{BuildOptions, Failure, build_in_memory};
+use casebook::{BuildOptions, Failure, build_in_memory};
+use casebook::{Outcome, Session};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

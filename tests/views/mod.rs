@@ -614,7 +614,7 @@ fn shipped_feed_has_entries_with_titles_links_dates_and_summaries() {
         assert!(titles.contains(&title), "`{title}` in the feed: {titles:?}");
     }
     for e in &feed.entries {
-        let title = e.title.as_ref().map(|t| t.content.as_str()).unwrap_or("");
+        let title = e.title.as_ref().map_or("", |t| t.content.as_str());
         assert!(!title.is_empty(), "an entry without a title: {e:?}");
         assert!(
             e.links.iter().any(|l| l.href.ends_with('/')),
@@ -859,15 +859,17 @@ fn the_evolution_view_shows_what_each_stage_added_kept_changed_and_dropped() {
                     .collect::<String>()
                     == block
             })
-            .map(|r| {
-                r.text()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_else(|| panic!("no row {block}"))
+            .map_or_else(
+                || panic!("no row {block}"),
+                |r| {
+                    r.text()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                },
+            )
     };
     // Same id, new words: changed, with both texts.
     let vp = row("Value proposition");

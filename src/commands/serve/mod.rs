@@ -2,7 +2,7 @@
 //! it over HTTP on loopback, rebuilds when sources change and reloads open
 //! pages through server-sent events. A failed build is shown as a page.
 
-pub mod session;
+pub(crate) mod session;
 
 use crate::commands::serve::session::{Outcome, Session};
 use crate::diagnostics::Diagnostic;
@@ -35,7 +35,7 @@ struct Shared {
 
 impl Shared {
     fn version(&self) -> u64 {
-        self.status.lock().map(|s| s.version).unwrap_or(0)
+        self.status.lock().map_or(0, |s| s.version)
     }
 
     fn errors(&self) -> Option<Vec<Diagnostic>> {
@@ -44,7 +44,7 @@ impl Shared {
 }
 
 /// Builds, then serves until killed. Returns an exit code on failure.
-pub fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i32 {
+pub(crate) fn serve(root: &Path, bind: &str, port: u16, open: bool, drafts: bool) -> i32 {
     // The watcher reports absolute paths with symlinks resolved; the kept
     // stamps and the incremental path compare against the root, so it is
     // spelled that same way everywhere (`.` would make every event new).
@@ -364,10 +364,10 @@ fn stream_events(mut out: Box<dyn Write + Send>, shared: &Shared) {
             return;
         };
         // A comment on timeout keeps the stream open and reveals closed pages.
-        let message: &[u8] = if guard.version != seen {
-            b"data: reload\n\n"
-        } else {
+        let message: &[u8] = if guard.version == seen {
             b": ping\n\n"
+        } else {
+            b"data: reload\n\n"
         };
         seen = guard.version;
         drop(guard);
@@ -379,7 +379,7 @@ fn stream_events(mut out: Box<dyn Write + Send>, shared: &Shared) {
 
 /// Maps a request path to a file under `dir`, refusing anything that
 /// would leave it (`..`, encoded dots, absolute paths, symlinks out).
-pub fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let decoded = percent_decode(path)?;
     let rel = Path::new(decoded.trim_start_matches('/'));

@@ -405,7 +405,7 @@ fn front(p: &Page) -> &str {
 }
 
 /// Stamps of every watched source file.
-pub fn stamps(root: &Path) -> HashMap<PathBuf, Stamp> {
+pub(crate) fn stamps(root: &Path) -> HashMap<PathBuf, Stamp> {
     let mut files = HashMap::new();
     for dir in ["content", "themes", "templates", "static", "casebook.yaml"] {
         for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {

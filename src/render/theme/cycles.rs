@@ -34,7 +34,7 @@ fn references(text: &str) -> Vec<(String, usize)> {
 
 /// The first cycle found, reported at the template line that closes it.
 /// `sources` maps a template name to (shown path, text).
-pub fn find_cycle(sources: &BTreeMap<String, (String, String)>) -> Option<Diagnostic> {
+pub(super) fn find_cycle(sources: &BTreeMap<String, (String, String)>) -> Option<Diagnostic> {
     let graph: BTreeMap<&str, Vec<(String, usize)>> = sources
         .iter()
         .map(|(name, (_, text))| (name.as_str(), references(text)))
