@@ -96,10 +96,6 @@ pub(crate) struct Meta {
     pub redirect_from: Vec<String>,
     /// Free map for theme use.
     #[serde(default)]
-    #[expect(
-        dead_code,
-        reason = "accepted in front matter, not yet passed to templates"
-    )]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 

@@ -51,6 +51,8 @@ pub(crate) struct PageView {
     /// The pages linked with this one, as a small map (cases, stages,
     /// frameworks and entities only).
     pub neighbourhood: Option<crate::views::map::Neighbourhood>,
+    /// The page's `extra:` map, as written, for the theme's own use.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]

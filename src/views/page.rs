@@ -43,6 +43,7 @@ impl Prepared<'_> {
             references: self.references(&self.cites[id]),
             neighbourhood: crate::views::map::neighbourhood(self, id),
             cite: self.cite_this(id),
+            extra: p.meta.extra.clone(),
         }
     }
 

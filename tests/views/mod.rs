@@ -995,3 +995,22 @@ fn the_map_draws_at_most_its_cap_and_says_what_it_leaves_out() {
             .contains("more not drawn")
     );
 }
+
+#[test]
+fn a_theme_reads_the_extra_map_of_a_page() {
+    let tmp = copy_fixture("minimal");
+    let root = tmp.path();
+    write(
+        root,
+        "content/about.md",
+        "---\ntitle: About\nextra:\n  banner: Read me first\n  level: 3\n---\nBody.\n",
+    );
+    write(
+        root,
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}<p id=\"banner\">{{ page.extra.banner }} ({{ page.extra.level }})</p>{% endblock content %}\n",
+    );
+    let built = TestSite::at(root).build().ok();
+    let text = built.page("about/").visible_text();
+    assert!(text.contains("Read me first (3)"), "{text}");
+}
