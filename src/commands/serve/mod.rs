@@ -313,7 +313,7 @@ fn respond(site: &Path, url: &str, shared: &Shared) -> Response {
     }
     tiny_http::Response::from_data(bytes)
         .with_status_code(status)
-        .with_header(header("Content-Type", content_type(&file)))
+        .with_header(header("Content-Type", &content_type(&file)))
 }
 
 fn html_response(status: u16, mut html: String) -> Response {
@@ -395,40 +395,21 @@ pub(crate) fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
     (canonical.starts_with(&base) && canonical.is_file()).then_some(canonical)
 }
 
+/// The decoded path, refused when it is not UTF-8 or holds a NUL or a
+/// backslash.
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let s = String::from_utf8(out).ok()?;
-    (!s.contains('\0') && !s.contains('\\')).then_some(s)
+    let s = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
+    (!s.contains('\0') && !s.contains('\\')).then(|| s.into_owned())
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "pdf" => "application/pdf",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
+/// The Content-Type of a file by its extension; text is UTF-8.
+fn content_type(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == mime_guess::mime::TEXT || mime.subtype() == "javascript";
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -505,5 +486,25 @@ mod tests {
         let d = Diagnostic::error(crate::diagnostics::Span::new("a.md", 1, 1), "bad <script>");
         let html = error_page(&[d]);
         assert!(html.contains("bad &lt;script&gt;") && !html.contains("bad <script>"));
+    }
+
+    #[test]
+    fn text_is_sent_as_utf8_and_other_files_by_their_type() {
+        let ct = |name: &str| content_type(Path::new(name));
+        assert_eq!(ct("index.html"), "text/html; charset=utf-8");
+        assert_eq!(ct("style.css"), "text/css; charset=utf-8");
+        assert!(ct("search.js").ends_with("javascript; charset=utf-8"));
+        assert_eq!(ct("pagefind.wasm"), "application/wasm");
+        assert_eq!(ct("chart.svg"), "image/svg+xml");
+        assert_eq!(ct("index.pf_fragment"), "application/octet-stream");
+    }
+
+    #[test]
+    fn encoded_paths_are_decoded_and_nul_or_backslash_refused() {
+        assert_eq!(percent_decode("/a%20b/").as_deref(), Some("/a b/"));
+        assert_eq!(percent_decode("/%C3%A9t%C3%A9").as_deref(), Some("/été"));
+        assert_eq!(percent_decode("/a%00b"), None);
+        assert_eq!(percent_decode("/a%5Cb"), None);
+        assert_eq!(percent_decode("/%FF"), None);
     }
 }
