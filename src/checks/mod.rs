@@ -47,7 +47,7 @@ struct Ctx<'a> {
 
 /// A warning when `atom.xml` would list nothing: only dated pages enter it.
 fn empty_feed(kb: &Kb) -> Option<Diagnostic> {
-    if (0..kb.pages.len()).any(|id| kb.page_date(id).is_some()) {
+    if PageId::all(kb.pages.len()).any(|id| kb.page_date(id).is_some()) {
         return None;
     }
     let why = if kb.config.dates_from_git {
@@ -80,7 +80,7 @@ pub(crate) fn validate(kb: &Kb, resolver: &Resolver<'_>) -> (Vec<Diagnostic>, Gr
         graph: Graph::default(),
         entry_ids: Default::default(),
     };
-    for (id, page) in kb.pages.iter().enumerate() {
+    for (id, page) in kb.pages_with_ids() {
         cx.page(id, page);
     }
     cx.stage_orders();

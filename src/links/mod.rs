@@ -44,7 +44,7 @@ impl<'kb> Resolver<'kb> {
     pub(crate) fn new(kb: &'kb Kb, assets: &[String]) -> Self {
         let mut suffixes: HashMap<&str, Vec<PageId>> = HashMap::new();
         let mut aliases: HashMap<String, Vec<PageId>> = HashMap::new();
-        for (id, page) in kb.pages.iter().enumerate() {
+        for (id, page) in kb.pages_with_ids() {
             for (i, ch) in page.path.char_indices() {
                 if ch == '/' {
                     suffixes.entry(&page.path[i + 1..]).or_default().push(id);
@@ -329,8 +329,8 @@ impl Neighbours {
         for (from, to, _) in &graph.edges {
             if let Target::Page(to) = to
                 && from != to
-                && *from < pages
-                && *to < pages
+                && from.index() < pages
+                && to.index() < pages
             {
                 n.out[*from].insert(*to);
                 n.into[*to].insert(*from);

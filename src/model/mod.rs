@@ -14,8 +14,53 @@ use crate::yaml::Locator;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
-/// Index of a page in [`Kb::pages`].
-pub(crate) type PageId = usize;
+/// Index of a page in [`Kb::pages`], and in every per-page vector built
+/// from it (rendered bodies, citations, neighbours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub(crate) struct PageId(u32);
+
+impl PageId {
+    /// The id of the page at `index` of [`Kb::pages`].
+    pub(crate) fn new(index: usize) -> PageId {
+        PageId(u32::try_from(index).expect("fewer than 2^32 pages"))
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// Ids of `n` pages, in order.
+    pub(crate) fn all(n: usize) -> impl Iterator<Item = PageId> {
+        (0..n).map(PageId::new)
+    }
+}
+
+impl<T> std::ops::Index<PageId> for [T] {
+    type Output = T;
+    fn index(&self, id: PageId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<PageId> for [T] {
+    fn index_mut(&mut self, id: PageId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
+
+impl<T> std::ops::Index<PageId> for Vec<T> {
+    type Output = T;
+    fn index(&self, id: PageId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<PageId> for Vec<T> {
+    fn index_mut(&mut self, id: PageId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
 
 /// What a Markdown file is, from its folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -231,11 +276,16 @@ impl Kb {
         self.by_path.get(path).map(|&id| &self.pages[id])
     }
 
-    pub(crate) fn pages_of(&self, kind: Kind) -> impl Iterator<Item = (PageId, &Page)> {
+    /// Every page with its id.
+    pub(crate) fn pages_with_ids(&self) -> impl Iterator<Item = (PageId, &Page)> {
         self.pages
             .iter()
             .enumerate()
-            .filter(move |(_, p)| p.kind == kind)
+            .map(|(i, p)| (PageId::new(i), p))
+    }
+
+    pub(crate) fn pages_of(&self, kind: Kind) -> impl Iterator<Item = (PageId, &Page)> {
+        self.pages_with_ids().filter(move |(_, p)| p.kind == kind)
     }
 
     /// Stages of a case ordered by `order`. Stage paths sit right under

@@ -80,9 +80,7 @@ pub(crate) fn atom(prep: &Prepared<'_>) -> String {
     let kb = prep.kb;
     let c = &kb.config;
     let mut dated: Vec<(PartialDate, PageId)> = kb
-        .pages
-        .iter()
-        .enumerate()
+        .pages_with_ids()
         .filter_map(|(id, _)| kb.page_date(id).map(|d| (d, id)))
         .collect();
     dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -201,9 +199,7 @@ pub(crate) fn graph_json(prep: &Prepared<'_>) -> String {
         Target::Term(i) => format!("term:{}", crate::links::term_anchor(&kb.terms[*i].term)),
     };
     let mut nodes: Vec<Node> = kb
-        .pages
-        .iter()
-        .enumerate()
+        .pages_with_ids()
         .map(|(id, p)| Node {
             id: node_id(&Target::Page(id)),
             kind: p.kind.name(),

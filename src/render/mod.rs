@@ -8,7 +8,7 @@ pub(crate) mod theme;
 use crate::checks::CANVAS;
 use crate::diagnostics::Diagnostic;
 use crate::graphics::timeline;
-use crate::links::{Target, page_url};
+use crate::links::page_url;
 use crate::model::*;
 use crate::output::Output;
 use crate::site::{Prepared, applies, layout_name};
@@ -202,7 +202,7 @@ const SEARCH_CHUNK: usize = 256;
 /// Every page of the site.
 pub(crate) fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     let kb = prep.kb;
-    let mut jobs: Vec<Job> = (0..kb.pages.len())
+    let mut jobs: Vec<Job> = PageId::all(kb.pages.len())
         .filter(|&id| !(kb.pages[id].kind == Kind::Section && is_list_section(&kb.pages[id].path)))
         .map(Job::Page)
         .collect();
@@ -247,7 +247,7 @@ pub(crate) fn jobs(prep: &Prepared<'_>, search: bool) -> Vec<Job> {
     if kb.page("").is_none() {
         jobs.push(Job::DefaultHome);
     }
-    for (id, p) in kb.pages.iter().enumerate() {
+    for (id, p) in kb.pages_with_ids() {
         jobs.extend(
             p.meta
                 .redirect_from
@@ -1158,9 +1158,7 @@ fn home_view(prep: &Prepared<'_>) -> HomeView {
         .map(|(id, _)| card(prep, id, String::new()))
         .collect();
     let mut dated: Vec<(PartialDate, PageId)> = kb
-        .pages
-        .iter()
-        .enumerate()
+        .pages_with_ids()
         .filter_map(|(id, _)| kb.page_date(id).map(|d| (d, id)))
         .collect();
     dated.sort_by(|a, b| b.cmp(a));
@@ -1248,9 +1246,7 @@ fn section_view(prep: &Prepared<'_>, path: &str) -> ListView {
     let kb = prep.kb;
     let prefix = format!("{path}/");
     let mut pages: Vec<(Option<i64>, Option<PartialDate>, &str, PageId)> = kb
-        .pages
-        .iter()
-        .enumerate()
+        .pages_with_ids()
         .filter(|(_, p)| {
             p.kind == Kind::Page
                 && p.path
@@ -1282,7 +1278,7 @@ fn references_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, Stri
     let all: BTreeSet<String> = kb.references.keys().cloned().collect();
     let mut refs = prep.references(&all);
     for r in &mut refs {
-        r.cited_by = (0..kb.pages.len())
+        r.cited_by = PageId::all(kb.pages.len())
             .filter(|&id| prep.cites[id].contains(&r.key))
             .map(|id| prep.link(id))
             .collect();
@@ -1317,7 +1313,6 @@ fn glossary_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String
         url: format!("{}glossary/", prep.base_path),
         permalink: format!("{}glossary/", kb.config.base_url),
         references: prep.references(&cites),
-        backlinks: prep.backlinks_of(&Target::Page(usize::MAX)),
         ..Default::default()
     };
     insert(ctx, "terms", &terms);

@@ -75,7 +75,9 @@ pub(crate) struct PrepCache {
 impl PrepCache {
     /// The links of a page's rendered body (as graph.json shows them).
     pub(crate) fn links_of(&self, id: PageId) -> Vec<(Target, crate::links::LinkSite)> {
-        self.bodies.get(id).map_or_else(Vec::new, body_links)
+        self.bodies
+            .get(id.index())
+            .map_or_else(Vec::new, body_links)
     }
 }
 
@@ -114,7 +116,7 @@ impl PageBodies {
         if !r.cells.is_empty() {
             self.cells.insert(id, r.cells);
         }
-        if id < self.bodies.len() {
+        if id.index() < self.bodies.len() {
             self.bodies[id] = r.body;
             self.cites[id] = r.cites;
             self.shortcodes[id] = r.calls;
@@ -152,7 +154,7 @@ pub(crate) fn prepare<'kb>(
         Some(dirty) => {
             let fresh: Vec<(PageId, PageRender)> = dirty
                 .par_iter()
-                .filter(|&&id| id < kb.pages.len())
+                .filter(|&&id| id.index() < kb.pages.len())
                 .map(|&id| (id, pages.page(&kb.pages[id])))
                 .collect();
             let mut kept = PageBodies {
@@ -172,15 +174,15 @@ pub(crate) fn prepare<'kb>(
         None => {
             let per_page: Vec<PageRender> = kb.pages.par_iter().map(|p| pages.page(p)).collect();
             let mut all = PageBodies::default();
-            for (id, r) in per_page.into_iter().enumerate() {
-                all.put(id, r, diags);
+            for (i, r) in per_page.into_iter().enumerate() {
+                all.put(PageId::new(i), r, diags);
             }
             all
         }
     };
-    for (id, body) in rendered.bodies.iter().enumerate() {
+    for (i, body) in rendered.bodies.iter().enumerate() {
         for (to, site) in &body.links {
-            graph.add(id, to.target.clone(), site.clone());
+            graph.add(PageId::new(i), to.target.clone(), site.clone());
         }
     }
     let reuse_data = !data_dirty && cached.events.len() == kb.events.len();

@@ -60,7 +60,7 @@ pub(crate) struct Taxon {
 /// Tags by slug. Tags that differ only in case or punctuation share a page.
 pub(crate) fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
     let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
-    for (id, p) in kb.pages.iter().enumerate() {
+    for (id, p) in kb.pages_with_ids() {
         let mut seen = BTreeSet::new();
         for t in &p.meta.tags {
             let slug = slugify(t);
@@ -90,7 +90,7 @@ pub(crate) fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
 /// Cases by the business-model types in their `model` list.
 pub(crate) fn models(kb: &Kb) -> BTreeMap<String, Taxon> {
     let mut map: BTreeMap<String, Taxon> = BTreeMap::new();
-    for (id, p) in kb.pages.iter().enumerate() {
+    for (id, p) in kb.pages_with_ids() {
         if let PageData::Case(c) = &p.data {
             for m in &c.model {
                 let taxon = map.entry(slugify(m)).or_default();

@@ -79,7 +79,7 @@ pub(crate) fn load(
     let by_path = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.path.clone(), i))
+        .map(|(i, p)| (p.path.clone(), PageId::new(i)))
         .collect();
     let latest = latest_date(&pages, &events);
     let file_dates = if config.dates_from_git {

@@ -161,9 +161,7 @@ pub(crate) fn timeline_pages(prep: &Prepared<'_>) -> usize {
 pub(crate) fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
     let kb = prep.kb;
     let mut cases: Vec<(PageId, &Page, &CaseFm)> = kb
-        .pages
-        .iter()
-        .enumerate()
+        .pages_with_ids()
         .filter_map(|(id, p)| match &p.data {
             PageData::Case(c) => Some((id, p, &**c)),
             _ => None,
@@ -449,9 +447,7 @@ fn link_item(l: Link) -> CompareItem {
 pub(crate) fn compare_view(prep: &Prepared<'_>, n: usize) -> CompareView {
     let kb = prep.kb;
     let all: Vec<CaseRow<'_>> = kb
-        .pages
-        .iter()
-        .enumerate()
+        .pages_with_ids()
         .filter_map(|(id, p)| match &p.data {
             PageData::Case(c) => Some((id, p, &**c)),
             _ => None,

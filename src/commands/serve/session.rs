@@ -81,9 +81,7 @@ impl Session {
         let (summary, built) = build_keeping(&self.opts)?;
         let files = built
             .kb
-            .pages
-            .iter()
-            .enumerate()
+            .pages_with_ids()
             .map(|(id, p)| (p.source.file.clone(), id))
             .collect();
         let rendered = built.jobs.len();
@@ -341,10 +339,11 @@ impl Affected {
             a.dirty.insert(e.id);
             a.wanted.insert(e.id);
             // Backlinks quote the linking sentence: the old and new targets.
-            a.wanted.extend(links.out.get(e.id).into_iter().flatten());
+            a.wanted
+                .extend(links.out.get(e.id.index()).into_iter().flatten());
             if e.front_matter {
                 // Link text and previews of pages linking here show the title.
-                let into = links.into.get(e.id).into_iter().flatten();
+                let into = links.into.get(e.id.index()).into_iter().flatten();
                 a.dirty.extend(into.clone());
                 a.wanted.extend(into);
             }
@@ -362,7 +361,7 @@ impl Affected {
             wanted.extend(&links.out[id]);
         }
         if self.broad {
-            for (id, p) in kb.pages.iter().enumerate() {
+            for (id, p) in kb.pages_with_ids() {
                 let listing = matches!(
                     p.kind,
                     Kind::Home | Kind::Section | Kind::Framework | Kind::Comparison
@@ -429,15 +428,15 @@ mod tests {
 
     /// Page 0 links to 1, page 2 links to 0, page 3 stands alone.
     fn links() -> Neighbours {
-        let set = |ids: &[PageId]| ids.iter().copied().collect::<BTreeSet<_>>();
+        let set = |ids: &[usize]| ids.iter().map(|&i| PageId::new(i)).collect::<BTreeSet<_>>();
         Neighbours {
             out: vec![set(&[1]), set(&[]), set(&[0]), set(&[])],
             into: vec![set(&[2]), set(&[0]), set(&[]), set(&[])],
         }
     }
 
-    fn ids(s: &HashSet<PageId>) -> Vec<PageId> {
-        let mut v: Vec<PageId> = s.iter().copied().collect();
+    fn ids(s: &HashSet<PageId>) -> Vec<usize> {
+        let mut v: Vec<usize> = s.iter().map(|id| id.index()).collect();
         v.sort_unstable();
         v
     }
@@ -446,7 +445,7 @@ mod tests {
     fn a_body_edit_renders_the_page_again_and_wants_its_link_targets() {
         let a = Affected::of(
             &[Edited {
-                id: 0,
+                id: PageId::new(0),
                 front_matter: false,
             }],
             &links(),
@@ -461,7 +460,7 @@ mod tests {
     fn a_front_matter_edit_also_renders_the_pages_that_link_to_it() {
         let a = Affected::of(
             &[Edited {
-                id: 0,
+                id: PageId::new(0),
                 front_matter: true,
             }],
             &links(),
@@ -476,31 +475,43 @@ mod tests {
     fn jobs_render_again_only_when_what_they_show_can_change() {
         let body = Affected::of(
             &[Edited {
-                id: 0,
+                id: PageId::new(0),
                 front_matter: false,
             }],
             &links(),
         );
         let wanted = body.wanted.clone();
-        assert!(body.renders(&Job::Page(1), &wanted, false));
-        assert!(!body.renders(&Job::Page(3), &wanted, false));
+        assert!(body.renders(&Job::Page(PageId::new(1)), &wanted, false));
+        assert!(!body.renders(&Job::Page(PageId::new(3)), &wanted, false));
         assert!(body.renders(&Job::References, &wanted, false));
         assert!(!body.renders(&Job::Map, &wanted, false));
         assert!(body.renders(&Job::Map, &wanted, true));
-        assert!(!body.renders(&Job::Redirect(0, "old/".into()), &wanted, false));
+        assert!(!body.renders(
+            &Job::Redirect(PageId::new(0), "old/".into()),
+            &wanted,
+            false
+        ));
         assert!(!body.renders(&Job::List(Kind::Case, 1), &wanted, false));
         assert!(!body.renders(&Job::NotFound, &wanted, true));
 
         let front = Affected::of(
             &[Edited {
-                id: 0,
+                id: PageId::new(0),
                 front_matter: true,
             }],
             &links(),
         );
         let wanted = front.wanted.clone();
-        assert!(front.renders(&Job::Redirect(0, "old/".into()), &wanted, false));
-        assert!(!front.renders(&Job::Redirect(3, "old/".into()), &wanted, false));
+        assert!(front.renders(
+            &Job::Redirect(PageId::new(0), "old/".into()),
+            &wanted,
+            false
+        ));
+        assert!(!front.renders(
+            &Job::Redirect(PageId::new(3), "old/".into()),
+            &wanted,
+            false
+        ));
         assert!(front.renders(&Job::List(Kind::Case, 1), &wanted, false));
         assert!(front.renders(&Job::Map, &wanted, false));
         assert!(!front.renders(&Job::Search, &wanted, false));
