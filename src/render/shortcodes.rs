@@ -1,12 +1,13 @@
 //! Shortcode calls in page bodies, filled with their templates
 //! (`shortcodes/<name>.html`) where the Markdown left their placeholders.
 
-use super::{aggregate, case_timeline, dataset_view, insert};
+use super::{aggregate, insert};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::shortcodes::Call;
 use crate::model::{Kind, PageId};
 use crate::render::theme::{Theme, template_error};
 use crate::site::{Prepared, applies};
+use crate::views::kinds::{case_timeline, dataset_view};
 use std::collections::BTreeSet;
 use tera::Context;
 

@@ -3,6 +3,7 @@
 
 pub(crate) mod aggregate;
 pub(crate) mod evolution;
+pub(crate) mod kinds;
 pub(crate) mod map;
 mod page;
 
