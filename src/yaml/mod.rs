@@ -327,6 +327,9 @@ struct Frame {
     scalar: bool,
 }
 
+/// The characters that open a flow collection (`{a: 1}`, `[a, b]`).
+const FLOW_START: [char; 2] = ['{', '['];
+
 impl PosIndex {
     fn build(yaml: &str) -> Self {
         let mut idx = PosIndex::default();
@@ -378,7 +381,7 @@ impl PosIndex {
                 continue;
             }
             let here = stack.last().map(|f| f.path.clone()).unwrap_or_default();
-            if content.starts_with('{') || content.starts_with('[') {
+            if content.starts_with(FLOW_START) {
                 idx.values.insert(here.clone(), (line_no, col + 1));
                 idx.flow(content, &here, line_no, col);
                 continue;
@@ -396,7 +399,7 @@ impl PosIndex {
                     let mut scalar = false;
                     if value.starts_with('|') || value.starts_with('>') {
                         block_indent = Some(col);
-                    } else if value.starts_with('{') || value.starts_with('[') {
+                    } else if value.starts_with(FLOW_START) {
                         idx.values.insert(path.clone(), (line_no, vcol + 1));
                         idx.flow(value, &path, line_no, vcol);
                     } else if !value.is_empty() && !value.starts_with('#') {

@@ -28,10 +28,6 @@ fn refuse(line: usize, col: usize, message: String, help: &'static str) -> Optio
 }
 
 /// Scans `yaml`; `None` when nothing needs refusing.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one byte-level state machine over the lines; split, its state would be passed around in pieces"
-)]
 pub(super) fn prescan(yaml: &str) -> Option<Refused> {
     let mut flow = 0usize;
     // Open quote and whether it continues onto the next line.
@@ -44,22 +40,8 @@ pub(super) fn prescan(yaml: &str) -> Option<Refused> {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let body = line.trim_start_matches(' ');
         let indent = line.len() - body.len();
-        // YAML also breaks lines at a lone CR, NEL, LS and PS; editors and
-        // our positions do not, so line numbers would disagree.
-        if let Some((c, ch)) = line
-            .char_indices()
-            .find(|(_, ch)| matches!(ch, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'))
-        {
-            let what = match ch {
-                '\r' => "carriage return without a line feed".to_string(),
-                _ => format!("line separator U+{:04X}", ch as u32),
-            };
-            return refuse(
-                line_no,
-                line[..c].chars().count() + 1,
-                what,
-                "save the file with LF or CRLF line endings and no Unicode line separators",
-            );
+        if let Some(refused) = line_break(line, line_no) {
+            return Some(refused);
         }
         if let Some(b) = block {
             if body.is_empty() || indent > b {
@@ -67,27 +49,11 @@ pub(super) fn prescan(yaml: &str) -> Option<Refused> {
             }
             block = None;
         }
-        if quote.is_none() && flow == 0 {
-            if body.starts_with('\t') {
-                return refuse(
-                    line_no,
-                    indent + 1,
-                    "tab character in YAML indentation".into(),
-                    "indent YAML with spaces only",
-                );
-            }
-            let marker = |m: &str| {
-                line.strip_prefix(m)
-                    .is_some_and(|r| r.is_empty() || r.starts_with([' ', '#']))
-            };
-            if seen_content && (marker("---") || marker("...")) {
-                return refuse(
-                    line_no,
-                    1,
-                    "a second YAML document starts here".into(),
-                    "a file holds one YAML document: remove this `---` or `...` line",
-                );
-            }
+        if quote.is_none()
+            && flow == 0
+            && let Some(refused) = line_start(line, line_no, seen_content)
+        {
+            return Some(refused);
         }
         let item_depth = body.len() - body.trim_start_matches(['-', ' ']).len();
         if quote.is_none() && (indent + item_depth) / 2 > MAX_DEPTH {
@@ -124,14 +90,7 @@ pub(super) fn prescan(yaml: &str) -> Option<Refused> {
                         at_node = false;
                         continue;
                     }
-                    '!' => {
-                        return refuse(
-                            line_no,
-                            col(b),
-                            "YAML tags are not supported".into(),
-                            "remove the `!…` tag; quote the value if it starts with `!`",
-                        );
-                    }
+                    '!' => return refuse(line_no, col(b), TAG.0.into(), TAG.1),
                     '&' | '*' => {
                         // An anchor still precedes the node; skip its name.
                         while chars.peek().is_some_and(|&(_, c)| !" ,[]{}".contains(c)) {
@@ -142,12 +101,7 @@ pub(super) fn prescan(yaml: &str) -> Option<Refused> {
                     '<' if line[b..].starts_with("<<")
                         && line[b + 2..].trim_start_matches(' ').starts_with(':') =>
                     {
-                        return refuse(
-                            line_no,
-                            col(b),
-                            "YAML merge keys (`<<`) are not supported".into(),
-                            "write the keys out in full",
-                        );
+                        return refuse(line_no, col(b), MERGE.0.into(), MERGE.1);
                     }
                     '|' | '>' if flow == 0 => {
                         block = Some(indent);
@@ -176,6 +130,63 @@ pub(super) fn prescan(yaml: &str) -> Option<Refused> {
                 _ => {}
             }
         }
+    }
+    None
+}
+
+/// A tag (`!foo`), with its hint.
+const TAG: (&str, &str) = (
+    "YAML tags are not supported",
+    "remove the `!…` tag; quote the value if it starts with `!`",
+);
+
+/// A merge key (`<<:`), with its hint.
+const MERGE: (&str, &str) = (
+    "YAML merge keys (`<<`) are not supported",
+    "write the keys out in full",
+);
+
+/// YAML also breaks lines at a lone CR, NEL, LS and PS; editors and our
+/// positions do not, so line numbers would disagree.
+fn line_break(line: &str, line_no: usize) -> Option<Refused> {
+    let (c, ch) = line
+        .char_indices()
+        .find(|(_, ch)| matches!(ch, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'))?;
+    let what = match ch {
+        '\r' => "carriage return without a line feed".to_string(),
+        _ => format!("line separator U+{:04X}", ch as u32),
+    };
+    refuse(
+        line_no,
+        line[..c].chars().count() + 1,
+        what,
+        "save the file with LF or CRLF line endings and no Unicode line separators",
+    )
+}
+
+/// The start of a line outside quotes and flow collections: no tab in the
+/// indentation, no second document.
+fn line_start(line: &str, line_no: usize, seen_content: bool) -> Option<Refused> {
+    let body = line.trim_start_matches(' ');
+    if body.starts_with('\t') {
+        return refuse(
+            line_no,
+            line.len() - body.len() + 1,
+            "tab character in YAML indentation".into(),
+            "indent YAML with spaces only",
+        );
+    }
+    let marker = |m: &str| {
+        line.strip_prefix(m)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '#']))
+    };
+    if seen_content && (marker("---") || marker("...")) {
+        return refuse(
+            line_no,
+            1,
+            "a second YAML document starts here".into(),
+            "a file holds one YAML document: remove this `---` or `...` line",
+        );
     }
     None
 }
