@@ -339,3 +339,111 @@ impl Neighbours {
         n
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::config::Config;
+    use std::path::Path;
+
+    /// The minimal fixture plus a second case with an `entry` stage, so a
+    /// bare `entry` is ambiguous.
+    fn with_kb<T>(test: impl FnOnce(&Resolver<'_>) -> T) -> T {
+        let tmp = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+        for entry in walkdir::WalkDir::new(&fixture).into_iter().flatten() {
+            let to = tmp
+                .path()
+                .join(entry.path().strip_prefix(&fixture).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let other = tmp.path().join("content/cases/other");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("index.md"), "---\ntitle: Other\n---\n").unwrap();
+        std::fs::write(other.join("entry.md"), "---\ntitle: Other entry\n---\n").unwrap();
+        let text = std::fs::read_to_string(tmp.path().join("casebook.yaml")).unwrap();
+        let config = Config::parse("casebook.yaml", &text).unwrap();
+        let mut diags = Vec::new();
+        let loaded = crate::source::load(tmp.path(), config, false, &mut diags);
+        let resolver = Resolver::new(&loaded.kb, &loaded.assets);
+        test(&resolver)
+    }
+
+    fn path_of(r: &Resolver<'_>, found: &Result<Resolved, Unresolved>) -> String {
+        match found {
+            Ok(Resolved {
+                target: Target::Page(id),
+                ..
+            }) => r.kb().pages[*id].path.clone(),
+            Ok(Resolved {
+                target: Target::Term(i),
+                ..
+            }) => format!("term:{}", r.kb().terms[*i].term),
+            Ok(other) => format!("{:?}", other.target),
+            Err(e) => format!("error: {}", e.message),
+        }
+    }
+
+    #[test]
+    fn wikilinks_resolve_by_path_file_name_alias_and_term() {
+        with_kb(|r| {
+            let at = |raw: &str| path_of(r, &r.wikilink(raw));
+            assert_eq!(at("cases/acme-india/entry"), "cases/acme-india/entry");
+            assert_eq!(at("acme-india/entry"), "cases/acme-india/entry");
+            assert_eq!(at("acme"), "entities/acme");
+            // Aliases and terms ignore case.
+            assert_eq!(at("ACME corp"), "entities/acme");
+            assert_eq!(at("business-to-consumer"), "term:B2C");
+            let with_fragment = r.wikilink("acme-india/entry#growth").unwrap();
+            assert_eq!(with_fragment.fragment.as_deref(), Some("growth"));
+        });
+    }
+
+    #[test]
+    fn ambiguous_and_unknown_wikilinks_say_what_to_write() {
+        with_kb(|r| {
+            let ambiguous = r.wikilink("entry").unwrap_err();
+            assert!(
+                ambiguous.message.contains("`cases/acme-india/entry`")
+                    && ambiguous.message.contains("`cases/other/entry`"),
+                "{}",
+                ambiguous.message
+            );
+            let unknown = r.wikilink("acmee").unwrap_err();
+            assert_eq!(unknown.message, "link to nothing: `acmee`");
+            assert!(unknown.help.unwrap().contains("acme"));
+        });
+    }
+
+    #[test]
+    fn markdown_links_resolve_relative_to_the_linking_file() {
+        with_kb(|r| {
+            let at = |from: &str, dest: &str| path_of(r, &r.md_link(from, dest));
+            assert_eq!(
+                at("cases/acme-india/index.md", "entry.md"),
+                "cases/acme-india/entry"
+            );
+            assert_eq!(
+                at("cases/acme-india/entry.md", "../other/_index.md"),
+                "cases/other"
+            );
+            assert_eq!(
+                at("cases/acme-india/entry.md", "growht.md"),
+                "error: link to a missing file: `growht.md` (content/cases/acme-india/growht.md)"
+            );
+            assert_eq!(
+                at("cases/acme-india/entry.md", "../other/index.md"),
+                "cases/other"
+            );
+            assert_eq!(
+                at("cases/acme-india/entry.md", "/entities/acme.md"),
+                "entities/acme"
+            );
+            assert!(at("index.md", "../../outside.md").contains("leaves content/"));
+        });
+    }
+}

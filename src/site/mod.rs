@@ -1,5 +1,7 @@
-//! Renders Markdown for every page, then builds view values and fills the
-//! templates. Yields outputs one by one; the caller writes or collects them.
+//! The site: every Markdown text of the model rendered once (bodies,
+//! analysis entries, teaching notes, events, glossary), the link graph
+//! completed with the links of bodies, and backlinks. Read-only once built;
+//! views read it, and `serve` keeps its rendered Markdown between builds.
 
 use crate::diagnostics::Diagnostic;
 
@@ -408,7 +410,6 @@ pub(crate) fn body_links(body: &Rendered) -> Vec<(Target, crate::links::LinkSite
 }
 
 impl Prepared<'_> {
-    /// Gives back the rendered Markdown for the next build to reuse.
     /// Pages each page links to and from (computed once per build).
     pub(crate) fn neighbours(&self) -> &crate::links::Neighbours {
         self.neighbours
