@@ -383,7 +383,6 @@ mod tests {
                 target: Target::Term(i),
                 ..
             }) => format!("term:{}", r.kb().terms[*i].term),
-            Ok(other) => format!("{:?}", other.target),
             Err(e) => format!("error: {}", e.message),
         }
     }
