@@ -16,6 +16,8 @@ mod hostile;
 mod incremental;
 #[path = "page_kinds/mod.rs"]
 mod page_kinds;
+#[path = "schema/mod.rs"]
+mod schema;
 #[path = "serve/mod.rs"]
 mod serve;
 #[path = "setup/mod.rs"]

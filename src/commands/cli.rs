@@ -74,6 +74,15 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Write JSON Schema files for front matter, data files and casebook.yaml,
+    /// with the site's own frameworks, for editors' completion and checks.
+    Schema {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Folder for the schema files (default: ROOT/schemas).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Create a minimal knowledge base in DIR that builds at once.
     Init {
         /// Directory to create (must be empty or absent).

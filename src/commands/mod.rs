@@ -2,6 +2,7 @@
 
 pub(crate) mod cli;
 pub(crate) mod scaffold;
+pub(crate) mod schema;
 pub(crate) mod serve;
 
 use crate::diagnostics::{Diagnostic, Severity};
@@ -58,6 +59,16 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
+        Command::Schema { root, out } => {
+            let out = out.unwrap_or_else(|| root.join("schemas"));
+            match schema::write(&root, &out) {
+                Ok(n) => {
+                    println!("wrote {n} schemas into {}", out.display());
+                    0
+                }
+                Err(failure) => report(&failure),
+            }
+        }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {
                 println!(

@@ -210,7 +210,8 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
 }
 
 /// The bibliography `init` starts with: one work, cited by the example stage.
-const REFERENCES: &str = r"# The works the knowledge base cites, in Hayagriva YAML, keyed by citation key.
+const REFERENCES: &str = r"# yaml-language-server: $schema=../schemas/references.schema.json
+# The works the knowledge base cites, in Hayagriva YAML, keyed by citation key.
 # Cite one inline with [@example-source] or [@example-source, p. 12], or list it
 # under `refs:` in front matter. Replace this entry with your own sources.
 example-source:
@@ -230,7 +231,7 @@ pub(crate) fn init(dir: &Path) -> Result<(), ScaffoldError> {
     let files: [(&str, String); 7] = [
         (
             "casebook.yaml",
-            "title: My casebook\ndescription: Case studies of business models over time.\nbase_url: \"http://127.0.0.1:1111/\"\nlanguage: en\ntheme: default\nmarkdown:\n  allow_html: false\n".into(),
+            "# yaml-language-server: $schema=schemas/casebook.schema.json\ntitle: My casebook\ndescription: Case studies of business models over time.\nbase_url: \"http://127.0.0.1:1111/\"\nlanguage: en\ntheme: default\nmarkdown:\n  allow_html: false\n".into(),
         ),
         (
             "content/_index.md",
@@ -245,5 +246,10 @@ pub(crate) fn init(dir: &Path) -> Result<(), ScaffoldError> {
     for (rel, text) in files {
         write_new(&dir.join(rel), &text)?;
     }
+    // The YAML files above name these schemas in their first line.
+    super::schema::write(dir, &dir.join("schemas")).map_err(|f| {
+        let why: Vec<String> = f.diagnostics().into_iter().map(|d| d.message).collect();
+        ScaffoldError(format!("cannot write the schemas: {}", why.join("; ")))
+    })?;
     Ok(())
 }

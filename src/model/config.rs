@@ -5,7 +5,7 @@ use crate::yaml::YamlDoc;
 use serde::{Deserialize, Serialize};
 
 /// Site configuration, read from `casebook.yaml` at the knowledge-base root.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Config {
     /// Site title, shown in the header and in `<title>`.
@@ -50,7 +50,7 @@ pub(crate) struct Config {
 }
 
 /// Options of the Markdown renderer.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MarkdownConfig {
     /// Pass raw HTML in Markdown through instead of escaping it.
@@ -59,7 +59,7 @@ pub(crate) struct MarkdownConfig {
 }
 
 /// How citations and reference lists are formatted.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BibliographyConfig {
     /// A CSL style bundled with Hayagriva, by name: `apa` (default),

@@ -148,7 +148,7 @@ impl<'de> Deserialize<'de> for PeriodEnd {
 }
 
 /// A span of time: `{ from: 2010-04, to: present }`.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Period {
     pub from: PartialDate,

@@ -70,7 +70,7 @@ pub(crate) const COMMON_KEYS: &[&str] = &[
 ];
 
 /// Fields shared by every page kind.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Meta {
     /// Page title.
@@ -120,7 +120,7 @@ impl Meta {
 pub(crate) type Analyses = BTreeMap<String, BTreeMap<String, Entry>>;
 
 /// A case: one firm's business model in one market over time.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CaseFm {
     /// Entity slug of the company.
@@ -149,7 +149,7 @@ pub(crate) struct CaseFm {
 }
 
 /// Teaching notes of a case (the knowledge base's own text).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Teaching {
     /// What a student should be able to do after the case (inline Markdown).
@@ -163,7 +163,7 @@ pub(crate) struct Teaching {
 }
 
 /// A discussion question.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Question {
     /// The question (inline Markdown).
@@ -179,7 +179,7 @@ pub(crate) struct Question {
 }
 
 /// A period of a case.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StageFm {
     /// Position within the case; unique; previous/next follow it.
@@ -199,7 +199,7 @@ pub(crate) struct StageFm {
 }
 
 /// A measured quantity of a stage.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Metric {
     pub key: String,
@@ -217,7 +217,9 @@ pub(crate) struct Metric {
 }
 
 /// How a framework's dimensions are laid out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Layout {
     #[default]
@@ -229,7 +231,7 @@ pub(crate) enum Layout {
 }
 
 /// An analytic lens, defined as data.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FrameworkFm {
     pub dimensions: Vec<Dimension>,
@@ -237,7 +239,7 @@ pub(crate) struct FrameworkFm {
     pub layout: Layout,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Dimension {
     pub key: String,
@@ -246,7 +248,7 @@ pub(crate) struct Dimension {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum EntityType {
     Company,
@@ -260,7 +262,7 @@ pub(crate) enum EntityType {
 }
 
 /// A company, platform, institution, market or person.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EntityFm {
     #[serde(rename = "type")]
@@ -276,7 +278,7 @@ pub(crate) struct EntityFm {
 }
 
 /// A hand-declared comparison table.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ComparisonFm {
     /// Entity or case slugs.
@@ -287,7 +289,7 @@ pub(crate) struct ComparisonFm {
     pub values: BTreeMap<String, BTreeMap<String, Scalar>>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Attribute {
     pub key: String,
@@ -295,7 +297,7 @@ pub(crate) struct Attribute {
 }
 
 /// A plain page.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PageFm {
     #[serde(default)]
@@ -305,7 +307,7 @@ pub(crate) struct PageFm {
 }
 
 /// A dated fact on a timeline.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventFm {
     pub date: PartialDate,
@@ -328,7 +330,7 @@ pub(crate) struct EventFm {
 }
 
 /// One analysis cell: a string, or a list of strings or `{text, refs}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(
     untagged,
     expecting = "a string, or a list of strings or `{text, refs}` items"
@@ -338,14 +340,14 @@ pub(crate) enum Entry {
     Many(Vec<Item>),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged, expecting = "a string or a `{text, refs}` item")]
 pub(crate) enum Item {
     Text(String),
     Cited(CitedText),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CitedText {
     /// Stable id: the entry's anchor on every page that shows it, and how
@@ -405,7 +407,7 @@ impl Entry {
 }
 
 /// A bibliography entry (the Hayagriva YAML fields casebook reads).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct Reference {
     #[serde(rename = "type", default)]
@@ -506,7 +508,7 @@ impl Reference {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum Authors {
     One(String),
@@ -516,7 +518,7 @@ pub(crate) enum Authors {
 impl Authors {}
 
 /// A glossary term.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Term {
     pub term: String,
@@ -528,7 +530,7 @@ pub(crate) struct Term {
 }
 
 /// A dataset: a table (`columns` + `rows`) or a `series`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Dataset {
     pub title: String,
@@ -546,7 +548,7 @@ pub(crate) struct Dataset {
     pub series: Vec<Point>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Point {
     pub label: String,

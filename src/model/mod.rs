@@ -5,6 +5,7 @@ pub(crate) mod config;
 
 mod date;
 pub(crate) mod frontmatter;
+pub(crate) mod schema;
 
 pub(crate) use date::{PartialDate, Period, PeriodEnd};
 pub(crate) use frontmatter::*;
