@@ -1014,3 +1014,68 @@ fn a_theme_reads_the_extra_map_of_a_page() {
     let text = built.page("about/").visible_text();
     assert!(text.contains("Read me first (3)"), "{text}");
 }
+
+/// Queries a reader would type, each with the page they mean: page titles,
+/// key terms, Russian company names, a glossary term. The expected page must
+/// be among the first three results of Pagefind's own script; a change to
+/// what is indexed or how must keep it so.
+const RELEVANCE: &[(&str, &str)] = &[
+    ("Tmall", "/entities/tmall/"),
+    ("Ozon", "/entities/ozon/"),
+    ("Wildberries", "/entities/wildberries/"),
+    ("Russian Post", "/entities/russian-post/"),
+    ("QIWI", "/entities/qiwi/"),
+    ("Yandex.Money", "/entities/yandex-money/"),
+    ("Alipay", "/entities/alipay/"),
+    ("Suifenhe", "/entities/suifenhe/"),
+    ("SWOT", "/frameworks/swot/"),
+    (
+        "Business Model Canvas",
+        "/frameworks/business-model-canvas/",
+    ),
+    ("institutional theory", "/frameworks/institutional-theory/"),
+    ("dynamic capability", "/frameworks/dynamic-capability/"),
+    ("AliExpress Russia", "/cases/aliexpress-russia/"),
+    ("localization", "/cases/aliexpress-russia/localization/"),
+    ("Tomsenn", "/cases/alibaba-international/own-brand/"),
+    (
+        "Shenzhen Green Electronics",
+        "/entities/shenzhen-green-electronics/",
+    ),
+    ("payment fees", "/market/payment-fees/"),
+    ("internet use", "/market/internet-use/"),
+    ("sources disagree", "/market/source-tensions/"),
+    ("O2O", "/glossary/"),
+];
+
+#[test]
+fn search_puts_the_page_a_reader_means_among_the_first_three_results() {
+    let site = shipped();
+    let script = manifest_dir().join("tests/views/pagefind_query.mjs");
+    let mut misses = Vec::new();
+    for (query, expected) in RELEVANCE {
+        let out = std::process::Command::new("node")
+            .arg(&script)
+            .arg(&site.out)
+            .arg(query)
+            .output()
+            .expect("node is installed (see scripts/setup.sh)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let first: Vec<&str> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(3)
+            .map(|h| h["url"].as_str().unwrap())
+            .collect();
+        if !first.contains(expected) {
+            misses.push(format!("{query:?}: expected {expected} in {first:?}"));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
