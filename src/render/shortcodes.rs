@@ -85,7 +85,7 @@ fn dataset_shortcode(
     cites: &mut BTreeSet<String>,
 ) -> Option<()> {
     let kb = prep.kb;
-    let arg = |k: &str| call.args.get(k).and_then(|a| a.as_str()).unwrap_or("");
+    let arg = |k: &str| arg(call, k);
     let ds = kb.datasets.get(arg("data"))?;
     cites.extend(ds.refs.iter().map(|c| c.key.clone()));
     insert(ctx, "dataset", &dataset_view(prep, arg("data"), ds, n));
@@ -100,18 +100,16 @@ fn dataset_shortcode(
         };
         ctx.insert("chart", &svg);
     }
-
     Some(())
 }
 
 /// `timeline`: a case's timeline figure.
 fn timeline_shortcode(prep: &Prepared<'_>, call: &Call, ctx: &mut Context) -> Option<()> {
     let kb = prep.kb;
-    let arg = |k: &str| call.args.get(k).and_then(|a| a.as_str()).unwrap_or("");
+    let arg = |k: &str| arg(call, k);
     let &cid = kb.by_path.get(format!("cases/{}", arg("case")).as_str())?;
     ctx.insert("timeline", &case_timeline(prep, cid, &prep.url(cid)));
     insert(ctx, "case", &prep.link(cid));
-
     Some(())
 }
 
@@ -123,7 +121,7 @@ fn evolution_shortcode(
     cites: &mut BTreeSet<String>,
 ) -> Option<()> {
     let kb = prep.kb;
-    let arg = |k: &str| call.args.get(k).and_then(|a| a.as_str()).unwrap_or("");
+    let arg = |k: &str| arg(call, k);
     let stage = |k: &str| {
         kb.by_path
             .get(format!("cases/{}", arg(k)).as_str())
@@ -146,7 +144,6 @@ fn evolution_shortcode(
     );
     insert(ctx, "from", &prep.link(from));
     insert(ctx, "to", &prep.link(to));
-
     Some(())
 }
 
@@ -158,7 +155,7 @@ fn matrix_shortcode(
     cites: &mut BTreeSet<String>,
 ) -> Option<()> {
     let kb = prep.kb;
-    let arg = |k: &str| call.args.get(k).and_then(|a| a.as_str()).unwrap_or("");
+    let arg = |k: &str| arg(call, k);
     let &fid = kb
         .by_path
         .get(format!("frameworks/{}", arg("framework")).as_str())?;
@@ -191,6 +188,10 @@ fn matrix_shortcode(
     ctx.insert("caption", &caption);
     insert(ctx, "framework", &fw);
     ctx.insert("matrix", &prep.matrix(arg("framework"), &rows));
-
     Some(())
+}
+
+/// The text of a call's argument, or "" when it is absent.
+fn arg<'c>(call: &'c Call, key: &str) -> &'c str {
+    call.args.get(key).and_then(|a| a.as_str()).unwrap_or("")
 }

@@ -258,18 +258,7 @@ pub(crate) fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
 fn case_lane(prep: &Prepared<'_>, id: PageId, page: &Page, case: &CaseFm) -> LaneData {
     let kb = prep.kb;
     let stages = kb.stages_of(&page.path);
-    let bands: Vec<timeline::Band> = stages
-        .iter()
-        .filter_map(|(sid, sp, s)| {
-            s.period.map(|per| timeline::Band {
-                label: sp.meta.title.clone(),
-                short: s.short_title.clone(),
-                url: prep.url(*sid),
-                from: per.from,
-                to: per.end(kb.latest),
-            })
-        })
-        .collect();
+    let bands = crate::views::kinds::stage_bands(prep, &page.path);
     let bands = if bands.is_empty() {
         // A case without dated stages is drawn as one band.
         case.period

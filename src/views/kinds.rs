@@ -27,19 +27,7 @@ pub(crate) fn case_timeline(
 ) -> Option<timeline::Figure> {
     let kb = prep.kb;
     let page = &kb.pages[id];
-    let bands: Vec<timeline::Band> = kb
-        .stages_of(&page.path)
-        .iter()
-        .filter_map(|(sid, sp, s)| {
-            s.period.map(|per| timeline::Band {
-                label: sp.meta.title.clone(),
-                short: s.short_title.clone(),
-                url: prep.url(*sid),
-                from: per.from,
-                to: per.end(kb.latest),
-            })
-        })
-        .collect();
+    let bands = stage_bands(prep, &page.path);
     let marks: Vec<timeline::Mark> = kb
         .event_ids_of(Some(&page.path))
         .into_iter()
@@ -458,4 +446,21 @@ pub(crate) fn section_view(prep: &Prepared<'_>, path: &str) -> ListView {
         pager: Default::default(),
         events: Vec::new(),
     }
+}
+
+/// The dated stages of the case at `case_path`, as timeline bands.
+pub(crate) fn stage_bands(prep: &Prepared<'_>, case_path: &str) -> Vec<timeline::Band> {
+    let kb = prep.kb;
+    kb.stages_of(case_path)
+        .iter()
+        .filter_map(|(sid, sp, s)| {
+            s.period.map(|per| timeline::Band {
+                label: sp.meta.title.clone(),
+                short: s.short_title.clone(),
+                url: prep.url(*sid),
+                from: per.from,
+                to: per.end(kb.latest),
+            })
+        })
+        .collect()
 }
