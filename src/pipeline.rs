@@ -201,7 +201,7 @@ pub(crate) fn analyse_and_emit(
     let errors = match selection.site_files {
         SiteFiles::All => {
             let mut all: Vec<SitemapEntry> = entries.values().cloned().collect();
-            site_files(&prep, &mut all, sink.emit)
+            site_files(&prep, model.theme, &mut all, sink.emit)
         }
         SiteFiles::Graph => {
             let graph = Output {

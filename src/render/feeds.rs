@@ -1,12 +1,13 @@
 //! Machine-readable outputs: `sitemap.xml`, `atom.xml`, `robots.txt` and
-//! `graph.json`. XML text goes through [`xml_text`], which also drops the
-//! control characters XML 1.0 forbids, so the files are always well-formed.
+//! `graph.json`. The sitemap and the feed are templates (`sitemap.xml`,
+//! `atom.xml`) filled from the views here; their text goes through the
+//! `xml` filter ([`xml_text`]), which also drops the control characters XML
+//! 1.0 forbids, so the files are always well-formed.
 
 use crate::links::Target;
 use crate::model::*;
 use crate::site::Prepared;
 use serde::Serialize;
-use std::fmt::Write as _;
 
 /// A page listed in the sitemap.
 #[derive(Debug, Clone)]
@@ -52,31 +53,59 @@ fn w3c_date(d: PartialDate) -> String {
     )
 }
 
-pub(crate) fn sitemap(base_url: &str, entries: &[SitemapEntry]) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for e in entries {
-        let _ = write!(
-            s,
-            "  <url><loc>{}</loc>",
-            xml_text(&absolute(base_url, &e.file))
-        );
-        if let Some(d) = e.lastmod {
-            let _ = write!(s, "<lastmod>{}</lastmod>", w3c_date(d));
-        }
-        s.push_str("</url>\n");
+/// `sitemap.xml` as its template sees it.
+#[derive(Serialize)]
+pub(crate) struct SitemapView {
+    pub urls: Vec<SitemapUrl>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SitemapUrl {
+    /// Absolute URL.
+    pub loc: String,
+    /// `YYYY-MM-DD`, when the page has a date.
+    pub lastmod: Option<String>,
+}
+
+pub(crate) fn sitemap_view(base_url: &str, entries: &[SitemapEntry]) -> SitemapView {
+    SitemapView {
+        urls: entries
+            .iter()
+            .map(|e| SitemapUrl {
+                loc: absolute(base_url, &e.file),
+                lastmod: e.lastmod.map(w3c_date),
+            })
+            .collect(),
     }
-    s.push_str("</urlset>\n");
-    s
 }
 
 pub(crate) fn robots(base_url: &str) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {base_url}sitemap.xml\n")
 }
 
-/// The 30 most recently changed pages (pages with a date only).
-pub(crate) fn atom(prep: &Prepared<'_>) -> String {
+/// `atom.xml` as its template sees it: the 30 most recently changed pages
+/// (pages with a date only).
+#[derive(Serialize)]
+pub(crate) struct FeedView {
+    pub language: String,
+    pub title: String,
+    pub base_url: String,
+    /// `YYYY-MM-DD` of the newest entry.
+    pub updated: String,
+    pub entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FeedEntry {
+    pub title: String,
+    /// Absolute URL.
+    pub url: String,
+    /// `YYYY-MM-DD`.
+    pub updated: String,
+    pub summary: Option<String>,
+}
+
+pub(crate) fn feed_view(prep: &Prepared<'_>) -> FeedView {
     let kb = prep.kb;
     let c = &kb.config;
     let mut dated: Vec<(PartialDate, PageId)> = kb
@@ -86,40 +115,28 @@ pub(crate) fn atom(prep: &Prepared<'_>) -> String {
     dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     dated.truncate(30);
     let updated = dated.first().map_or(kb.latest, |d| d.0);
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = write!(
-        s,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}atom.xml\"/>\n  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
-        xml_text(&c.language),
-        xml_text(&c.title),
-        xml_text(&c.base_url),
-        xml_text(&c.base_url),
-        xml_text(&c.base_url),
-        w3c_date(updated),
-        xml_text(&c.title),
-    );
-    for (date, id) in dated {
-        let p = &kb.pages[id];
-        let url = format!(
-            "{}{}",
-            c.base_url,
-            prep.url(id).trim_start_matches(prep.base_path.as_str())
-        );
-        let _ = write!(
-            s,
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n",
-            xml_text(&p.meta.title),
-            xml_text(&url),
-            xml_text(&url),
-            w3c_date(date)
-        );
-        if let Some(sum) = &p.meta.summary {
-            let _ = writeln!(s, "    <summary>{}</summary>", xml_text(sum));
-        }
-        s.push_str("  </entry>\n");
+    FeedView {
+        language: c.language.clone(),
+        title: c.title.clone(),
+        base_url: c.base_url.clone(),
+        updated: w3c_date(updated),
+        entries: dated
+            .into_iter()
+            .map(|(date, id)| {
+                let p = &kb.pages[id];
+                FeedEntry {
+                    title: p.meta.title.clone(),
+                    url: format!(
+                        "{}{}",
+                        c.base_url,
+                        prep.url(id).trim_start_matches(prep.base_path.as_str())
+                    ),
+                    updated: w3c_date(date),
+                    summary: p.meta.summary.clone(),
+                }
+            })
+            .collect(),
     }
-    s.push_str("</feed>\n");
-    s
 }
 
 /// A dataset as CSV: its columns and rows, or `label,value` for a series.

@@ -151,24 +151,33 @@ pub(crate) fn render_pages(
 /// downloads. `entries` are the sitemap entries of every page.
 pub(crate) fn site_files(
     prep: &Prepared<'_>,
+    theme: &Theme,
     entries: &mut [SitemapEntry],
     emit: &(dyn Fn(Output) -> Result<(), Diagnostic> + Sync),
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     entries.sort_by(|a, b| a.file.cmp(&b.file));
     let base = &prep.kb.config.base_url;
-    let mut files = vec![
-        (
-            "sitemap.xml".to_string(),
-            feeds::sitemap(base, entries).into_bytes(),
-        ),
-        ("robots.txt".to_string(), feeds::robots(base).into_bytes()),
-        ("atom.xml".to_string(), feeds::atom(prep).into_bytes()),
-        (
-            "graph.json".to_string(),
-            feeds::graph_json(prep).into_bytes(),
-        ),
-    ];
+    let mut fill = |template: &str, ctx: &Context| match theme.tera.render(template, ctx) {
+        Ok(text) => Some((template.to_string(), text.into_bytes())),
+        Err(e) => {
+            errors.push(theme.error(&e, template));
+            None
+        }
+    };
+    let mut ctx = Context::new();
+    insert(&mut ctx, "sitemap", &feeds::sitemap_view(base, entries));
+    let sitemap = fill("sitemap.xml", &ctx);
+    let mut ctx = Context::new();
+    insert(&mut ctx, "feed", &feeds::feed_view(prep));
+    let atom = fill("atom.xml", &ctx);
+    let mut files: Vec<(String, Vec<u8>)> = sitemap.into_iter().collect();
+    files.push(("robots.txt".to_string(), feeds::robots(base).into_bytes()));
+    files.extend(atom);
+    files.extend([(
+        "graph.json".to_string(),
+        feeds::graph_json(prep).into_bytes(),
+    )]);
     for (slug, d) in &prep.kb.datasets {
         match feeds::dataset_csv(d) {
             Ok(csv) => files.push((format!("data/{slug}.csv"), csv)),
@@ -333,7 +342,7 @@ fn render_job(
         Job::List(kind, n) => list_job(prep, *kind, *n, &mut ctx),
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
-        Job::Redirect(id, from) => return Ok((redirect(prep, *id, from), None)),
+        Job::Redirect(id, from) => return Ok((redirect(prep, theme, *id, from)?, None)),
         Job::Timeline(n) => timeline_job(prep, *n, &mut ctx),
         Job::Compare(n) => compare_job(prep, *n, &mut ctx),
         Job::Map => map_job(prep, &mut ctx),
@@ -685,17 +694,35 @@ fn with_active<'a>(site: &'a SiteView, url: &'a str) -> impl Serialize + 'a {
 }
 
 /// A page that forwards an old URL to the page's current one.
-fn redirect(prep: &Prepared<'_>, id: PageId, from: &str) -> Output {
-    let url = crate::html::html_escape(&prep.url(id));
-    let title = crate::html::html_escape(&prep.kb.pages[id].meta.title);
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<link rel=\"canonical\" href=\"{url}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{url}\">{title}</a>.</p>\n</body>\n</html>\n",
-        crate::html::html_escape(&prep.kb.config.language)
-    );
-    Output {
+/// A page at an old URL that forwards to the page's new one.
+#[derive(Serialize)]
+struct RedirectView {
+    /// The page's URL now.
+    url: String,
+    title: String,
+}
+
+fn redirect(
+    prep: &Prepared<'_>,
+    theme: &Theme,
+    id: PageId,
+    from: &str,
+) -> Result<Output, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("language", &prep.kb.config.language);
+    let view = RedirectView {
+        url: prep.url(id),
+        title: prep.kb.pages[id].meta.title.clone(),
+    };
+    insert(&mut ctx, "redirect", &view);
+    let html = theme
+        .tera
+        .render("redirect.html", &ctx)
+        .map_err(|e| theme.error(&e, from))?;
+    Ok(Output {
         path: format!("{from}/index.html"),
         bytes: html.into_bytes(),
-    }
+    })
 }
 
 fn out_path(page_path: &str) -> String {

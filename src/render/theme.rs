@@ -37,6 +37,9 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "compare.html",
     "comparison.html",
     "search.html",
+    "redirect.html",
+    "sitemap.xml",
+    "atom.xml",
     "shortcodes/table.html",
     "shortcodes/chart.html",
     "shortcodes/timeline.html",
@@ -131,6 +134,7 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     tera.set_escape_fn(escape_html);
     tera.register_function("get_env", get_env);
     tera.register_filter("json_encode", json_encode);
+    tera.register_filter("xml", xml_filter);
     if let Some(d) = cycles::find_cycle(&sources) {
         return Err(vec![d]);
     }
@@ -213,6 +217,19 @@ fn json_encode(
 
 /// HTML escaping of & < > " ', also dropping control characters (other than tab
 /// and newlines), which HTML and XML do not allow.
+/// `{{ text | xml | safe }}`: text escaped for XML, without the control
+/// characters XML 1.0 forbids.
+fn xml_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(crate::render::feeds::xml_text(&text)))
+}
+
 fn escape_html(s: &str) -> String {
     // html_escape drops control characters too.
     crate::html::html_escape(s)

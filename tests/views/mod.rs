@@ -1079,3 +1079,38 @@ fn search_puts_the_page_a_reader_means_among_the_first_three_results() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+#[test]
+fn a_site_overrides_the_feed_sitemap_and_redirect_templates() {
+    let tmp = copy_fixture("minimal");
+    let root = tmp.path();
+    write(
+        root,
+        "templates/redirect.html",
+        "<!DOCTYPE html><html lang=\"{{ language }}\"><head><title>Gone</title></head><body><p>Now at <a href=\"{{ redirect.url }}\">{{ redirect.title }}</a>, said the theme.</p></body></html>\n",
+    );
+    write(
+        root,
+        "templates/atom.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>{{ feed.title | xml | safe }} (theme)</title>{% for e in feed.entries %}<entry><title>{{ e.title | xml | safe }}</title></entry>{% endfor %}</feed>\n",
+    );
+    write(
+        root,
+        "templates/sitemap.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{% for u in sitemap.urls %}<url><loc>{{ u.loc | xml | safe }}</loc><priority>0.5</priority></url>{% endfor %}</urlset>\n",
+    );
+    let built = TestSite::at(root).build().ok();
+    let moved = built.page("old-acme/").visible_text();
+    assert!(moved.contains("said the theme"), "{moved}");
+    let atom = std::fs::read_to_string(built.out.join("atom.xml")).unwrap();
+    let feed = roxmltree::Document::parse(&atom).unwrap();
+    let title = feed.root_element().first_element_child().unwrap();
+    assert_eq!(title.text(), Some("Minimal casebook (theme)"));
+    let sitemap = std::fs::read_to_string(built.out.join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let priorities = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("priority"))
+        .count();
+    assert!(priorities > 5, "{sitemap}");
+}
