@@ -264,7 +264,7 @@ mod tests {
 
     #[test]
     fn sitemap_lists_absolute_urls_with_dates() {
-        let s = sitemap(
+        let s = sitemap_view(
             "https://x.org/kb/",
             &[
                 SitemapEntry {
@@ -277,7 +277,9 @@ mod tests {
                 },
             ],
         );
-        assert!(s.contains("<loc>https://x.org/kb/</loc>"));
-        assert!(s.contains("<loc>https://x.org/kb/cases/a/</loc><lastmod>2016-05-01</lastmod>"));
+        assert_eq!(s.urls[0].loc, "https://x.org/kb/");
+        assert_eq!(s.urls[0].lastmod, None);
+        assert_eq!(s.urls[1].loc, "https://x.org/kb/cases/a/");
+        assert_eq!(s.urls[1].lastmod.as_deref(), Some("2016-05-01"));
     }
 }
