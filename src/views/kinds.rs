@@ -10,6 +10,113 @@ use crate::views::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
+/// `/teaching/`: every case's notes.
+#[derive(Debug, Serialize)]
+pub(crate) struct TeachingPage {
+    pub cases: Vec<TaughtCase>,
+    pub pager: crate::views::aggregate::Pager,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TaughtCase {
+    pub case: Link,
+    pub notes: TeachingView,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Fact {
+    pub label: String,
+    pub value: String,
+    pub link: Option<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct CaseView {
+    pub teaching: Option<TeachingView>,
+    /// `/cases/<case>/evolution/`, when the case has two or more stages.
+    pub evolution_url: Option<String>,
+    pub facts: Vec<Fact>,
+    pub model: Vec<Link>,
+    pub period: String,
+    pub timeline: Option<crate::graphics::timeline::Figure>,
+    pub events: Vec<EventView>,
+    pub stages: Vec<Card>,
+    pub canvas: Option<MatrixView>,
+    pub matrices: Vec<MatrixView>,
+    pub quadrants: Vec<AnalysisView>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct MetricView {
+    pub label: String,
+    pub unit: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub period: String,
+    pub cites: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct StageView {
+    pub case: Link,
+    /// The case's evolution page, when it has one.
+    pub evolution_url: Option<String>,
+    pub order: u32,
+    pub period: String,
+    pub analyses: Vec<AnalysisView>,
+    pub metrics: Vec<MetricView>,
+    pub events: Vec<EventView>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct FrameworkView {
+    pub layout: String,
+    pub dimensions: Vec<DimView>,
+    pub matrix: MatrixView,
+    /// The matrix is split by case over numbered pages.
+    pub pager: crate::views::aggregate::Pager,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct EntityView {
+    pub entity_type: String,
+    pub facts: Vec<Fact>,
+    pub website: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ListView {
+    pub groups: Vec<CardGroup>,
+    pub pager: crate::views::aggregate::Pager,
+    /// Events listed on taxonomy pages.
+    pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct CardGroup {
+    pub title: String,
+    pub cards: Vec<Card>,
+}
+
+/// A dataset for the `table` and `chart` shortcodes.
+#[derive(Debug, Serialize)]
+pub(crate) struct DatasetView {
+    /// Id of the figure, unique on the page.
+    pub anchor: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub unit: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// HTML: the source citation.
+    pub cites: String,
+    pub csv_url: String,
+    pub json_url: String,
+}
+
 pub(crate) fn period_of(p: &Page) -> String {
     match &p.data {
         PageData::Case(c) => c.period.map(|x| x.human()).unwrap_or_default(),

@@ -7,7 +7,155 @@ use crate::links::{Target, page_url, term_anchor};
 use crate::markdown::cite::{cite_label, cite_list};
 use crate::model::*;
 use crate::site::{BACKLINKS_SHOWN, Prepared, applies, layout_name};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Values every page has.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct PageView {
+    pub kind: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    /// Absolute URL (canonical).
+    pub permalink: String,
+    /// Rendered Markdown body.
+    pub content: String,
+    pub toc: Vec<crate::markdown::Heading>,
+    pub tags: Vec<Link>,
+    pub updated: Option<String>,
+    pub edit_url: Option<String>,
+    pub breadcrumbs: Vec<Link>,
+    pub backlinks: Vec<BacklinkGroup>,
+    pub references: Vec<RefView>,
+    /// "Cite this page": the page as a reference in the site's style.
+    pub cite: Option<CiteView>,
+    /// The pages linked with this one, as a small map (cases, stages,
+    /// frameworks and entities only).
+    pub neighbourhood: Option<crate::views::map::Neighbourhood>,
+    /// The page's `extra:` map, as written, for the theme's own use.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct CiteView {
+    /// HTML, formatted by the citation style.
+    pub html: String,
+    pub bibtex: String,
+}
+
+/// Pages of one kind that link here.
+#[derive(Debug, Serialize)]
+pub(crate) struct BacklinkGroup {
+    pub kind: String,
+    pub items: Vec<Backlink>,
+    /// Backlinks of this kind beyond those listed.
+    pub more: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Backlink {
+    pub title: String,
+    pub url: String,
+    pub context: String,
+}
+
+/// A formatted bibliography entry.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RefView {
+    pub key: String,
+    pub label: String,
+    pub html: String,
+    pub url: String,
+    pub cited_by: Vec<Link>,
+}
+
+/// A framework applied across rows (stages, cases) and its dimensions.
+#[derive(Debug, Serialize)]
+pub(crate) struct MatrixView {
+    pub framework: Link,
+    pub slug: String,
+    pub layout: String,
+    pub dimensions: Vec<DimView>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DimView {
+    pub key: String,
+    pub label: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct MatrixRow {
+    pub label: String,
+    pub url: String,
+    /// Period or case name under the label.
+    pub note: String,
+    pub whole_case: bool,
+    pub cells: Vec<Vec<CellItem>>,
+}
+
+/// A framework's dimensions with the entries one page gives them.
+#[derive(Debug, Serialize)]
+pub(crate) struct AnalysisView {
+    pub framework: Link,
+    pub slug: String,
+    /// Id of the section, unique on pages that show several analyses.
+    pub anchor: String,
+    pub layout: String,
+    pub dims: Vec<DimCell>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct DimCell {
+    pub key: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub items: Vec<CellItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct EventView {
+    pub anchor: String,
+    pub date: String,
+    pub date_human: String,
+    pub precision: String,
+    pub title: String,
+    pub body: String,
+    pub case: Option<Link>,
+    pub stage: Option<Link>,
+    pub entities: Vec<Link>,
+    pub cites: String,
+    /// Space-separated entity slugs and tag slugs, for in-page filters.
+    pub filter_entities: String,
+    pub filter_tags: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TermView {
+    pub anchor: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    pub definition: String,
+    pub used_by: Vec<Link>,
+    pub cites: String,
+}
+
+impl MatrixView {
+    pub(crate) fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
+        self.rows
+            .iter_mut()
+            .flat_map(|r| r.cells.iter_mut().flatten())
+    }
+}
+
+impl AnalysisView {
+    pub(crate) fn items_mut(&mut self) -> impl Iterator<Item = &mut CellItem> {
+        self.dims.iter_mut().flat_map(|d| d.items.iter_mut())
+    }
+}
 
 impl Prepared<'_> {
     /// The common part of every page's context.
