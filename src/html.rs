@@ -1,4 +1,4 @@
-//! Escaping text for HTML and XML: the one leaf every stage that writes markup uses.
+//! Escaping text for HTML: the one leaf every stage that writes markup uses.
 
 /// Text made safe inside an element or a quoted attribute; control
 /// characters HTML does not allow are dropped.

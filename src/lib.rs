@@ -3,7 +3,7 @@
 //! imports only from those above it (a test checks this).
 //! `docs/ARCHITECTURE.md` is the map.
 
-// Shared leaves: positioned problems, and escaping for HTML and XML.
+// Shared leaves: positioned problems, and escaping for HTML.
 mod diagnostics;
 mod html;
 // YAML with positions for every value.

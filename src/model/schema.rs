@@ -5,6 +5,7 @@
 
 use super::date::{PartialDate, PeriodEnd};
 use super::{CiteRef, Scalar};
+use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 
@@ -74,18 +75,21 @@ pub(crate) struct FrameworkKeys {
     pub dimensions: Vec<String>,
 }
 
-/// Every schema, for a site with these frameworks.
-pub(crate) fn schemas(frameworks: &[FrameworkKeys]) -> Vec<SchemaFile> {
+/// Every schema, for a site with these frameworks (`None` when they could
+/// not be read: any framework and dimension is then allowed).
+pub(crate) fn schemas(frameworks: Option<&[FrameworkKeys]>) -> Vec<SchemaFile> {
     use super::config::Config;
     use super::frontmatter::*;
-    let analyses = analyses_schema(frameworks);
+    let analyses = frameworks.map_or_else(any_analyses, analyses_schema);
     let canvas = frameworks
+        .unwrap_or_default()
         .iter()
         .find(|f| f.slug == super::CANVAS)
         .map(|f| dimensions_schema(&f.dimensions));
-    let mut case = front_matter::<CaseFm>("a case (content/cases/<case>/index.md)");
+    let mut case = front_matter::<CaseFm>("a case (content/cases/<case>/index.md)", &["case"]);
     set_property(&mut case, "analyses", analyses.clone());
-    let mut stage = front_matter::<StageFm>("a stage (content/cases/<case>/<stage>.md)");
+    let mut stage =
+        front_matter::<StageFm>("a stage (content/cases/<case>/<stage>.md)", &["stage"]);
     set_property(&mut stage, "analyses", analyses);
     if let Some(canvas) = canvas {
         set_property(&mut stage, "business_model", canvas);
@@ -95,54 +99,54 @@ pub(crate) fn schemas(frameworks: &[FrameworkKeys]) -> Vec<SchemaFile> {
         file("stage", stage),
         file(
             "framework",
-            front_matter::<FrameworkFm>("a framework (content/frameworks/<slug>.md)"),
+            front_matter::<FrameworkFm>(
+                "a framework (content/frameworks/<slug>.md)",
+                &["framework"],
+            ),
         ),
         file(
             "entity",
-            front_matter::<EntityFm>("an entity (content/entities/<slug>.md)"),
+            front_matter::<EntityFm>("an entity (content/entities/<slug>.md)", &["entity"]),
         ),
         file(
             "comparison",
-            front_matter::<ComparisonFm>("a comparison (content/comparisons/<slug>.md)"),
+            front_matter::<ComparisonFm>(
+                "a comparison (content/comparisons/<slug>.md)",
+                &["comparison"],
+            ),
         ),
         file(
             "page",
-            front_matter::<PageFm>("a page, a section or the home page (_index.md)"),
+            front_matter::<PageFm>(
+                "a page, a section or the home page (_index.md)",
+                &["page", "section", "home"],
+            ),
         ),
         file(
             "events",
             titled(
-                schemars::schema_for!(Vec<EventFm>),
+                root::<Vec<EventFm>>(),
                 "Events: content/events.yaml (market-wide) or content/cases/<case>/events.yaml",
             ),
         ),
         file(
             "glossary",
-            titled(
-                schemars::schema_for!(Vec<Term>),
-                "The glossary: content/glossary.yaml",
-            ),
+            titled(root::<Vec<Term>>(), "The glossary: content/glossary.yaml"),
         ),
         file(
             "references",
             titled(
-                schemars::schema_for!(std::collections::BTreeMap<String, Reference>),
+                root::<std::collections::BTreeMap<String, Reference>>(),
                 "The bibliography: content/references.yaml (Hayagriva YAML)",
             ),
         ),
         file(
             "dataset",
-            titled(
-                schemars::schema_for!(Dataset),
-                "A dataset: content/data/<slug>.yaml",
-            ),
+            titled(root::<Dataset>(), "A dataset: content/data/<slug>.yaml"),
         ),
         file(
             "casebook",
-            titled(
-                schemars::schema_for!(Config),
-                "The site's configuration: casebook.yaml",
-            ),
+            titled(root::<Config>(), "The site's configuration: casebook.yaml"),
         ),
     ]
 }
@@ -157,16 +161,55 @@ fn file(kind: &str, schema: serde_json::Value) -> SchemaFile {
 fn titled(schema: Schema, title: &str) -> serde_json::Value {
     let mut value = schema.to_value();
     value["title"] = title.into();
+    nullable_collections(&mut value);
     value
+}
+
+/// The schema of `T` as a whole file, in draft 7: the draft the YAML
+/// language server supports.
+fn root<T: JsonSchema>() -> Schema {
+    SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<T>()
+}
+
+/// A key written with nothing after it (`refs:`) reads as an empty list or
+/// map, as the parser takes it: every list or map property also allows
+/// null.
+fn nullable_collections(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(props)) = map.get_mut("properties") {
+                for prop in props.values_mut() {
+                    allow_null(prop);
+                }
+            }
+            for v in map.values_mut() {
+                nullable_collections(v);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(nullable_collections),
+        _ => {}
+    }
+}
+
+fn allow_null(prop: &mut serde_json::Value) {
+    let Some(map) = prop.as_object_mut() else {
+        return;
+    };
+    if let Some(t @ ("array" | "object")) = map.get("type").and_then(|t| t.as_str()) {
+        let both = serde_json::json!([t, "null"]);
+        map.insert("type".into(), both);
+    }
 }
 
 /// The keys every page takes, merged with those of one kind into a single
 /// closed object: front matter is one mapping, though it is parsed in two
 /// parts.
-fn front_matter<T: JsonSchema>(what: &str) -> serde_json::Value {
-    let common = schemars::schema_for!(super::frontmatter::Meta).to_value();
-    let mut own = schemars::schema_for!(T).to_value();
-    for key in ["properties", "$defs"] {
+fn front_matter<T: JsonSchema>(what: &str, kinds: &[&str]) -> serde_json::Value {
+    let common = root::<super::frontmatter::Meta>().to_value();
+    let mut own = root::<T>().to_value();
+    for key in ["properties", "definitions"] {
         if let Some(extra) = common.get(key).and_then(|v| v.as_object()) {
             let target = own[key].as_object_mut();
             match target {
@@ -181,6 +224,12 @@ fn front_matter<T: JsonSchema>(what: &str) -> serde_json::Value {
     own["required"] = required.into();
     own["additionalProperties"] = false.into();
     own["title"] = format!("Front matter of {what}").into();
+    // `kind:` may only repeat what the folder makes the page.
+    own["properties"]["kind"] = serde_json::json!({
+        "description": own["properties"]["kind"]["description"].clone(),
+        "enum": kinds.iter().map(|k| serde_json::json!(k)).chain([serde_json::Value::Null]).collect::<Vec<_>>(),
+    });
+    nullable_collections(&mut own);
     own
 }
 
@@ -199,9 +248,20 @@ fn analyses_schema(frameworks: &[FrameworkKeys]) -> serde_json::Value {
         .map(|f| (f.slug.clone(), dimensions_schema(&f.dimensions)))
         .collect();
     serde_json::json!({
-        "type": "object",
+        "type": ["object", "null"],
         "properties": properties,
         "additionalProperties": false
+    })
+}
+
+/// `analyses:` when the site's frameworks are unknown.
+fn any_analyses() -> serde_json::Value {
+    serde_json::json!({
+        "type": ["object", "null"],
+        "additionalProperties": {
+            "type": ["object", "null"],
+            "additionalProperties": { "$ref": "#/definitions/Entry" }
+        }
     })
 }
 
@@ -209,10 +269,15 @@ fn analyses_schema(frameworks: &[FrameworkKeys]) -> serde_json::Value {
 fn dimensions_schema(dimensions: &[String]) -> serde_json::Value {
     let properties: serde_json::Map<String, serde_json::Value> = dimensions
         .iter()
-        .map(|d| (d.clone(), serde_json::json!({ "$ref": "#/$defs/Entry" })))
+        .map(|d| {
+            (
+                d.clone(),
+                serde_json::json!({ "$ref": "#/definitions/Entry" }),
+            )
+        })
         .collect();
     serde_json::json!({
-        "type": "object",
+        "type": ["object", "null"],
         "properties": properties,
         "additionalProperties": false
     })

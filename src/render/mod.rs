@@ -342,7 +342,7 @@ fn render_job(
         Job::List(kind, n) => list_job(prep, *kind, *n, &mut ctx),
         Job::References => references_job(prep, &mut ctx),
         Job::Glossary => glossary_job(prep, &mut ctx),
-        Job::Redirect(id, from) => return Ok((redirect(prep, theme, *id, from)?, None)),
+        Job::Redirect(id, from) => return Ok((redirect(prep, theme, site, *id, from)?, None)),
         Job::Timeline(n) => timeline_job(prep, *n, &mut ctx),
         Job::Compare(n) => compare_job(prep, *n, &mut ctx),
         Job::Map => map_job(prep, &mut ctx),
@@ -705,10 +705,12 @@ struct RedirectView {
 fn redirect(
     prep: &Prepared<'_>,
     theme: &Theme,
+    site: &SiteView,
     id: PageId,
     from: &str,
 ) -> Result<Output, Diagnostic> {
     let mut ctx = Context::new();
+    ctx.insert("site", site);
     ctx.insert("language", &prep.kb.config.language);
     let view = RedirectView {
         url: prep.url(id),

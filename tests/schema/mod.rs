@@ -142,6 +142,7 @@ fn an_unknown_key_and_a_bad_date_fail_in_the_validator_as_in_check() {
     let planted = [
         ("colour: red\n", "colour"),
         ("updated: 2016-13\n", "updated"),
+        ("kind: case\n", "kind"),
     ];
     for (line, key) in planted {
         write(
@@ -199,4 +200,24 @@ fn init_writes_the_schemas_its_yaml_files_name_in_their_modelines() {
             .collect();
         assert!(errors.is_empty(), "{file}: {errors:?}");
     }
+}
+
+#[test]
+fn a_key_left_empty_passes_the_validator_as_it_passes_check() {
+    let tmp = copy_fixture("minimal");
+    let root = tmp.path();
+    let stage = "cases/acme-india/entry.md";
+    let text = std::fs::read_to_string(root.join("content").join(stage)).unwrap();
+    write(
+        root,
+        &format!("content/{stage}"),
+        text.replacen("---\n", "---\ntags:\nredirect_from:\n", 1),
+    );
+    let schemas = tempfile::tempdir().unwrap();
+    write_schemas(root, schemas.path());
+    assert_eq!(TestSite::at(root).check().code, 0);
+    assert_eq!(
+        problems(schemas.path(), &root.join("content"), stage),
+        Vec::<String>::new()
+    );
 }
