@@ -1,18 +1,10 @@
 //! The editor workflow: `check` (human and JSON), `new`, `init`, `serve`.
 
-use crate::harness::{TestSite, copy_fixture, edit, write};
+use crate::harness::{TestSite, casebook, copy_fixture, edit, write};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn casebook(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run casebook")
-}
 
 #[test]
 fn check_reports_every_mistake_with_source_and_hint() {
@@ -93,13 +85,13 @@ fn new_writes_skeletons_that_pass_check_and_refuses_bad_requests() {
         check.stderr
     );
 
-    let again = casebook(&["new", "entity", "beta-corp"], dir);
+    let again = casebook(["new", "entity", "beta-corp"], dir);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    let bad = casebook(&["new", "case", "Beta Case"], dir);
+    let bad = casebook(["new", "case", "Beta Case"], dir);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid slug `Beta Case`"));
-    let orphan = casebook(&["new", "stage", "x", "--case", "nope"], dir);
+    let orphan = casebook(["new", "stage", "x", "--case", "nope"], dir);
     assert_eq!(orphan.status.code(), Some(2));
 }
 
@@ -107,7 +99,7 @@ fn new_writes_skeletons_that_pass_check_and_refuses_bad_requests() {
 fn init_writes_a_knowledge_base_that_builds() {
     let tmp = tempfile::tempdir().unwrap();
     let kb = tmp.path().join("kb");
-    let out = casebook(&["init", kb.to_str().unwrap()], tmp.path());
+    let out = casebook(["init", kb.to_str().unwrap()], tmp.path());
     assert_eq!(out.status.code(), Some(0));
     let site = TestSite::at(&kb).build().ok();
     let case = site.page("cases/example-case/");
@@ -115,7 +107,7 @@ fn init_writes_a_knowledge_base_that_builds() {
         case.attrs("table.matrix tbody th a", "href")
             .contains(&"/cases/example-case/first-stage/".to_string())
     );
-    let refused = casebook(&["init", kb.to_str().unwrap()], tmp.path());
+    let refused = casebook(["init", kb.to_str().unwrap()], tmp.path());
     assert_eq!(
         refused.status.code(),
         Some(2),
@@ -385,7 +377,7 @@ fn build_warns_when_base_url_names_this_machine_and_check_does_not() {
     let out_dir = tempfile::tempdir().unwrap();
     let public = out_dir.path().join("public");
     let public = public.to_str().unwrap();
-    let built = casebook(&["build", "--output", public], dir);
+    let built = casebook(["build", "--output", public], dir);
     let stderr = String::from_utf8_lossy(&built.stderr);
     assert_eq!(built.status.code(), Some(0), "{stderr}");
     assert!(
@@ -395,7 +387,7 @@ fn build_warns_when_base_url_names_this_machine_and_check_does_not() {
         "{stderr}"
     );
     let given = casebook(
-        &[
+        [
             "build",
             "--output",
             public,
@@ -422,7 +414,7 @@ fn build_warns_when_base_url_names_this_machine_and_check_does_not() {
         "base_url: http://localhost:8000/\n",
         "",
     );
-    let default = casebook(&["build", "--output", public], dir);
+    let default = casebook(["build", "--output", public], dir);
     let stderr = String::from_utf8_lossy(&default.stderr);
     assert!(
         stderr.contains("casebook.yaml:1:1: warning: `base_url` is not set")
@@ -443,7 +435,7 @@ fn init_and_every_kind_of_new_pass_check_deny_warnings_as_written() {
     };
     let fresh = || {
         let tmp = tempfile::tempdir().unwrap();
-        let out = casebook(&["init", "kb"], tmp.path());
+        let out = casebook(["init", "kb"], tmp.path());
         assert_eq!(out.status.code(), Some(0));
         tmp
     };

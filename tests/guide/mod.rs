@@ -2,10 +2,9 @@
 //! written over a fresh `casebook init` knowledge base and must build, and
 //! the guide must name every common front-matter key.
 
-use crate::harness::{manifest_dir, write};
+use crate::harness::{casebook, manifest_dir, write};
 use scraper::{Html, Selector};
 use std::path::{Component, Path};
-use std::process::Command;
 
 /// A fenced code block of the guide that names a file (`yaml file=...`).
 struct FileBlock {
@@ -74,13 +73,6 @@ fn is_safe_relative(path: &str) -> bool {
     !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
-fn casebook(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(args)
-        .output()
-        .expect("run casebook")
-}
-
 /// The keys of `COMMON_KEYS`, read from the source text.
 fn common_keys() -> Vec<String> {
     let src = std::fs::read_to_string(manifest_dir().join("src/model/frontmatter.rs"))
@@ -114,7 +106,7 @@ fn guide_worked_example_builds_on_a_fresh_init() {
 
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("kb");
-    let init = casebook(&["init".as_ref(), root.as_os_str()]);
+    let init = casebook(["init".as_ref(), root.as_os_str()], &manifest_dir());
     assert_eq!(
         init.status.code(),
         Some(0),
@@ -176,13 +168,16 @@ fn guide_worked_example_builds_on_a_fresh_init() {
     );
 
     let out = root.join("public");
-    let build = casebook(&[
-        "build".as_ref(),
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--output".as_ref(),
-        out.as_os_str(),
-    ]);
+    let build = casebook(
+        [
+            "build".as_ref(),
+            "--root".as_ref(),
+            root.as_os_str(),
+            "--output".as_ref(),
+            out.as_os_str(),
+        ],
+        &manifest_dir(),
+    );
     assert_eq!(
         build.status.code(),
         Some(0),

@@ -294,6 +294,17 @@ pub(crate) fn copy_tree(src: &Path, dst: &Path) {
     }
 }
 
+/// Runs the casebook binary with `args` in the folder `cwd` (under the same
+/// deadline as builds).
+pub(crate) fn casebook<S: AsRef<std::ffi::OsStr>>(
+    args: impl IntoIterator<Item = S>,
+    cwd: &Path,
+) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
+    cmd.args(args).current_dir(cwd);
+    run_with_deadline(cmd)
+}
+
 /// Runs a command, killing it if it has not finished after a generous
 /// deadline: this only turns a hang into a failure, it measures nothing.
 pub(crate) fn run_with_deadline(mut cmd: Command) -> std::process::Output {

@@ -3,20 +3,22 @@
 //! file, casebook.yaml and the data files pass; a planted unknown key and a
 //! bad date fail in the validator as they fail in `casebook check`.
 
-use crate::harness::{TestSite, copy_fixture, manifest_dir, write};
+use crate::harness::{TestSite, casebook, copy_fixture, manifest_dir, write};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 /// Runs `casebook schema` for the site at `root`, into `out`.
 fn write_schemas(root: &Path, out: &Path) {
-    let run = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["schema", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
+    let run = casebook(
+        [
+            "schema".as_ref(),
+            "--root".as_ref(),
+            root.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        root,
+    );
     assert!(
         run.status.success(),
         "{}",
@@ -166,11 +168,7 @@ fn an_unknown_key_and_a_bad_date_fail_in_the_validator_as_in_check() {
 fn init_writes_the_schemas_its_yaml_files_name_in_their_modelines() {
     let tmp = tempfile::tempdir().unwrap();
     let kb = tmp.path().join("kb");
-    let run = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .arg("init")
-        .arg(&kb)
-        .output()
-        .unwrap();
+    let run = casebook(["init".as_ref(), kb.as_os_str()], tmp.path());
     assert!(
         run.status.success(),
         "{}",
