@@ -44,4 +44,5 @@ pub use commands::serve::session::{Outcome, Session};
 pub use markdown::check_url;
 pub use output::{MARKER, Staging};
 pub use pipeline::{BuildOptions, Failure, build_in_memory};
+pub use search::{CHUNK_SIZE, CHUNK_SIZE_VAR};
 pub use source::parse_text;

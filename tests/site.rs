@@ -18,6 +18,8 @@ mod incremental;
 mod page_kinds;
 #[path = "schema/mod.rs"]
 mod schema;
+#[path = "search/mod.rs"]
+mod search;
 #[path = "serve/mod.rs"]
 mod serve;
 #[path = "setup/mod.rs"]

@@ -6,6 +6,7 @@ use crate::fs::{self, IoError};
 use std::path::{Component, Path, PathBuf};
 
 /// One file of the site: a path under the output directory and its bytes.
+#[derive(Clone)]
 pub(crate) struct Output {
     pub path: String,
     pub bytes: Vec<u8>,

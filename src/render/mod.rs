@@ -92,12 +92,14 @@ pub(crate) fn render_pages(
         None => jobs(prep, plan.search_page),
     };
     let site = site_view(prep, plan.search_page);
-    let indexer = plan
-        .index
-        .then(|| crate::search::Indexer::start(&prep.kb.config.language));
+    let mut indexer = plan.index.then(|| {
+        let pages = jobs.iter().filter(|job| job.searchable()).count();
+        crate::search::Indexer::start(&prep.kb.config.language, pages, None)
+    });
     // Jobs render in parallel a chunk at a time, and pages reach the
     // indexer in job order: the search index is then the same on every
     // build, and at most one chunk of pages waits in memory.
+    let indexing = indexer.is_some();
     let mut errors = Vec::new();
     let mut entries = Vec::new();
     let mut searchable = Vec::new();
@@ -107,7 +109,7 @@ pub(crate) fn render_pages(
             .map(|job| {
                 let (output, entry) = render_job(prep, theme, &site, job)?;
                 let file = job.searchable().then(|| output.path.clone());
-                let page = (indexer.is_some() && job.searchable()).then(|| {
+                let page = (indexing && job.searchable()).then(|| {
                     (
                         format!("/{}", output.path.trim_end_matches("index.html")),
                         String::from_utf8_lossy(&output.bytes).into_owned(),
@@ -122,17 +124,25 @@ pub(crate) fn render_pages(
                 Ok((entry, page, file)) => {
                     entries.extend(entry);
                     searchable.extend(file);
-                    if let (Some(ix), Some((url, html))) = (&indexer, page) {
+                    if let (Some(ix), Some((url, html))) = (&mut indexer, page) {
                         ix.add(url, html);
                     }
                 }
                 Err(d) => errors.push(d),
             }
         }
+        // Shards finished while this chunk rendered are written now, so
+        // their files are not held until the end.
+        if let Some(ix) = &indexer {
+            match ix.ready() {
+                Ok(files) => errors.extend(files.into_iter().filter_map(|f| emit(f).err())),
+                Err(d) => errors.push(d),
+            }
+        }
     }
     if let Some(ix) = indexer {
         match ix.finish() {
-            Ok(files) => errors.extend(files.into_iter().filter_map(|f| emit(f).err())),
+            Ok(done) => errors.extend(done.files.into_iter().filter_map(|f| emit(f).err())),
             Err(d) => errors.push(d),
         }
     }

@@ -1,5 +1,7 @@
-//! The client-side search index, built with Pagefind from the rendered
-//! pages in memory while the rest of the site is still rendering.
+//! The client-side search index. The searchable pages, in job order, are cut
+//! into shards of consecutive pages; each shard is a Pagefind index built on
+//! a worker thread while the rest of the site renders, and the browser
+//! merges the shards into one search (Pagefind's `mergeIndex`).
 
 pub(crate) mod worker;
 
@@ -7,35 +9,139 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::output::Output;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 /// Folder of the index and of Pagefind's own scripts in the output.
 pub(crate) const BUNDLE: &str = "pagefind";
 
-/// Pages waiting to be indexed; rendering blocks when this many queue up,
-/// so memory stays bounded.
-const QUEUE: usize = 256;
+/// Most pages per shard. A shard is indexed in one piece, so this bounds
+/// the memory indexing holds and the work an edit in `serve` redoes; each
+/// shard adds one small request per search term in the browser.
+const SHARD_PAGES: usize = 500;
 
-/// Feeds pages to Pagefind on its own thread.
+/// Postings per chunk of a shard's word index. A query downloads, from
+/// every shard, the chunk holding each of its words; Pagefind's default
+/// (20,000) suits one index of 10,000 pages, so shards of [`SHARD_PAGES`]
+/// use smaller chunks and a query downloads about what one index needs.
+pub const CHUNK_SIZE: usize = 2_000;
+
+/// Pagefind reads its chunk size only from this variable; `main` sets it to
+/// [`CHUNK_SIZE`] unless it is already set.
+pub const CHUNK_SIZE_VAR: &str = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE";
+
+/// The list of shards after the first, under [`BUNDLE`]; the theme's search
+/// script reads it and merges them into the first.
+pub(crate) const SHARDS_FILE: &str = "shards.json";
+
+/// Most shards indexed at once; with one waiting beside them, this bounds
+/// the pages held for indexing.
+const MAX_WORKERS: usize = 4;
+
+/// A searchable page: its path from the site root (`/cases/x/`) and HTML.
+pub(crate) type Page = (String, String);
+
+/// One shard's pages, numbered from 0.
+type Shard = (usize, Vec<Page>);
+
+/// A shard's index files, or why it failed.
+type Indexed = Result<(usize, Vec<Output>), String>;
+
+/// Index files of shards seen before, by the hash of their pages: `serve`
+/// keeps one between builds and re-indexes only the shards that changed.
+#[derive(Default)]
+pub(crate) struct ShardCache {
+    shards: Mutex<HashMap<usize, (u64, Vec<Output>)>>,
+}
+
+impl ShardCache {
+    fn get(&self, shard: usize, key: u64) -> Option<Vec<Output>> {
+        let map = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(&shard)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, files)| files.clone())
+    }
+
+    fn put(&self, shard: usize, key: u64, files: &[Output]) {
+        let mut map = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
+        map.insert(shard, (key, files.to_vec()));
+    }
+
+    /// Forgets shards from `count` on, once a site has fewer.
+    fn truncate(&self, count: usize) {
+        let mut map = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
+        map.retain(|&shard, _| shard < count);
+    }
+}
+
+/// Feeds pages to Pagefind, a shard at a time, on worker threads.
 pub(crate) struct Indexer {
-    tx: SyncSender<(String, String)>,
-    worker: JoinHandle<Result<Vec<Output>, String>>,
-    /// Set when the index is no longer wanted: the thread stops early.
+    /// Pages per shard: the site's pages spread evenly over the fewest
+    /// shards of at most [`SHARD_PAGES`].
+    size: usize,
+    /// The shard being filled.
+    pending: Vec<Page>,
+    /// Shards handed to the workers so far.
+    shards: usize,
+    tx: SyncSender<Shard>,
+    done: Receiver<Indexed>,
+    workers: Vec<JoinHandle<()>>,
+    /// Set when the index is no longer wanted: the workers stop early.
     stop: Arc<AtomicBool>,
+    cache: Option<Arc<ShardCache>>,
+    /// Shards indexed rather than taken from the cache.
+    indexed: Arc<AtomicUsize>,
+}
+
+/// The index files of a finished [`Indexer`].
+pub(crate) struct Finished {
+    pub files: Vec<Output>,
+    pub shards: usize,
+    /// Shards indexed anew; the others came from the cache unchanged.
+    pub indexed: usize,
 }
 
 impl Indexer {
-    /// Starts the indexing thread. `language` is the site's BCP 47 tag.
-    pub(crate) fn start(language: &str) -> Indexer {
-        let (tx, rx) = sync_channel(QUEUE);
+    /// Starts the workers for `pages` pages. `language` is the site's BCP 47
+    /// tag; `cache` holds shards of an earlier build that may be reused.
+    pub(crate) fn start(language: &str, pages: usize, cache: Option<Arc<ShardCache>>) -> Indexer {
         let lang: String = language.split('-').next().unwrap_or("en").to_lowercase();
+        let (tx, rx) = sync_channel::<Shard>(1);
+        let rx = Arc::new(Mutex::new(rx));
+        let (done_tx, done) = channel();
         let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let worker = std::thread::spawn(move || index(rx, lang, &flag));
-        Indexer { tx, worker, stop }
+        let indexed = Arc::new(AtomicUsize::new(0));
+        let count = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(MAX_WORKERS);
+        let workers = (0..count)
+            .map(|_| {
+                let (rx, done_tx) = (Arc::clone(&rx), done_tx.clone());
+                let ctx = Worker {
+                    lang: lang.clone(),
+                    cache: cache.clone(),
+                    stop: Arc::clone(&stop),
+                    indexed: Arc::clone(&indexed),
+                };
+                std::thread::spawn(move || ctx.work(&rx, &done_tx))
+            })
+            .collect();
+        let size = pages.div_ceil(pages.div_ceil(SHARD_PAGES).max(1)).max(1);
+        Indexer {
+            size,
+            pending: Vec::with_capacity(size),
+            shards: 0,
+            tx,
+            done,
+            workers,
+            stop,
+            cache,
+            indexed,
+        }
     }
 
     /// Drops the index being built without waiting for it.
@@ -44,64 +150,183 @@ impl Indexer {
     }
 
     /// Queues a page: `url` is its path from the site root (`/cases/x/`).
-    pub(crate) fn add(&self, url: String, html: String) {
-        // A send fails only if the worker stopped; `finish` reports why.
-        let _ = self.tx.send((url, html));
+    /// Blocks while the workers are busy and a full shard already waits.
+    pub(crate) fn add(&mut self, url: String, html: String) {
+        self.pending.push((url, html));
+        if self.pending.len() == self.size {
+            self.send();
+        }
     }
 
-    /// Waits for the index and returns its files, paths under the output.
-    pub(crate) fn finish(self) -> Result<Vec<Output>, Diagnostic> {
-        drop(self.tx);
-        let failed = |msg: String| {
-            Diagnostic::error(Span::new("search index", 1, 1), msg).with_help(
-                "build with `--no-search` (or `search: false` in casebook.yaml) to skip the index",
-            )
+    fn send(&mut self) {
+        let pages = std::mem::replace(&mut self.pending, Vec::with_capacity(self.size));
+        // A send fails only if every worker stopped; `finish` reports why.
+        let _ = self.tx.send((self.shards, pages));
+        self.shards += 1;
+    }
+
+    /// Index files of the shards finished so far, to write them early.
+    pub(crate) fn ready(&self) -> Result<Vec<Output>, Diagnostic> {
+        let mut files = Vec::new();
+        for shard in self.done.try_iter() {
+            files.extend(shard.map_err(failed)?.1);
+        }
+        Ok(files)
+    }
+
+    /// Waits for the remaining shards and returns their files (paths under
+    /// the output, those of [`Indexer::ready`] excepted) and the list of
+    /// shards.
+    pub(crate) fn finish(mut self) -> Result<Finished, Diagnostic> {
+        if !self.pending.is_empty() || self.shards == 0 {
+            self.send();
+        }
+        let Indexer {
+            shards,
+            tx,
+            done,
+            workers,
+            cache,
+            indexed,
+            ..
+        } = self;
+        drop(tx);
+        for worker in workers {
+            if worker.join().is_err() {
+                return Err(failed("the search indexer stopped unexpectedly".into()));
+            }
+        }
+        let mut files = Vec::new();
+        for shard in done.try_iter() {
+            files.extend(shard.map_err(failed)?.1);
+        }
+        if let Some(cache) = cache {
+            cache.truncate(shards);
+        }
+        files.push(shard_list(shards));
+        Ok(Finished {
+            files,
+            shards,
+            indexed: indexed.load(Ordering::Relaxed),
+        })
+    }
+}
+
+fn failed(msg: String) -> Diagnostic {
+    Diagnostic::error(
+        Span::new("search index", 1, 1),
+        format!("building the search index failed: {msg}"),
+    )
+    .with_help("build with `--no-search` (or `search: false` in casebook.yaml) to skip the index")
+}
+
+/// `shards.json`: the bundle folders of the shards after the first,
+/// relative to the first (`["shard-1/", …]`).
+fn shard_list(count: usize) -> Output {
+    let dirs: Vec<String> = (1..count).map(|n| format!("{}/", shard_dir(n))).collect();
+    Output {
+        path: format!("{BUNDLE}/{SHARDS_FILE}"),
+        bytes: serde_json::to_vec(&dirs).unwrap_or_default(),
+    }
+}
+
+/// Folder of shard `n` (from 1) under [`BUNDLE`].
+fn shard_dir(n: usize) -> String {
+    format!("shard-{n}")
+}
+
+/// What each worker thread shares with the [`Indexer`].
+struct Worker {
+    lang: String,
+    cache: Option<Arc<ShardCache>>,
+    stop: Arc<AtomicBool>,
+    indexed: Arc<AtomicUsize>,
+}
+
+impl Worker {
+    /// Indexes shards until the queue closes or the index is abandoned,
+    /// reusing cached shards whose pages did not change.
+    fn work(&self, rx: &Mutex<Receiver<Shard>>, done: &Sender<Indexed>) {
+        let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = done.send(Err(e.to_string()));
+                return;
+            }
         };
-        match self.worker.join() {
-            Ok(Ok(files)) => Ok(files),
-            Ok(Err(e)) => Err(failed(format!("building the search index failed: {e}"))),
-            Err(_) => Err(failed("the search indexer stopped unexpectedly".into())),
+        let cache = self.cache.as_deref();
+        loop {
+            let next = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
+            let Ok((shard, pages)) = next else { return };
+            let key = cache.map(|_| shard_key(&self.lang, &pages));
+            let reused = cache.zip(key).and_then(|(c, k)| c.get(shard, k));
+            let files = match reused {
+                Some(files) => Ok(files),
+                None => {
+                    self.indexed.fetch_add(1, Ordering::Relaxed);
+                    runtime.block_on(index(shard, pages, &self.lang, &self.stop))
+                }
+            };
+            if let (Ok(files), Some(c), Some(k)) = (&files, cache, key) {
+                c.put(shard, k, files);
+            }
+            let _ = done.send(files.map(|f| (shard, f)));
         }
     }
 }
 
-fn index(
-    rx: Receiver<(String, String)>,
-    lang: String,
+/// What a shard's index depends on: its number, language and pages.
+fn shard_key(lang: &str, pages: &[Page]) -> u64 {
+    let mut h = DefaultHasher::new();
+    lang.hash(&mut h);
+    pages.hash(&mut h);
+    h.finish()
+}
+
+/// Builds shard `shard`'s Pagefind index. The first shard carries
+/// Pagefind's scripts and WebAssembly; the others only their index data,
+/// which the first one's scripts load.
+async fn index(
+    shard: usize,
+    pages: Vec<Page>,
+    lang: &str,
     stop: &AtomicBool,
 ) -> Result<Vec<Output>, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| e.to_string())?;
     let options = PagefindServiceConfig::builder()
-        .force_language(lang)
+        .force_language(lang.to_string())
         .build();
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let mut problem = None;
-        for (url, html) in rx {
-            if stop.load(Ordering::Relaxed) {
-                return Err("abandoned".into());
-            }
-            if problem.is_none()
-                && let Err(e) = index.add_html_file(None, Some(url.clone()), html).await
-            {
-                problem = Some(format!("{url}: {e}"));
-            }
-        }
-        if let Some(p) = problem {
-            return Err(p);
-        }
+    for (url, html) in pages {
         if stop.load(Ordering::Relaxed) {
             return Err("abandoned".into());
         }
-        let files = index.get_files().await.map_err(|e| e.to_string())?;
-        Ok(files
-            .into_iter()
-            .map(|f| Output {
-                path: format!("{BUNDLE}/{}", f.filename.to_string_lossy()),
+        if let Err(e) = index.add_html_file(None, Some(url.clone()), html).await {
+            return Err(format!("{url}: {e}"));
+        }
+    }
+    let files = index.get_files().await.map_err(|e| e.to_string())?;
+    let dir = match shard {
+        0 => BUNDLE.to_string(),
+        n => format!("{BUNDLE}/{}", shard_dir(n)),
+    };
+    Ok(files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().into_owned();
+            (shard == 0 || is_index_data(&name)).then(|| Output {
+                path: format!("{dir}/{name}"),
                 bytes: f.contents,
             })
-            .collect())
-    })
+        })
+        .collect())
+}
+
+/// Whether a Pagefind file is index data (entry, metadata, word chunks,
+/// filters, fragments) rather than a script, style or WebAssembly module.
+fn is_index_data(name: &str) -> bool {
+    name == "pagefind-entry.json"
+        || name.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|dir| name.starts_with(dir))
 }

@@ -1,11 +1,13 @@
 //! The search index of `serve`, built on its own thread after each build
 //! so it never delays a page.
 
+use super::ShardCache;
 use crate::diagnostics::Diagnostic;
 use crate::fs;
 use crate::output::{inside, io_diag};
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -18,7 +20,7 @@ pub(crate) struct IndexRequest {
 
 /// Quiet time after a build before indexing starts: a burst of edits
 /// indexes once.
-const INDEX_AFTER: Duration = Duration::from_millis(500);
+const INDEX_AFTER: Duration = Duration::from_millis(100);
 
 /// Builds the Pagefind index on its own thread, newest request first: a
 /// request arriving while it indexes abandons the older one.
@@ -28,7 +30,8 @@ pub(crate) struct SearchWorker {
 
 /// How an indexing run ended.
 enum Indexed {
-    Done(usize),
+    /// Pages indexed, shards in all, shards indexed anew.
+    Done(usize, usize, usize),
     /// A newer request came in first; it is indexed instead.
     Superseded(IndexRequest),
 }
@@ -37,15 +40,18 @@ impl SearchWorker {
     pub(crate) fn start() -> SearchWorker {
         let (tx, rx) = mpsc::channel::<IndexRequest>();
         std::thread::spawn(move || {
+            let cache = Arc::new(ShardCache::default());
             let mut next = rx.recv().ok();
             while let Some(mut req) = next.take() {
                 while let Ok(newer) = rx.recv_timeout(INDEX_AFTER) {
                     req = newer;
                 }
-                next = match index_site(&req, &rx) {
+                next = match index_site(&req, &rx, &cache) {
                     Ok(Indexed::Superseded(newer)) => Some(newer),
-                    Ok(Indexed::Done(n)) => {
-                        println!("search index updated ({n} pages)");
+                    Ok(Indexed::Done(pages, shards, indexed)) => {
+                        println!(
+                            "search index updated ({pages} pages; {indexed} of {shards} shards indexed again)"
+                        );
                         rx.recv().ok()
                     }
                     Err(d) => {
@@ -67,8 +73,10 @@ impl SearchWorker {
 fn index_site(
     req: &IndexRequest,
     rx: &mpsc::Receiver<IndexRequest>,
+    cache: &Arc<ShardCache>,
 ) -> Result<Indexed, Diagnostic> {
-    let indexer = super::Indexer::start(&req.language);
+    let mut indexer =
+        super::Indexer::start(&req.language, req.files.len(), Some(Arc::clone(cache)));
     for file in &req.files {
         if let Ok(newer) = rx.try_recv() {
             indexer.abandon();
@@ -78,10 +86,10 @@ fn index_site(
             indexer.add(format!("/{}", file.trim_end_matches("index.html")), html);
         }
     }
-    let outputs = indexer.finish()?;
+    let done = indexer.finish()?;
     let bundle = req.site.join(super::BUNDLE);
     let mut keep = HashSet::new();
-    for o in &outputs {
+    for o in &done.files {
         let path = inside(&req.site, &o.path)?;
         fs::write_if_changed(&path, &o.bytes).map_err(|e| io_diag(&e))?;
         keep.insert(o.path.clone());
@@ -92,5 +100,5 @@ fn index_site(
             fs::remove_file(&bundle.join(&old)).map_err(|e| io_diag(&e))?;
         }
     }
-    Ok(Indexed::Done(req.files.len()))
+    Ok(Indexed::Done(req.files.len(), done.shards, done.indexed))
 }

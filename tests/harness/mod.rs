@@ -358,3 +358,42 @@ pub(crate) fn edit(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
     assert!(text.contains(from), "{rel} lacks {from:?}");
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
+
+/// Writes a site of `n` entity pages into `root`, too many for one search
+/// shard; page `i` is `/entities/p{i:04}/` and alone holds the word
+/// `zq{i:04}mark`.
+pub(crate) fn many_pages(root: &Path, n: usize) {
+    write(root, "casebook.yaml", "title: Many pages\n");
+    for i in 0..n {
+        write(
+            root,
+            &format!("content/entities/p{i:04}.md"),
+            format!(
+                "---\ntitle: Page {i}\ntype: other\n---\nThe word zq{i:04}mark is on this page only.\n"
+            ),
+        );
+    }
+}
+
+/// Pages of a built site that Pagefind's own script finds for `query`,
+/// merging every shard as the theme's search page does.
+pub(crate) fn search(site: &Path, query: &str) -> Vec<String> {
+    let script = manifest_dir().join("tests/views/pagefind_query.mjs");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(site)
+        .arg(query)
+        .output()
+        .expect("node is installed (see scripts/setup.sh)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    hits.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap().to_string())
+        .collect()
+}

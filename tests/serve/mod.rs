@@ -169,3 +169,65 @@ fn serve_stays_idle_and_rebuilds_incrementally_however_the_root_is_spelled() {
         }
     }
 }
+
+#[test]
+fn an_edit_reindexes_one_search_shard_and_the_index_equals_a_cold_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    crate::harness::many_pages(&root, 1_200);
+    let server = Watched::start(&root, &[]);
+    let indexed = |what: &str| {
+        server
+            .next_matching(Duration::from_secs(240), |l| {
+                l.starts_with("search index updated")
+            })
+            .unwrap_or_else(|| panic!("serve never indexed {what}"))
+    };
+    let first = indexed("the site");
+    assert!(first.contains("3 of 3 shards indexed again"), "{first}");
+    crate::harness::edit(
+        &root,
+        "content/entities/p0700.md",
+        "on this",
+        "zqfresh on this",
+    );
+    let again = indexed("the edit");
+    assert!(again.contains("1 of 3 shards indexed again"), "{again}");
+    let served = std::env::temp_dir()
+        .join(format!("casebook-serve-{}", server.child.id()))
+        .join("site");
+    assert_eq!(
+        crate::harness::search(&served, "zqfresh"),
+        ["/entities/p0700/"]
+    );
+    let cold = tmp.path().join("cold");
+    let built = crate::harness::casebook(
+        [
+            "build".as_ref(),
+            "--base-url".as_ref(),
+            server.url.as_ref(),
+            "--output".as_ref(),
+            cold.as_os_str(),
+        ],
+        &root,
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let (warm, cold) = (
+        crate::harness::files_under(&served.join("pagefind")),
+        crate::harness::files_under(&cold.join("pagefind")),
+    );
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &warm {
+        assert!(
+            bytes == &cold[name],
+            "pagefind/{name} differs from a cold build's"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! the shipped site and on a fixture that adds a framework and a case
 //! without any code change.
 
-use crate::harness::{Built, TestSite, copy_fixture, edit, manifest_dir, write};
+use crate::harness::{Built, TestSite, copy_fixture, edit, manifest_dir, search, write};
 use crate::{front_matter, shipped};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -354,26 +354,8 @@ fn shipped_comparison_shows_each_platform_fact() {
 #[test]
 fn search_index_finds_a_known_word_with_pagefinds_own_script() {
     let site = shipped();
-    let script = manifest_dir().join("tests/views/pagefind_query.mjs");
-    let out = std::process::Command::new("node")
-        .arg(&script)
-        .arg(&site.out)
-        .arg("Tmall")
-        .output()
-        .expect("node is installed (see .ci/run)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let urls: Vec<&str> = hits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["url"].as_str().unwrap())
-        .collect();
-    assert!(urls.contains(&"/entities/tmall/"), "{urls:?}");
+    let urls = search(&site.out, "Tmall");
+    assert!(urls.iter().any(|u| u == "/entities/tmall/"), "{urls:?}");
     // The header search box points at the search page.
     let home = site.page("");
     assert_eq!(
@@ -1051,28 +1033,10 @@ const RELEVANCE: &[(&str, &str)] = &[
 #[test]
 fn search_puts_the_page_a_reader_means_among_the_first_three_results() {
     let site = shipped();
-    let script = manifest_dir().join("tests/views/pagefind_query.mjs");
     let mut misses = Vec::new();
     for (query, expected) in RELEVANCE {
-        let out = std::process::Command::new("node")
-            .arg(&script)
-            .arg(&site.out)
-            .arg(query)
-            .output()
-            .expect("node is installed (see scripts/setup.sh)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let first: Vec<&str> = hits
-            .as_array()
-            .unwrap()
-            .iter()
-            .take(3)
-            .map(|h| h["url"].as_str().unwrap())
-            .collect();
+        let hits = search(&site.out, query);
+        let first: Vec<&str> = hits.iter().take(3).map(String::as_str).collect();
         if !first.contains(expected) {
             misses.push(format!("{query:?}: expected {expected} in {first:?}"));
         }

@@ -7,46 +7,58 @@
   if (!root || typeof PagefindModularUI === "undefined") return;
   var base = root.getAttribute("data-base") || "/";
   var ui = PagefindModularUI;
-  var search = new ui.Instance({ bundlePath: base + "pagefind/", baseUrl: base });
+  var bundle = base + "pagefind/";
+  // A large site's index comes in shards: shards.json lists the ones after
+  // the first, and Pagefind merges them into one search.
+  fetch(bundle + "shards.json")
+    .then(function (r) { return r.ok ? r.json() : []; })
+    .catch(function () { return []; })
+    .then(function (shards) {
+      start(shards.map(function (dir) { return { bundlePath: bundle + dir, baseUrl: base }; }));
+    });
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text) e.textContent = text;
-    return e;
-  }
+  function start(merge) {
+    var search = new ui.Instance({ bundlePath: bundle, baseUrl: base, mergeIndex: merge });
 
-  // One result: the page title as a link, then Pagefind's excerpt (its own
-  // escaped text with <mark> around the matches).
-  function result(r) {
-    var li = el("li", "search-result");
-    var title = el("p", "search-result-title");
-    var a = el("a", null, (r.meta && r.meta.title) || r.url);
-    a.href = r.url;
-    title.appendChild(a);
-    li.appendChild(title);
-    var excerpt = el("p", "search-result-excerpt");
-    excerpt.innerHTML = r.excerpt || "";
-    li.appendChild(excerpt);
-    return li;
-  }
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text) e.textContent = text;
+      return e;
+    }
 
-  search.add(new ui.Input({ inputElement: "#search-q" }));
-  search.add(new ui.Summary({ containerElement: "#search-summary" }));
-  search.add(
-    new ui.ResultList({
-      containerElement: "#search-results",
-      showImages: false,
-      resultTemplate: result,
-      placeholderTemplate: function () {
-        return el("li", "search-result search-result-loading", "Loading…");
-      }
-    })
-  );
+    // One result: the page title as a link, then Pagefind's excerpt (its own
+    // escaped text with <mark> around the matches).
+    function result(r) {
+      var li = el("li", "search-result");
+      var title = el("p", "search-result-title");
+      var a = el("a", null, (r.meta && r.meta.title) || r.url);
+      a.href = r.url;
+      title.appendChild(a);
+      li.appendChild(title);
+      var excerpt = el("p", "search-result-excerpt");
+      excerpt.innerHTML = r.excerpt || "";
+      li.appendChild(excerpt);
+      return li;
+    }
 
-  var q = new URLSearchParams(location.search).get("q");
-  if (q) {
-    document.getElementById("search-q").value = q;
-    search.triggerSearch(q);
+    search.add(new ui.Input({ inputElement: "#search-q" }));
+    search.add(new ui.Summary({ containerElement: "#search-summary" }));
+    search.add(
+      new ui.ResultList({
+        containerElement: "#search-results",
+        showImages: false,
+        resultTemplate: result,
+        placeholderTemplate: function () {
+          return el("li", "search-result search-result-loading", "Loading…");
+        }
+      })
+    );
+
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) {
+      document.getElementById("search-q").value = q;
+      search.triggerSearch(q);
+    }
   }
 })();
