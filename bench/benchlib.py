@@ -8,6 +8,7 @@
 - machine_info(), LoadMeter: what the numbers were measured on, and what
   else ran on the machine meanwhile.
 """
+import json
 import os
 import platform
 import re
@@ -203,6 +204,52 @@ def edit_latencies(base_url, page_path, url_path, edits, timeout=60, pause=0.3, 
             time.sleep(pause)
     finally:
         page.write_text(original, encoding="utf-8")
+    return times
+
+
+class SearchQuerier:
+    """bench/search_query.mjs kept running: query(base_url, word) returns
+    the paths of the pages the site's search finds, read fresh each time."""
+
+    def __init__(self):
+        script = Path(__file__).resolve().parent / "search_query.mjs"
+        self.proc = subprocess.Popen(["node", str(script)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def query(self, base_url, word):
+        self.proc.stdin.write("%s %s\n" % (base_url, word))
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        return answer if isinstance(answer, list) else []
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def search_latencies(base_url, page_path, url_path, edits, timeout=60, pause=0.3):
+    """Appends a unique word to page_path `edits` times (each edit replaces
+    the previous one) and searches the served site for it until the page at
+    url_path is found. Returns the latencies in ms, from saving the edit to
+    the search result. The page is restored afterwards."""
+    page = Path(page_path)
+    original = page.read_text(encoding="utf-8")
+    want = "/" + url_path.lstrip("/")
+    querier = SearchQuerier()
+    times = []
+    try:
+        for i in range(edits):
+            marker = "searchmarker%d%d" % (i, time.time_ns())
+            t0 = time.perf_counter()
+            page.write_text(original + "\n\n" + marker + "\n", encoding="utf-8")
+            while want not in querier.query(base_url, marker):
+                if time.perf_counter() - t0 > timeout:
+                    raise RuntimeError("edit %d not found by search within %d s" % (i, timeout))
+            times.append((time.perf_counter() - t0) * 1000)
+            time.sleep(pause)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        querier.close()
     return times
 
 

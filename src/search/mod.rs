@@ -48,8 +48,14 @@ pub(crate) type Page = (String, String);
 /// One shard's pages, numbered from 0.
 type Shard = (usize, Vec<Page>);
 
-/// A shard's index files, or why it failed.
-type Indexed = Result<(usize, Vec<Output>), String>;
+/// A shard's index: its new files, or the paths of the files an earlier
+/// build wrote and the cache vouches for; or why it failed.
+type Indexed = Result<ShardFiles, String>;
+
+enum ShardFiles {
+    New(Vec<Output>),
+    Kept(Vec<String>),
+}
 
 /// Index files of shards seen before, by the hash of their pages: `serve`
 /// keeps one between builds and re-indexes only the shards that changed.
@@ -59,11 +65,12 @@ pub(crate) struct ShardCache {
 }
 
 impl ShardCache {
-    fn get(&self, shard: usize, key: u64) -> Option<Vec<Output>> {
+    /// The paths of shard `shard`'s files, if its pages still hash to `key`.
+    fn get(&self, shard: usize, key: u64) -> Option<Vec<String>> {
         let map = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
         map.get(&shard)
             .filter(|(k, _)| *k == key)
-            .map(|(_, files)| files.clone())
+            .map(|(_, files)| files.iter().map(|f| f.path.clone()).collect())
     }
 
     fn put(&self, shard: usize, key: u64, files: &[Output]) {
@@ -99,7 +106,11 @@ pub(crate) struct Indexer {
 
 /// The index files of a finished [`Indexer`].
 pub(crate) struct Finished {
+    /// Files to write, in an order that never leaves a reader's index
+    /// pointing at a file not yet written.
     pub files: Vec<Output>,
+    /// Files of reused shards, unchanged since they were last written.
+    pub kept: Vec<String>,
     pub shards: usize,
     /// Shards indexed anew; the others came from the cache unchanged.
     pub indexed: usize,
@@ -165,11 +176,14 @@ impl Indexer {
         self.shards += 1;
     }
 
-    /// Index files of the shards finished so far, to write them early.
+    /// Index files of the shards finished so far, to write them early
+    /// (a build, which has no cache, gets every file here or from `finish`).
     pub(crate) fn ready(&self) -> Result<Vec<Output>, Diagnostic> {
         let mut files = Vec::new();
         for shard in self.done.try_iter() {
-            files.extend(shard.map_err(failed)?.1);
+            if let ShardFiles::New(new) = shard.map_err(failed)? {
+                files.extend(new);
+            }
         }
         Ok(files)
     }
@@ -196,16 +210,21 @@ impl Indexer {
                 return Err(failed("the search indexer stopped unexpectedly".into()));
             }
         }
-        let mut files = Vec::new();
+        let (mut files, mut kept) = (Vec::new(), Vec::new());
         for shard in done.try_iter() {
-            files.extend(shard.map_err(failed)?.1);
+            match shard.map_err(failed)? {
+                ShardFiles::New(new) => files.extend(new),
+                ShardFiles::Kept(paths) => kept.extend(paths),
+            }
         }
         if let Some(cache) = cache {
             cache.truncate(shards);
         }
         files.push(shard_list(shards));
+        files.sort_by_key(|f| write_order(&f.path));
         Ok(Finished {
             files,
+            kept,
             shards,
             indexed: indexed.load(Ordering::Relaxed),
         })
@@ -218,6 +237,20 @@ fn failed(msg: String) -> Diagnostic {
         format!("building the search index failed: {msg}"),
     )
     .with_help("build with `--no-search` (or `search: false` in casebook.yaml) to skip the index")
+}
+
+/// When a file is written among the index files: data before the metadata
+/// that names it, metadata before the entry and shard list that name it.
+fn write_order(path: &str) -> u8 {
+    if path.ends_with(".pf_meta") {
+        1
+    } else if path.ends_with("pagefind-entry.json") {
+        2
+    } else if path.ends_with(SHARDS_FILE) {
+        3
+    } else {
+        0
+    }
 }
 
 /// `shards.json`: the bundle folders of the shards after the first,
@@ -261,16 +294,17 @@ impl Worker {
             let key = cache.map(|_| shard_key(&self.lang, &pages));
             let reused = cache.zip(key).and_then(|(c, k)| c.get(shard, k));
             let files = match reused {
-                Some(files) => Ok(files),
+                Some(paths) => Ok(ShardFiles::Kept(paths)),
                 None => {
                     self.indexed.fetch_add(1, Ordering::Relaxed);
-                    runtime.block_on(index(shard, pages, &self.lang, &self.stop))
+                    let files = runtime.block_on(index(shard, pages, &self.lang, &self.stop));
+                    if let (Ok(files), Some(c), Some(k)) = (&files, cache, key) {
+                        c.put(shard, k, files);
+                    }
+                    files.map(ShardFiles::New)
                 }
             };
-            if let (Ok(files), Some(c), Some(k)) = (&files, cache, key) {
-                c.put(shard, k, files);
-            }
-            let _ = done.send(files.map(|f| (shard, f)));
+            let _ = done.send(files);
         }
     }
 }

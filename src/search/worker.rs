@@ -94,6 +94,7 @@ fn index_site(
         fs::write_if_changed(&path, &o.bytes).map_err(|e| io_diag(&e))?;
         keep.insert(o.path.clone());
     }
+    keep.extend(done.kept);
     for old in fs::list_files(&bundle) {
         let rel = format!("{}/{old}", super::BUNDLE);
         if !keep.contains(&rel) {

@@ -15,9 +15,9 @@ const pagefind = await import(new URL("pagefind.js", bundle).href);
 await pagefind.options({ basePath: bundle.href, baseUrl: "/" });
 await pagefind.init();
 const shards = JSON.parse(await readFile(fileURLToPath(new URL("shards.json", bundle))));
-for (const shard of shards) {
-  await pagefind.mergeIndex(new URL(shard, bundle).href, { baseUrl: "/" });
-}
+await Promise.all(
+  shards.map((shard) => pagefind.mergeIndex(new URL(shard, bundle).href, { baseUrl: "/" })),
+);
 const search = await pagefind.search(word);
 const pages = await Promise.all(search.results.map((r) => r.data()));
 console.log(JSON.stringify(pages.map((p) => ({ url: p.url, title: p.meta.title }))));

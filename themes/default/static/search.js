@@ -9,16 +9,28 @@
   var ui = PagefindModularUI;
   var bundle = base + "pagefind/";
   // A large site's index comes in shards: shards.json lists the ones after
-  // the first, and Pagefind merges them into one search.
+  // the first. They are merged into Pagefind here, all at once, before the
+  // search interface starts: it imports the same pagefind.js module, so it
+  // finds them merged (its own mergeIndex option loads them one by one).
   fetch(bundle + "shards.json")
     .then(function (r) { return r.ok ? r.json() : []; })
-    .catch(function () { return []; })
     .then(function (shards) {
-      start(shards.map(function (dir) { return { bundlePath: bundle + dir, baseUrl: base }; }));
-    });
+      if (!shards.length) return;
+      return import(bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ basePath: bundle, baseUrl: base })
+          .then(function () { return pagefind.init(); })
+          .then(function () {
+            return Promise.all(shards.map(function (dir) {
+              return pagefind.mergeIndex(bundle + dir, { baseUrl: base });
+            }));
+          });
+      });
+    })
+    .catch(function () {})
+    .then(start);
 
-  function start(merge) {
-    var search = new ui.Instance({ bundlePath: bundle, baseUrl: base, mergeIndex: merge });
+  function start() {
+    var search = new ui.Instance({ bundlePath: bundle, baseUrl: base });
 
     function el(tag, cls, text) {
       var e = document.createElement(tag);
