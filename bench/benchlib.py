@@ -227,6 +227,17 @@ class SearchQuerier:
         self.proc.wait()
 
 
+def letters(n):
+    """n spelled in the letters a-z: a word search tools keep whole (they
+    split words at digits)."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(ord("a") + r) + out
+        if n == 0:
+            return out
+
+
 def search_latencies(base_url, page_path, url_path, edits, timeout=60, pause=0.3):
     """Appends a unique word to page_path `edits` times (each edit replaces
     the previous one) and searches the served site for it until the page at
@@ -239,7 +250,7 @@ def search_latencies(base_url, page_path, url_path, edits, timeout=60, pause=0.3
     times = []
     try:
         for i in range(edits):
-            marker = "searchmarker%d%d" % (i, time.time_ns())
+            marker = "searchmarker" + letters(time.time_ns() * 100 + i)
             t0 = time.perf_counter()
             page.write_text(original + "\n\n" + marker + "\n", encoding="utf-8")
             while want not in querier.query(base_url, marker):

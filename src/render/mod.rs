@@ -125,7 +125,7 @@ pub(crate) fn render_pages(
                     entries.extend(entry);
                     searchable.extend(file);
                     if let (Some(ix), Some((url, html))) = (&mut indexer, page) {
-                        ix.add(url, html);
+                        ix.add(url, crate::search::Html::Text(html));
                     }
                 }
                 Err(d) => errors.push(d),

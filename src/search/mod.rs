@@ -6,11 +6,13 @@
 pub(crate) mod worker;
 
 use crate::diagnostics::{Diagnostic, Span};
+use crate::fs;
 use crate::output::Output;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,7 +45,20 @@ pub(crate) const SHARDS_FILE: &str = "shards.json";
 const MAX_WORKERS: usize = 4;
 
 /// A searchable page: its path from the site root (`/cases/x/`) and HTML.
-pub(crate) type Page = (String, String);
+pub(crate) type Page = (String, Html);
+
+/// A page's HTML, or where to read it.
+#[derive(Hash)]
+pub(crate) enum Html {
+    Text(String),
+    /// A written page, read only if its shard must be indexed again;
+    /// `stamp` changes whenever the file does (its modification time and
+    /// length), and stands for its content in the shard's cache key.
+    File {
+        path: PathBuf,
+        stamp: u64,
+    },
+}
 
 /// One shard's pages, numbered from 0.
 type Shard = (usize, Vec<Page>);
@@ -162,7 +177,7 @@ impl Indexer {
 
     /// Queues a page: `url` is its path from the site root (`/cases/x/`).
     /// Blocks while the workers are busy and a full shard already waits.
-    pub(crate) fn add(&mut self, url: String, html: String) {
+    pub(crate) fn add(&mut self, url: String, html: Html) {
         self.pending.push((url, html));
         if self.pending.len() == self.size {
             self.send();
@@ -297,7 +312,7 @@ impl Worker {
                 Some(paths) => Ok(ShardFiles::Kept(paths)),
                 None => {
                     self.indexed.fetch_add(1, Ordering::Relaxed);
-                    let files = runtime.block_on(index(shard, pages, &self.lang, &self.stop));
+                    let files = runtime.block_on(index(shard, read(pages), &self.lang, &self.stop));
                     if let (Ok(files), Some(c), Some(k)) = (&files, cache, key) {
                         c.put(shard, k, files);
                     }
@@ -307,6 +322,18 @@ impl Worker {
             let _ = done.send(files);
         }
     }
+}
+
+/// The HTML of `pages`, read from their files where needed; a file that
+/// cannot be read is left out, as it is no longer part of the site.
+fn read(pages: Vec<Page>) -> Vec<(String, String)> {
+    pages
+        .into_iter()
+        .filter_map(|(url, html)| match html {
+            Html::Text(text) => Some((url, text)),
+            Html::File { path, .. } => fs::read_text(&path, &url).ok().map(|text| (url, text)),
+        })
+        .collect()
 }
 
 /// What a shard's index depends on: its number, language and pages.
@@ -322,7 +349,7 @@ fn shard_key(lang: &str, pages: &[Page]) -> u64 {
 /// which the first one's scripts load.
 async fn index(
     shard: usize,
-    pages: Vec<Page>,
+    pages: Vec<(String, String)>,
     lang: &str,
     stop: &AtomicBool,
 ) -> Result<Vec<Output>, String> {

@@ -1,12 +1,13 @@
 //! The search index of `serve`, built on its own thread after each build
 //! so it never delays a page.
 
-use super::ShardCache;
+use super::{Html, ShardCache};
 use crate::diagnostics::Diagnostic;
 use crate::fs;
 use crate::output::{inside, io_diag};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -20,7 +21,7 @@ pub(crate) struct IndexRequest {
 
 /// Quiet time after a build before indexing starts: a burst of edits
 /// indexes once.
-const INDEX_AFTER: Duration = Duration::from_millis(100);
+const INDEX_AFTER: Duration = Duration::from_millis(50);
 
 /// Builds the Pagefind index on its own thread, newest request first: a
 /// request arriving while it indexes abandons the older one.
@@ -69,6 +70,15 @@ impl SearchWorker {
     }
 }
 
+/// What changes when a written file does: its modification time and length.
+fn stamp(path: &Path) -> Option<u64> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mut h = DefaultHasher::new();
+    meta.modified().ok()?.hash(&mut h);
+    meta.len().hash(&mut h);
+    Some(h.finish())
+}
+
 /// Indexes the site's pages and replaces its `pagefind/` files.
 fn index_site(
     req: &IndexRequest,
@@ -82,8 +92,10 @@ fn index_site(
             indexer.abandon();
             return Ok(Indexed::Superseded(newer));
         }
-        if let Ok(html) = fs::read_text(&req.site.join(file), file) {
-            indexer.add(format!("/{}", file.trim_end_matches("index.html")), html);
+        let path = req.site.join(file);
+        if let Some(stamp) = stamp(&path) {
+            let url = format!("/{}", file.trim_end_matches("index.html"));
+            indexer.add(url, Html::File { path, stamp });
         }
     }
     let done = indexer.finish()?;
