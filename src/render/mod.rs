@@ -622,13 +622,8 @@ fn taxonomy_job(
     let taxon = taxa.get(slug).unwrap_or(&empty);
     let here = format!("{path}/{slug}");
     let total = aggregate::page_count(taxon.pages.len(), aggregate::LIST_ITEMS);
-    let mut ids = taxon.pages.clone();
-    ids.sort_by(|a, b| {
-        let (pa, pb) = (&prep.kb.pages[*a], &prep.kb.pages[*b]);
-        (pa.kind, &pa.meta.title).cmp(&(pb.kind, &pb.meta.title))
-    });
     let mut groups: Vec<CardGroup> = Vec::new();
-    for &id in aggregate::chunk(&ids, aggregate::LIST_ITEMS, n) {
+    for &id in aggregate::chunk(&taxon.pages, aggregate::LIST_ITEMS, n) {
         let p = &prep.kb.pages[id];
         let kind = p.kind.plural().to_string();
         if groups.last().is_none_or(|g| g.title != kind) {

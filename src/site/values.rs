@@ -52,6 +52,7 @@ pub(crate) struct QuestionView {
 #[derive(Debug, Default)]
 pub(crate) struct Taxon {
     pub label: String,
+    /// In the order of its list pages (kind, then title).
     pub pages: Vec<PageId>,
     /// Events carrying the tag.
     pub events: Vec<usize>,
@@ -84,7 +85,19 @@ pub(crate) fn tags(kb: &Kb) -> BTreeMap<String, Taxon> {
             }
         }
     }
+    list_order(kb, &mut map);
     map
+}
+
+/// Sorts each taxon's pages as its list pages show them: by kind, then
+/// title. Once per build, not once per list page.
+fn list_order(kb: &Kb, map: &mut BTreeMap<String, Taxon>) {
+    for taxon in map.values_mut() {
+        taxon.pages.sort_by(|a, b| {
+            let (pa, pb) = (&kb.pages[*a], &kb.pages[*b]);
+            (pa.kind, &pa.meta.title).cmp(&(pb.kind, &pb.meta.title))
+        });
+    }
 }
 
 /// Cases by the business-model types in their `model` list.
@@ -103,5 +116,6 @@ pub(crate) fn models(kb: &Kb) -> BTreeMap<String, Taxon> {
             }
         }
     }
+    list_order(kb, &mut map);
     map
 }
