@@ -72,38 +72,55 @@ enum ShardFiles {
     Kept(Vec<String>),
 }
 
-/// Index files of shards seen before, by the hash of their pages: `serve`
-/// keeps one between builds and re-indexes only the shards that changed.
+/// Shards seen before, by the hash of their pages: `serve` keeps one
+/// between builds and re-indexes only the shards that changed. A shard is
+/// reused only once its files are written, never from a run that was
+/// abandoned before writing them.
 #[derive(Default)]
 pub(crate) struct ShardCache {
-    shards: Mutex<HashMap<usize, (u64, Vec<Output>)>>,
+    /// Shard number → the key of its pages and the paths of its files.
+    written: Mutex<HashMap<usize, (u64, Vec<String>)>>,
+    /// Shards indexed by the run under way, not yet written.
+    indexed: Mutex<HashMap<usize, (u64, Vec<String>)>>,
 }
 
 impl ShardCache {
     /// The paths of shard `shard`'s files, if its pages still hash to `key`.
     fn get(&self, shard: usize, key: u64) -> Option<Vec<String>> {
-        let map = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
+        let map = self.written.lock().unwrap_or_else(PoisonError::into_inner);
         map.get(&shard)
             .filter(|(k, _)| *k == key)
-            .map(|(_, files)| files.iter().map(|f| f.path.clone()).collect())
+            .map(|(_, paths)| paths.clone())
     }
 
     fn put(&self, shard: usize, key: u64, files: &[Output]) {
-        let mut map = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
-        map.insert(shard, (key, files.to_vec()));
+        let paths = files.iter().map(|f| f.path.clone()).collect();
+        let mut map = self.indexed.lock().unwrap_or_else(PoisonError::into_inner);
+        map.insert(shard, (key, paths));
     }
 
-    /// Forgets shards from `count` on, once a site has fewer.
-    fn truncate(&self, count: usize) {
-        let mut map = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
-        map.retain(|&shard, _| shard < count);
+    /// Forgets what an abandoned run indexed but never wrote.
+    fn forget_unwritten(&self) {
+        self.indexed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Records that this run's files are written, for a site of `shards`
+    /// shards.
+    pub(crate) fn written(&self, shards: usize) {
+        let fresh =
+            std::mem::take(&mut *self.indexed.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut map = self.written.lock().unwrap_or_else(PoisonError::into_inner);
+        map.extend(fresh);
+        map.retain(|&shard, _| shard < shards);
     }
 }
 
 /// Feeds pages to Pagefind, a shard at a time, on worker threads.
 pub(crate) struct Indexer {
-    /// Pages per shard: the site's pages spread evenly over the fewest
-    /// shards of at most [`SHARD_PAGES`].
+    /// Pages per shard ([`shard_size`]).
     size: usize,
     /// The shard being filled.
     pending: Vec<Page>,
@@ -114,7 +131,6 @@ pub(crate) struct Indexer {
     workers: Vec<JoinHandle<()>>,
     /// Set when the index is no longer wanted: the workers stop early.
     stop: Arc<AtomicBool>,
-    cache: Option<Arc<ShardCache>>,
     /// Shards indexed rather than taken from the cache.
     indexed: Arc<AtomicUsize>,
 }
@@ -136,6 +152,9 @@ impl Indexer {
     /// tag; `cache` holds shards of an earlier build that may be reused.
     pub(crate) fn start(language: &str, pages: usize, cache: Option<Arc<ShardCache>>) -> Indexer {
         let lang: String = language.split('-').next().unwrap_or("en").to_lowercase();
+        if let Some(c) = &cache {
+            c.forget_unwritten();
+        }
         let (tx, rx) = sync_channel::<Shard>(1);
         let rx = Arc::new(Mutex::new(rx));
         let (done_tx, done) = channel();
@@ -156,7 +175,7 @@ impl Indexer {
                 std::thread::spawn(move || ctx.work(&rx, &done_tx))
             })
             .collect();
-        let size = pages.div_ceil(pages.div_ceil(SHARD_PAGES).max(1)).max(1);
+        let size = shard_size(pages);
         Indexer {
             size,
             pending: Vec::with_capacity(size),
@@ -165,7 +184,6 @@ impl Indexer {
             done,
             workers,
             stop,
-            cache,
             indexed,
         }
     }
@@ -215,7 +233,6 @@ impl Indexer {
             tx,
             done,
             workers,
-            cache,
             indexed,
             ..
         } = self;
@@ -232,9 +249,6 @@ impl Indexer {
                 ShardFiles::Kept(paths) => kept.extend(paths),
             }
         }
-        if let Some(cache) = cache {
-            cache.truncate(shards);
-        }
         files.push(shard_list(shards));
         files.sort_by_key(|f| write_order(&f.path));
         Ok(Finished {
@@ -244,6 +258,12 @@ impl Indexer {
             indexed: indexed.load(Ordering::Relaxed),
         })
     }
+}
+
+/// Pages per shard for a site of `pages` pages: spread evenly over the
+/// fewest shards of at most [`SHARD_PAGES`].
+fn shard_size(pages: usize) -> usize {
+    pages.div_ceil(pages.div_ceil(SHARD_PAGES).max(1)).max(1)
 }
 
 fn failed(msg: String) -> Diagnostic {
@@ -390,4 +410,44 @@ fn is_index_data(name: &str) -> bool {
         || ["index/", "fragment/", "filter/"]
             .iter()
             .any(|dir| name.starts_with(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shard_is_reused_only_once_its_files_are_written() {
+        let cache = ShardCache::default();
+        let files = [Output {
+            path: "pagefind/x.pf_meta".into(),
+            bytes: Vec::new(),
+        }];
+        cache.put(0, 7, &files);
+        assert_eq!(cache.get(0, 7), None, "indexed but not written yet");
+        cache.forget_unwritten();
+        cache.written(1);
+        assert_eq!(
+            cache.get(0, 7),
+            None,
+            "indexed by a run abandoned before writing"
+        );
+        cache.put(0, 7, &files);
+        cache.written(1);
+        assert_eq!(
+            cache.get(0, 7),
+            Some(vec!["pagefind/x.pf_meta".to_string()])
+        );
+        assert_eq!(cache.get(0, 8), None, "its pages changed");
+        cache.written(0);
+        assert_eq!(cache.get(0, 7), None, "the site has fewer shards now");
+    }
+
+    #[test]
+    fn shards_are_even_and_at_most_the_limit() {
+        assert_eq!(shard_size(0), 1);
+        assert_eq!(shard_size(500), 500);
+        assert_eq!(shard_size(501), 251);
+        assert_eq!(shard_size(10_013), 477);
+    }
 }

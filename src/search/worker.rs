@@ -107,6 +107,7 @@ fn index_site(
         keep.insert(o.path.clone());
     }
     keep.extend(done.kept);
+    cache.written(done.shards);
     for old in fs::list_files(&bundle) {
         let rel = format!("{}/{old}", super::BUNDLE);
         if !keep.contains(&rel) {
