@@ -150,7 +150,10 @@ impl Renderer<'_> {
         for (event, range) in parser.into_offset_iter() {
             pass.event(event, range.start);
         }
-        pass.finish(inline)
+        let mut out = pass.finish(inline);
+        // Kept until the page is written: drop the slack of its growth.
+        out.html.shrink_to_fit();
+        out
     }
 
     /// The content-relative path of a local image, if the file exists.
