@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""casebook against Hugo on generated corpora, plus the serve edit latency.
+"""casebook against Hugo on generated corpora, plus serve's edit latencies.
 
     cargo build --release
     python3 bench/compare.py                 # everything, 5 runs each; writes bench/RESULTS.md
@@ -8,8 +8,10 @@
 
 Corpora come from ../shared/bench/gen_corpus.py (--gen) and live under
 --workdir (default /dev/shm/casebook-bench, a RAM disk, so the disk does not
-time anything): flavours `casebook` and `hugo` at N = 1,000 and 10,000 pages
-(the same text, metadata and links), and `casebook-domain` at 2,500 cases.
+time anything): flavours `casebook` and `hugo` at N = 1,000, 10,000 and
+100,000 pages (the same text, metadata and links; `--sizes` to choose), and
+`casebook-domain` at 2,500 cases. At 100,000 pages each tool runs --huge-runs
+times (default 3) without a warm-up.
 A corpus is generated again only when the generator or its arguments
 change (or with --regen).
 
@@ -40,6 +42,12 @@ corpus; once it serves, --serve-edits times a unique word is appended to one
 page's Markdown and the page's URL is polled until the word shows
 (bench/benchlib.py, shared with bench/serve_edit_latency.py). The median
 latency is set against the median full build of the same corpus.
+
+Search: on the default build's output at 10,000 pages and more,
+bench/search_download.mjs opens /search/?q=WORD in headless Chromium and adds
+up what it downloads under /pagefind/ until the results show; under serve, the
+same edits are timed until a search of the served site (bench/search_query.mjs,
+Pagefind's own script with every shard merged) finds the edited page.
 
 A failed casebook build is not timed: its diagnostics go into the report.
 """
@@ -234,7 +242,10 @@ def serve_bench(args, corpus, commands):
         if benchlib.fetch(s.base + url) is None:
             raise RuntimeError("serve does not serve %s" % (s.base + url))
         initial_builds = len(s.rebuild_ms)
-        lat = benchlib.edit_latencies(s.base, page, url, args.serve_edits, timeout=args.serve_timeout)
+        # 1.5 s apart: the search index of one edit (under a second) is
+        # written before the next, so edits are timed on an idle server.
+        lat = benchlib.edit_latencies(s.base, page, url, args.serve_edits, timeout=args.serve_timeout,
+                                      pause=1.5)
         # The search index is built after each build, on its own thread:
         # first wait for the one of the initial build.
         deadline = time.perf_counter() + args.serve_timeout
@@ -441,7 +452,8 @@ def write_report(args, data, path):
         add("## serve: edit to served")
         add("")
         add("`casebook serve` on `%s`; %d edits of `%s`, each appending a unique word, timed "
-            "from writing the file until `%s` serves the word (polled every 5 ms)."
+            "from writing the file until `%s` serves the word (polled every 5 ms); edits are 1.5 s "
+            "apart, so the search index of the previous edit is written before the next."
             % (sv["corpus"], len(sv["latencies_ms"]), sv["page"], sv["url"]))
         add("")
         add("| | |")
@@ -725,7 +737,9 @@ def main():
 
     # serve
     if "serve" in parts:
-        n = max(sizes)
+        # serve is measured on the 10,000-page corpus (the largest below
+        # TARGET_HUGE): at 100,000 pages its first index alone takes a minute.
+        n = max([x for x in sizes if x < TARGET_HUGE] or sizes)
         c = ensure_corpus(args, "casebook", n, commands)
         try:
             sv = serve_bench(args, c, commands)

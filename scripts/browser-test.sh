@@ -11,7 +11,8 @@
 # Environment: CHROMIUM (default /usr/bin/chromium); CASEBOOK_BIN skips the
 # cargo build and uses that binary; KEEP_SITE=1 keeps the built site and
 # prints where it is; TESTS="crawl html" runs only those files of tests/browser
-# (add "subpath" for the crawl and search of a build under /casebook/). Extra
+# (add "subpath" for the crawl and search of a build under /casebook/, "shards"
+# for the search of a site in several search shards). Extra
 # arguments go to `node --test`, e.g.
 # --test-name-pattern=axe to run only the tests whose name matches.
 set -euo pipefail
@@ -57,11 +58,12 @@ cleanup() {
 trap cleanup EXIT
 
 # Starts a static server for site folder $1 under URL path $2 on a free port,
-# then builds the shipped site into that folder for that address: the server
+# then builds the knowledge base at $3 (default: the shipped one) into that
+# folder for that address: the server
 # reads files per request, so no port can be taken in between. Sets
 # base_url; adds the server to server_pids.
 serve_and_build() {
-  local site=$1 prefix=$2 out=$work/server-${#server_pids[@]}
+  local site=$1 prefix=$2 root=${3:-.} out=$work/server-${#server_pids[@]}
   node "$suite/lib/server.mjs" "$site" 0 "$prefix" >"$out.out" 2>"$out.err" &
   server_pids+=($!)
   local port=
@@ -78,7 +80,7 @@ serve_and_build() {
   fi
   base_url="http://127.0.0.1:$port$prefix"
   # The build's warnings belong to `casebook check`; show them only if it fails.
-  if ! "$casebook" build --output "$site" --base-url "$base_url" >"$out.build" 2>&1; then
+  if ! "$casebook" build --root "$root" --output "$site" --base-url "$base_url" >"$out.build" 2>&1; then
     cat "$out.build" >&2
     echo "browser-test: the build for $base_url failed" >&2
     exit 1
@@ -105,6 +107,21 @@ if [ -z "${TESTS:-}" ] || [[ " $TESTS " == *" subpath "* ]]; then
   SITE_URL=$base_url SITE_DIR=$work/sub \
     node --test --test-reporter=spec --test-concurrency=2 "$@" "$suite/crawl.test.mjs" "$suite/search.test.mjs" ||
     status=$?
+fi
+# A site too large for one search index (1,100 pages, three shards): its
+# search page must merge the shards (tests/browser/large/).
+if [ -z "${TESTS:-}" ] || [[ " $TESTS " == *" shards "* ]]; then
+  many=$work/many-src
+  mkdir -p "$many/content/entities"
+  printf 'title: Many pages\n' >"$many/casebook.yaml"
+  for i in $(seq -w 0 1099); do
+    printf -- '---\ntitle: Page %s\ntype: other\n---\nThe word zq%smark is on this page only.\n' \
+      "$i" "$i" >"$many/content/entities/p$i.md"
+  done
+  serve_and_build "$work/many" / "$many"
+  echo "browser-test: a site of 1,100 pages in search shards at $base_url"
+  SITE_URL=$base_url SITE_DIR=$work/many \
+    node --test --test-reporter=spec "$@" "$suite/large/search.test.mjs" || status=$?
 fi
 echo "browser-test: $(($(date +%s) - start)) s of checks; screenshots in target/screenshots/"
 if [ "$status" -ne 0 ]; then
