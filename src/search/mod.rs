@@ -40,8 +40,8 @@ pub const CHUNK_SIZE_VAR: &str = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE";
 /// script reads it and merges them into the first.
 pub(crate) const SHARDS_FILE: &str = "shards.json";
 
-/// Most shards indexed at once; with one waiting beside them, this bounds
-/// the pages held for indexing.
+/// Most shards indexed at once; with at most two full shards waiting (one
+/// in the queue, one being handed over), this bounds the pages held.
 const MAX_WORKERS: usize = 4;
 
 /// A searchable page: its path from the site root (`/cases/x/`) and HTML.
@@ -97,6 +97,15 @@ impl ShardCache {
         let paths = files.iter().map(|f| f.path.clone()).collect();
         let mut map = self.indexed.lock().unwrap_or_else(PoisonError::into_inner);
         map.insert(shard, (key, paths));
+    }
+
+    /// Forgets every shard, once their files are gone (a full rebuild
+    /// replaced the site's folder).
+    pub(crate) fn clear(&self) {
+        self.written
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Forgets what an abandoned run indexed but never wrote.

@@ -85,6 +85,14 @@ fn index_site(
     rx: &mpsc::Receiver<IndexRequest>,
     cache: &Arc<ShardCache>,
 ) -> Result<Indexed, Diagnostic> {
+    if !req
+        .site
+        .join(super::BUNDLE)
+        .join("pagefind-entry.json")
+        .is_file()
+    {
+        cache.clear();
+    }
     let mut indexer =
         super::Indexer::start(&req.language, req.files.len(), Some(Arc::clone(cache)));
     for file in &req.files {

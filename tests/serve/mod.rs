@@ -245,4 +245,13 @@ fn an_edit_reindexes_one_search_shard_and_the_index_equals_a_cold_builds() {
             "pagefind/{name} differs from a cold build's"
         );
     }
+    // A full rebuild replaces the site's folder, index included: every
+    // shard is indexed and written again, and search works as before.
+    crate::harness::edit(&root, "casebook.yaml", "Many pages", "Many more pages");
+    let full = indexed("the full rebuild");
+    assert!(full.contains("3 of 3 shards indexed again"), "{full}");
+    assert_eq!(
+        crate::harness::search(&served, "zq1199mark"),
+        ["/entities/p1199/"]
+    );
 }
