@@ -6,7 +6,6 @@
 pub(crate) mod worker;
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::fs;
 use crate::output::Output;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -82,6 +81,9 @@ pub(crate) struct ShardCache {
     written: Mutex<HashMap<usize, (u64, Vec<String>)>>,
     /// Shards indexed by the run under way, not yet written.
     indexed: Mutex<HashMap<usize, (u64, Vec<String>)>>,
+    /// The run under way: a worker of an abandoned run that finishes late
+    /// must not record its shard as this run's.
+    run: AtomicUsize,
 }
 
 impl ShardCache {
@@ -93,24 +95,27 @@ impl ShardCache {
             .map(|(_, paths)| paths.clone())
     }
 
-    fn put(&self, shard: usize, key: u64, files: &[Output]) {
+    /// Records shard `shard` as indexed by run `run`, unless a newer run
+    /// has started since.
+    fn put(&self, run: usize, shard: usize, key: u64, files: &[Output]) {
         let paths = files.iter().map(|f| f.path.clone()).collect();
         let mut map = self.indexed.lock().unwrap_or_else(PoisonError::into_inner);
-        map.insert(shard, (key, paths));
+        if self.run.load(Ordering::SeqCst) == run {
+            map.insert(shard, (key, paths));
+        }
+    }
+
+    /// Starts a run: forgets what an abandoned one indexed but never wrote.
+    fn next_run(&self) -> usize {
+        let mut map = self.indexed.lock().unwrap_or_else(PoisonError::into_inner);
+        map.clear();
+        self.run.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// Forgets every shard, once their files are gone (a full rebuild
     /// replaced the site's folder).
     pub(crate) fn clear(&self) {
         self.written
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
-    }
-
-    /// Forgets what an abandoned run indexed but never wrote.
-    fn forget_unwritten(&self) {
-        self.indexed
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
@@ -161,9 +166,7 @@ impl Indexer {
     /// tag; `cache` holds shards of an earlier build that may be reused.
     pub(crate) fn start(language: &str, pages: usize, cache: Option<Arc<ShardCache>>) -> Indexer {
         let lang: String = language.split('-').next().unwrap_or("en").to_lowercase();
-        if let Some(c) = &cache {
-            c.forget_unwritten();
-        }
+        let run = cache.as_ref().map_or(0, |c| c.next_run());
         let (tx, rx) = sync_channel::<Shard>(1);
         let rx = Arc::new(Mutex::new(rx));
         let (done_tx, done) = channel();
@@ -176,6 +179,7 @@ impl Indexer {
             .map(|_| {
                 let (rx, done_tx) = (Arc::clone(&rx), done_tx.clone());
                 let ctx = Worker {
+                    run,
                     lang: lang.clone(),
                     cache: cache.clone(),
                     stop: Arc::clone(&stop),
@@ -314,6 +318,8 @@ fn shard_dir(n: usize) -> String {
 
 /// What each worker thread shares with the [`Indexer`].
 struct Worker {
+    /// The cache's run this worker belongs to.
+    run: usize,
     lang: String,
     cache: Option<Arc<ShardCache>>,
     stop: Arc<AtomicBool>,
@@ -343,7 +349,7 @@ impl Worker {
                     self.indexed.fetch_add(1, Ordering::Relaxed);
                     let files = runtime.block_on(index(shard, read(pages), &self.lang, &self.stop));
                     if let (Ok(files), Some(c), Some(k)) = (&files, cache, key) {
-                        c.put(shard, k, files);
+                        c.put(self.run, shard, k, files);
                     }
                     files.map(ShardFiles::New)
                 }
@@ -353,14 +359,17 @@ impl Worker {
     }
 }
 
-/// The HTML of `pages`, read from their files where needed; a file that
-/// cannot be read is left out, as it is no longer part of the site.
+/// The HTML of `pages`, read from their files where needed (as the build
+/// hands it over: any size, invalid UTF-8 replaced); a file that cannot be
+/// read is left out, as it is no longer part of the site.
 fn read(pages: Vec<Page>) -> Vec<(String, String)> {
     pages
         .into_iter()
         .filter_map(|(url, html)| match html {
             Html::Text(text) => Some((url, text)),
-            Html::File { path, .. } => fs::read_text(&path, &url).ok().map(|text| (url, text)),
+            Html::File { path, .. } => std::fs::read(&path)
+                .ok()
+                .map(|bytes| (url, String::from_utf8_lossy(&bytes).into_owned())),
         })
         .collect()
 }
@@ -432,16 +441,24 @@ mod tests {
             path: "pagefind/x.pf_meta".into(),
             bytes: Vec::new(),
         }];
-        cache.put(0, 7, &files);
+        let first = cache.next_run();
+        cache.put(first, 0, 7, &files);
         assert_eq!(cache.get(0, 7), None, "indexed but not written yet");
-        cache.forget_unwritten();
+        let second = cache.next_run();
         cache.written(1);
         assert_eq!(
             cache.get(0, 7),
             None,
             "indexed by a run abandoned before writing"
         );
-        cache.put(0, 7, &files);
+        cache.put(first, 0, 7, &files);
+        cache.written(1);
+        assert_eq!(
+            cache.get(0, 7),
+            None,
+            "put late by a worker of the abandoned run"
+        );
+        cache.put(second, 0, 7, &files);
         cache.written(1);
         assert_eq!(
             cache.get(0, 7),

@@ -8,8 +8,8 @@ use crate::output::{inside, io_diag};
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// What the search worker indexes: HTML files of the site, read from disk.
@@ -27,6 +27,9 @@ const INDEX_AFTER: Duration = Duration::from_millis(50);
 /// request arriving while it indexes abandons the older one.
 pub(crate) struct SearchWorker {
     tx: mpsc::Sender<IndexRequest>,
+    /// Held while the worker writes into the site's folder; a full build
+    /// holds it too, so the folder is never swapped under those writes.
+    site: Arc<Mutex<()>>,
 }
 
 /// How an indexing run ended.
@@ -40,6 +43,8 @@ enum Indexed {
 impl SearchWorker {
     pub(crate) fn start() -> SearchWorker {
         let (tx, rx) = mpsc::channel::<IndexRequest>();
+        let site = Arc::new(Mutex::new(()));
+        let writing = Arc::clone(&site);
         std::thread::spawn(move || {
             let cache = Arc::new(ShardCache::default());
             let mut next = rx.recv().ok();
@@ -47,7 +52,7 @@ impl SearchWorker {
                 while let Ok(newer) = rx.recv_timeout(INDEX_AFTER) {
                     req = newer;
                 }
-                next = match index_site(&req, &rx, &cache) {
+                next = match index_site(&req, &rx, &cache, &writing) {
                     Ok(Indexed::Superseded(newer)) => Some(newer),
                     Ok(Indexed::Done(pages, shards, indexed)) => {
                         println!(
@@ -62,7 +67,13 @@ impl SearchWorker {
                 };
             }
         });
-        SearchWorker { tx }
+        SearchWorker { tx, site }
+    }
+
+    /// Keeps the worker from writing into the site's folder until the
+    /// guard is dropped.
+    pub(crate) fn hold_site(&self) -> MutexGuard<'_, ()> {
+        self.site.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn request(&self, req: IndexRequest) {
@@ -84,6 +95,7 @@ fn index_site(
     req: &IndexRequest,
     rx: &mpsc::Receiver<IndexRequest>,
     cache: &Arc<ShardCache>,
+    site: &Mutex<()>,
 ) -> Result<Indexed, Diagnostic> {
     if !req
         .site
@@ -107,6 +119,7 @@ fn index_site(
         }
     }
     let done = indexer.finish()?;
+    let _writing = site.lock().unwrap_or_else(PoisonError::into_inner);
     let bundle = req.site.join(super::BUNDLE);
     let mut keep = HashSet::new();
     for o in &done.files {

@@ -78,7 +78,9 @@ impl Session {
     pub fn full_build(&mut self) -> Result<Outcome, Failure> {
         self.state = None;
         self.stamps = stamps(&self.opts.root);
+        let writing = self.search.as_ref().map(SearchWorker::hold_site);
         let (summary, built) = build_keeping(&self.opts)?;
+        drop(writing);
         let files = built
             .kb
             .pages_with_ids()

@@ -12,7 +12,9 @@
   // the first. They are merged into Pagefind here, all at once, before the
   // search interface starts: it imports the same pagefind.js module, so it
   // finds them merged (its own mergeIndex option loads them one by one).
-  fetch(bundle + "shards.json")
+  // Revalidated on every visit: a list cached from before a deploy could
+  // name shards that no longer exist.
+  fetch(bundle + "shards.json", { cache: "no-cache" })
     .then(function (r) { return r.ok ? r.json() : []; })
     .then(function (shards) {
       if (!shards.length) return;
