@@ -77,20 +77,33 @@ enum ShardFiles {
 /// abandoned before writing them.
 #[derive(Default)]
 pub(crate) struct ShardCache {
-    /// Shard number → the key of its pages and the paths of its files.
-    written: Mutex<HashMap<usize, (u64, Vec<String>)>>,
+    state: Mutex<CacheState>,
+}
+
+/// Shard number → the key of its pages and the paths of its files.
+type ShardFilesByKey = HashMap<usize, (u64, Vec<String>)>;
+
+#[derive(Default)]
+struct CacheState {
+    written: ShardFilesByKey,
     /// Shards indexed by the run under way, not yet written.
-    indexed: Mutex<HashMap<usize, (u64, Vec<String>)>>,
+    indexed: ShardFilesByKey,
     /// The run under way: a worker of an abandoned run that finishes late
     /// must not record its shard as this run's.
-    run: AtomicUsize,
+    run: usize,
 }
 
 impl ShardCache {
+    fn state(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The paths of shard `shard`'s files, if its pages still hash to `key`.
     fn get(&self, shard: usize, key: u64) -> Option<Vec<String>> {
-        let map = self.written.lock().unwrap_or_else(PoisonError::into_inner);
-        map.get(&shard)
+        let state = self.state();
+        state
+            .written
+            .get(&shard)
             .filter(|(k, _)| *k == key)
             .map(|(_, paths)| paths.clone())
     }
@@ -98,37 +111,34 @@ impl ShardCache {
     /// Records shard `shard` as indexed by run `run`, unless a newer run
     /// has started since.
     fn put(&self, run: usize, shard: usize, key: u64, files: &[Output]) {
-        let paths = files.iter().map(|f| f.path.clone()).collect();
-        let mut map = self.indexed.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.run.load(Ordering::SeqCst) == run {
-            map.insert(shard, (key, paths));
+        let mut state = self.state();
+        if state.run == run {
+            let paths = files.iter().map(|f| f.path.clone()).collect();
+            state.indexed.insert(shard, (key, paths));
         }
     }
 
     /// Starts a run: forgets what an abandoned one indexed but never wrote.
     fn next_run(&self) -> usize {
-        let mut map = self.indexed.lock().unwrap_or_else(PoisonError::into_inner);
-        map.clear();
-        self.run.fetch_add(1, Ordering::SeqCst) + 1
+        let mut state = self.state();
+        state.indexed.clear();
+        state.run += 1;
+        state.run
     }
 
     /// Forgets every shard, once their files are gone (a full rebuild
     /// replaced the site's folder).
     pub(crate) fn clear(&self) {
-        self.written
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.state().written.clear();
     }
 
     /// Records that this run's files are written, for a site of `shards`
     /// shards.
     pub(crate) fn written(&self, shards: usize) {
-        let fresh =
-            std::mem::take(&mut *self.indexed.lock().unwrap_or_else(PoisonError::into_inner));
-        let mut map = self.written.lock().unwrap_or_else(PoisonError::into_inner);
-        map.extend(fresh);
-        map.retain(|&shard, _| shard < shards);
+        let mut state = self.state();
+        let fresh = std::mem::take(&mut state.indexed);
+        state.written.extend(fresh);
+        state.written.retain(|&shard, _| shard < shards);
     }
 }
 
