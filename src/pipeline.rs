@@ -153,7 +153,8 @@ pub(crate) fn load(
     let config = read_config(opts)?;
     let theme = render::theme::load(&opts.root, &config.theme).map_err(Failure::Content)?;
     let mut diags = Vec::new();
-    let loaded = source::load(&opts.root, config, opts.drafts, &mut diags);
+    let mut loaded = source::load(&opts.root, config, opts.drafts, &mut diags);
+    loaded.kb.locale = theme.locale(&loaded.kb.config.language);
     Ok((theme, loaded, diags))
 }
 

@@ -3,6 +3,7 @@
 use crate::diagnostics::{Diagnostic, Span};
 use crate::yaml::YamlDoc;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Site configuration, read from `casebook.yaml` at the knowledge-base root.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -17,9 +18,15 @@ pub(crate) struct Config {
     /// Its path (`/kb/`) prefixes every internal link.
     #[serde(default = "default_base_url")]
     pub base_url: String,
-    /// Language of the content, as a BCP 47 tag (`<html lang>`).
+    /// Language of the content, as a BCP 47 tag (`<html lang>`): the
+    /// default language, published at the root of the site.
     #[serde(default = "default_language")]
     pub language: String,
+    /// Further languages, by code (`ru`, `zh`): each is published under
+    /// `/<code>/`, from translations written beside their originals
+    /// (`entry.ru.md`).
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
     /// Theme name: templates come from `themes/<theme>/templates/`, then
     /// the embedded default theme; the site's `templates/` overrides both.
     #[serde(default = "default_theme")]
@@ -47,6 +54,26 @@ pub(crate) struct Config {
     /// [`Config::loopback_warning`].
     #[serde(skip)]
     pub local_base_url: Option<Diagnostic>,
+    /// `base_url` of the default language; a further language's build has
+    /// its own `base_url` (`…/ru/`), and static files stay here.
+    #[serde(skip)]
+    pub root_url: String,
+}
+
+/// A further language of the site.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LanguageConfig {
+    /// Site title in this language.
+    pub title: String,
+    /// One sentence describing the site, in this language.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Labels of the header's navigation in this language, by entry
+    /// (`cases`, `frameworks`, `entities`, `timeline`, `compare`, `map`,
+    /// `teaching`, `glossary`, `references`), overriding the theme's.
+    #[serde(default)]
+    pub menu: BTreeMap<String, String>,
 }
 
 /// Options of the Markdown renderer.
@@ -137,6 +164,8 @@ impl Config {
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
+        config.root_url = config.base_url.clone();
+        config.check_languages(&doc)?;
         let at = doc
             .value()
             .get("base_url")
@@ -177,12 +206,86 @@ impl Config {
 
     /// The path part of `base_url`, always starting and ending with `/`.
     pub(crate) fn base_path(&self) -> String {
-        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
-        match after_scheme.find('/') {
-            Some(i) => after_scheme[i..].to_string(),
-            None => "/".into(),
+        url_path(&self.base_url)
+    }
+
+    /// The path part of `root_url`: where static files and assets live,
+    /// whatever the language.
+    pub(crate) fn root_path(&self) -> String {
+        url_path(&self.root_url)
+    }
+
+    /// Every language of the site, the default first.
+    pub(crate) fn all_languages(&self) -> Vec<String> {
+        std::iter::once(self.language.clone())
+            .chain(self.languages.keys().cloned())
+            .collect()
+    }
+
+    /// The configuration a further language's build reads: its own title,
+    /// description, language and `base_url` under `/<code>/`.
+    pub(crate) fn for_language(&self, code: &str) -> Config {
+        let mut c = self.clone();
+        if let Some(l) = self.languages.get(code) {
+            c.title.clone_from(&l.title);
+            c.description.clone_from(&l.description);
+            c.language = code.to_string();
+            c.base_url = format!("{}{code}/", self.root_url);
+        }
+        c
+    }
+
+    /// Language codes are lowercase letters (`ru`, `zh`, `pt-br`), and a
+    /// further language is not the default one.
+    fn check_languages(&self, doc: &YamlDoc<'_>) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        for code in self.languages.keys() {
+            let problem = if !is_language_code(code) {
+                Some(format!(
+                    "`{code}` is not a language code: use a lowercase ISO 639 code such as `ru` or `zh`, optionally with a region (`pt-br`)"
+                ))
+            } else if *code == self.language {
+                Some(format!(
+                    "`{code}` is the default language (`language: {code}`), so it cannot also be a further one"
+                ))
+            } else {
+                None
+            };
+            if let Some(msg) = problem {
+                errors.push(
+                    doc.error(doc.key_span(&format!("languages.{code}")), msg)
+                        .with_help("list only the further languages under `languages:`"),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
         }
     }
+}
+
+/// The path part of an absolute URL, starting and ending with `/`.
+fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or("", |(_, r)| r);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".into(),
+    }
+}
+
+/// A language code as translations name it (`entry.ru.md`): two or three
+/// lowercase letters, optionally `-` and a region or script.
+pub(crate) fn is_language_code(s: &str) -> bool {
+    let (lang, region) = s.split_once('-').unwrap_or((s, ""));
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && (s.len() == lang.len()
+            || ((2..=4).contains(&region.len())
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())))
 }
 
 /// Whether the host of `url` is localhost, a loopback address

@@ -5,6 +5,7 @@ pub(crate) mod config;
 
 mod date;
 pub(crate) mod frontmatter;
+pub(crate) mod lang;
 pub(crate) mod schema;
 
 pub(crate) use date::{PartialDate, Period, PeriodEnd};
@@ -215,6 +216,9 @@ pub(crate) struct Kb {
     /// Date of the last commit that changed each file (`content/…`), when
     /// `dates_from_git` is on.
     pub file_dates: std::collections::HashMap<String, PartialDate>,
+    /// The language this model is written in: interface strings, dates
+    /// and numbers (`config.language`).
+    pub locale: lang::Locale,
 }
 
 /// Position finders of `references.yaml` and `glossary.yaml`.

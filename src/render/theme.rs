@@ -6,6 +6,7 @@ mod cycles;
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::fs;
+use crate::model::lang::Locale;
 use std::collections::BTreeMap;
 use std::path::Path;
 use tera::Tera;
@@ -67,7 +68,19 @@ const STATIC: &[(&str, &str)] = &[
     ),
 ];
 
+/// The default theme's interface strings, by language.
+const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../../themes/default/strings/en.yaml")),
+    ("ru", include_str!("../../themes/default/strings/ru.yaml")),
+    ("zh", include_str!("../../themes/default/strings/zh.yaml")),
+];
+
+/// Interface strings by language, then key: the default theme's, with the
+/// theme's `strings/<code>.yaml` and then the site's over them.
+type Strings = BTreeMap<String, BTreeMap<String, String>>;
+
 /// Templates and static files resolved for one site.
+#[derive(Clone)]
 pub(crate) struct Theme {
     pub tera: Tera,
     /// Names of the shortcodes the templates define (`shortcodes/<name>.html`).
@@ -76,6 +89,7 @@ pub(crate) struct Theme {
     pub statics: BTreeMap<String, StaticFile>,
     /// Template name → (path shown in messages, text), to locate errors.
     sources: BTreeMap<String, (String, String)>,
+    strings: Strings,
 }
 
 impl Theme {
@@ -85,8 +99,109 @@ impl Theme {
         d.message = format!("{} (while rendering {page})", d.message);
         d
     }
+
+    /// The interface strings of language `code`, English underneath.
+    pub(crate) fn locale(&self, code: &str) -> Locale {
+        let mut strings = self.strings.get("en").cloned().unwrap_or_default();
+        if let Some(own) = self.strings.get(code) {
+            strings.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Locale::new(code, strings)
+    }
+
+    /// This theme with templates that write `locale`'s strings: `t(k=…)`.
+    pub(crate) fn localized(&self, locale: &Locale) -> Theme {
+        let mut theme = self.clone();
+        theme.tera.register_function(
+            "t",
+            Translate {
+                locale: locale.clone(),
+            },
+        );
+        theme
+    }
 }
 
+/// `t(k="nav.cases")` in a template: the interface string of the page's
+/// language; other arguments fill its `{name}` placeholders.
+struct Translate {
+    locale: Locale,
+}
+
+impl tera::Function for Translate {
+    fn call(
+        &self,
+        args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let key = args.get("k").and_then(|v| v.as_str()).unwrap_or("");
+        if !self.locale.has(key) {
+            return Err(tera::Error::msg(format!(
+                "no interface string `{key}`: add it to strings/en.yaml of the theme or the site"
+            )));
+        }
+        let values: Vec<(String, String)> = args
+            .iter()
+            .filter(|(name, _)| name.as_str() != "k")
+            .map(|(name, v)| {
+                let text = match v {
+                    tera::Value::String(s) => s.clone(),
+                    tera::Value::Number(n) => n
+                        .as_f64()
+                        .map_or_else(|| n.to_string(), |x| self.locale.number(x)),
+                    other => other.to_string(),
+                };
+                (name.clone(), text)
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        Ok(tera::Value::String(self.locale.fill(key, &pairs)))
+    }
+
+    fn is_safe(&self) -> bool {
+        false
+    }
+}
+
+/// Reads the interface strings of the default theme, the theme `dir` and
+/// the site `root` (`strings/<code>.yaml`), later layers winning.
+fn load_strings(root: &Path, theme_dir: &Path, errors: &mut Vec<Diagnostic>) -> Strings {
+    let mut strings = Strings::new();
+    let add = |strings: &mut Strings,
+               errors: &mut Vec<Diagnostic>,
+               code: &str,
+               file: &str,
+               text: &str| {
+        let parsed = crate::yaml::YamlDoc::parse(file, text, text, 0)
+            .map_err(|d| vec![d])
+            .and_then(|doc| doc.deserialize::<BTreeMap<String, String>>());
+        match parsed {
+            Ok(map) => strings.entry(code.to_string()).or_default().extend(map),
+            Err(ds) => errors.extend(ds),
+        }
+    };
+    for (code, text) in STRINGS {
+        let file = format!("(default theme)/strings/{code}.yaml");
+        add(&mut strings, errors, code, &file, text);
+    }
+    for dir in [theme_dir.join("strings"), root.join("strings")] {
+        for rel in fs::list_files(&dir) {
+            let Some(code) = rel.strip_suffix(".yaml") else {
+                continue;
+            };
+            let shown = crate::source::display_path(root, &dir.join(&rel));
+            match fs::read_text(&dir.join(&rel), &shown) {
+                Ok(text) => add(&mut strings, errors, code, &shown, &text),
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    strings
+}
+
+#[derive(Clone)]
 pub(crate) enum StaticFile {
     Embedded(&'static str),
     Disk(std::path::PathBuf),
@@ -127,6 +242,7 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     }
+    let strings = load_strings(root, &theme_dir, &mut errors);
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's own escaping also turns every `/` into `&#x2F;`, which bloats
@@ -167,6 +283,7 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         shortcodes,
         statics,
         sources,
+        strings,
     })
 }
 

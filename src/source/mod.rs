@@ -110,6 +110,7 @@ pub(crate) fn load(
             },
             locators,
             file_dates,
+            locale: Default::default(),
         },
         assets,
     }
