@@ -227,6 +227,7 @@ pub(crate) fn analyse_and_emit(
 /// Runs the whole chain and hands every output to `sink`.
 fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built), Failure> {
     let (theme, loaded, diags) = load(opts)?;
+    let theme = theme.localized(&loaded.kb.locale);
     let kb = loaded.kb;
     let search = opts.search && kb.config.search;
     let plan = Plan {

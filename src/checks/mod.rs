@@ -436,13 +436,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// A link declared by front-matter `field`, which backlinks name
+    /// (`context.<field>`).
     fn edge(&mut self, from: PageId, page: &Page, to: Target, path: &str, field: &str) {
         let span = page.positions.span(path);
         let site = LinkSite {
             file: span.file,
             line: span.line,
             col: span.col,
-            context: field.to_string(),
+            context: self.kb.locale.t(&format!("context.{field}")).into(),
         };
         self.graph.add(from, to, site);
     }
@@ -676,7 +678,7 @@ impl Ctx<'_> {
                             self.graph.add(
                                 from,
                                 Target::Page(self.kb.by_path[&path]),
-                                site(ev, "stage"),
+                                site(ev, self.kb.locale.t("context.stage")),
                             );
                         }
                     }
@@ -698,7 +700,13 @@ impl Ctx<'_> {
                             self.graph.add(
                                 from,
                                 Target::Page(to),
-                                site(ev, &format!("event: {}", ev.fm.title)),
+                                site(
+                                    ev,
+                                    &self
+                                        .kb
+                                        .locale
+                                        .fill("context.event", &[("title", &ev.fm.title)]),
+                                ),
                             );
                         }
                     }

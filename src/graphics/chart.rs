@@ -4,6 +4,7 @@
 
 use crate::html::html_escape;
 use crate::model::Dataset;
+use crate::model::lang::Locale;
 use std::fmt::Write as _;
 
 /// One named series of (label, value) points.
@@ -75,7 +76,7 @@ const LABEL_W: f64 = 190.0;
 const BAR_H: f64 = 16.0;
 const GAP: f64 = 10.0;
 
-/// A number as a chart or table shows it (`7.5`, `30000`).
+/// A number as the downloads write it (`7.5`, `30000`).
 pub(crate) fn format_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
@@ -85,6 +86,23 @@ pub(crate) fn format_number(v: f64) -> String {
             .trim_end_matches('.')
             .to_string()
     }
+}
+
+/// A number as a chart or table shows it: [`format_number`] with the
+/// language's decimal mark (`7,5`). (`Locale::number` would also group the
+/// digits of `30000`, which charts and tables never did.)
+pub(crate) fn display_number(locale: &Locale, v: f64) -> String {
+    format_number(v).replace('.', locale.t("number.decimal"))
+}
+
+/// The chart's name for screen readers: `Bar chart: Shares (%)`.
+fn chart_label(locale: &Locale, key: &str, title: &str, unit: &str) -> String {
+    let title = if unit.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} ({unit})")
+    };
+    html_escape(&locale.fill(key, &[("title", &title)]))
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -97,7 +115,8 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// Horizontal bars, one group per label, one bar per series.
-pub(crate) fn bar(title: &str, unit: &str, series: &[Series]) -> String {
+pub(crate) fn bar(locale: &Locale, title: &str, unit: &str, series: &[Series]) -> String {
+    let number = |v: f64| display_number(locale, v);
     let labels: Vec<&str> = series
         .first()
         .map(|s| s.points.iter().map(|p| p.0.as_str()).collect())
@@ -124,14 +143,7 @@ pub(crate) fn bar(title: &str, unit: &str, series: &[Series]) -> String {
     let _ = write!(
         s,
         "<svg class=\"chart chart-bar\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMinYMin meet\">",
-        html_escape(&format!(
-            "Bar chart: {title}{}",
-            if unit.is_empty() {
-                String::new()
-            } else {
-                format!(" ({unit})")
-            }
-        ))
+        chart_label(locale, "chart.bar", title, unit)
     );
     for (k, ser) in series.iter().enumerate().filter(|_| series.len() > 1) {
         let y = 4.0 + 18.0 * k as f64;
@@ -171,7 +183,7 @@ pub(crate) fn bar(title: &str, unit: &str, series: &[Series]) -> String {
                 width.max(1.0),
                 BAR_H - 3.0,
                 html_escape(label),
-                format_number(v),
+                number(v),
                 if series.len() > 1 {
                     format!(" ({})", html_escape(&ser.name))
                 } else {
@@ -179,7 +191,7 @@ pub(crate) fn bar(title: &str, unit: &str, series: &[Series]) -> String {
                 },
                 left + width.max(1.0) + 4.0,
                 y + BAR_H - 5.0,
-                format_number(v)
+                number(v)
             );
         }
     }
@@ -188,7 +200,8 @@ pub(crate) fn bar(title: &str, unit: &str, series: &[Series]) -> String {
 }
 
 /// One polyline per series over the labels, left to right.
-pub(crate) fn line(title: &str, unit: &str, series: &[Series]) -> String {
+pub(crate) fn line(locale: &Locale, title: &str, unit: &str, series: &[Series]) -> String {
+    let number = |v: f64| display_number(locale, v);
     let labels: Vec<&str> = series
         .first()
         .map(|s| s.points.iter().map(|p| p.0.as_str()).collect())
@@ -211,24 +224,17 @@ pub(crate) fn line(title: &str, unit: &str, series: &[Series]) -> String {
     let _ = write!(
         s,
         "<svg class=\"chart chart-line\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMinYMin meet\">",
-        html_escape(&format!(
-            "Line chart: {title}{}",
-            if unit.is_empty() {
-                String::new()
-            } else {
-                format!(" ({unit})")
-            }
-        ))
+        chart_label(locale, "chart.line", title, unit)
     );
     let _ = write!(
         s,
         "<line class=\"axis\" x1=\"{left}\" x2=\"{right}\" y1=\"{bottom}\" y2=\"{bottom}\"/><text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
         left - 6.0,
         top + 4.0,
-        format_number(max),
+        number(max),
         left - 6.0,
         bottom,
-        format_number(min)
+        number(min)
     );
     for (i, label) in labels.iter().enumerate() {
         let _ = write!(
@@ -260,7 +266,7 @@ pub(crate) fn line(title: &str, unit: &str, series: &[Series]) -> String {
                 x(i),
                 y(p.1),
                 html_escape(&p.0),
-                format_number(p.1)
+                number(p.1)
             );
         }
         if series.len() > 1 {
@@ -282,6 +288,7 @@ pub(crate) fn line(title: &str, unit: &str, series: &[Series]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::lang::english;
 
     fn series() -> Vec<Series> {
         vec![Series {
@@ -299,7 +306,7 @@ mod tests {
 
     #[test]
     fn bars_are_proportional_to_their_values() {
-        let svg = bar("Shares", "%", &series());
+        let svg = bar(&english(), "Shares", "%", &series());
         let widths: Vec<f64> = svg
             .match_indices("class=\"bar series-0\"")
             .map(|(i, _)| {
@@ -319,7 +326,7 @@ mod tests {
 
     #[test]
     fn lines_have_a_point_per_value() {
-        let svg = line("Shares", "", &series());
+        let svg = line(&english(), "Shares", "", &series());
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains("<polyline"));
     }

@@ -6,6 +6,7 @@
 //! its own size, so labels wrap inside their bands instead of shrinking.
 
 use crate::model::PartialDate;
+use crate::model::lang::Locale;
 use serde::Serialize;
 
 /// A band on the timeline (a stage or a case's period).
@@ -260,8 +261,15 @@ pub(crate) struct GapView {
     pub at: Place,
 }
 
-/// Lays out one lane of bands and marks on `axis`.
-pub(crate) fn figure(label: &str, bands: &[Band], marks: &[Mark], axis: &Axis) -> Figure {
+/// Lays out one lane of bands and marks on `axis`; marks are labelled
+/// with their dates in `locale`'s words.
+pub(crate) fn figure(
+    locale: &Locale,
+    label: &str,
+    bands: &[Band],
+    marks: &[Mark],
+    axis: &Axis,
+) -> Figure {
     let (across, down) = axis.templates();
     let band_rows = place_bands(bands, axis);
     let rows_used = band_rows.iter().map(|(_, _, r)| r + 1).max().unwrap_or(0);
@@ -290,7 +298,10 @@ pub(crate) fn figure(label: &str, bands: &[Band], marks: &[Mark], axis: &Axis) -
         .map(|(m, &lane)| {
             let a = axis.line(m.date.as_year_fraction(false));
             MarkView {
-                label: format!("{}: {}", m.date.human(), m.label),
+                label: locale.fill(
+                    "timeline.mark",
+                    &[("date", &locale.date(&m.date)), ("title", &m.label)],
+                ),
                 href: m.href.clone(),
                 entities: m.filter.as_ref().map(|f| f.0.clone()),
                 tags: m.filter.as_ref().map(|f| f.1.clone()),
@@ -458,6 +469,7 @@ fn axis_labels(axis: &Axis, row: usize) -> (Vec<YearView>, Vec<GapView>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::lang::english;
 
     fn d(s: &str) -> PartialDate {
         PartialDate::parse(s).unwrap()
@@ -508,7 +520,7 @@ mod tests {
         assert_eq!(axis.line(2010.0), 14);
         assert_eq!(axis.line(2005.5), 13);
         assert_eq!(axis.tracks(), 12 + 1 + 48);
-        let fig = figure("t", &bands, &marks, &axis);
+        let fig = figure(&english(), "t", &bands, &marks, &axis);
         assert_eq!(fig.gaps[0].years, "1998–2009");
         assert_eq!(fig.marks[1].at.a, 14 + 2 * 12 + 4);
     }
@@ -520,7 +532,7 @@ mod tests {
             band("integration", "2013", "2015"),
         ];
         let axis = Axis::covering([(&bands[..], &[][..])]).unwrap();
-        let fig = figure("t", &bands, &[], &axis);
+        let fig = figure(&english(), "t", &bands, &[], &axis);
         let (e, i) = (&fig.bands[0].at, &fig.bands[1].at);
         assert_eq!(e.b, i.a, "they meet");
         assert_eq!(e.b, 1 + 3 * 12 + 6, "in the middle of 2013");
@@ -533,7 +545,7 @@ mod tests {
         bands[0].short = Some("Entry".into());
         let marks = [mark("2010-03"), mark("2010-03"), mark("2011-06")];
         let axis = Axis::covering([(&bands[..], &marks[..])]).unwrap();
-        let fig = figure("t", &bands, &marks, &axis);
+        let fig = figure(&english(), "t", &bands, &marks, &axis);
         assert_eq!(fig.bands[0].text, "Entry");
         assert_eq!(fig.bands[0].title, "Entry — flow expansion");
         let rows: Vec<usize> = fig.marks.iter().map(|m| m.at.h).collect();

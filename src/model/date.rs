@@ -11,21 +11,6 @@ pub(crate) struct PartialDate {
     pub day: Option<u8>,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl PartialDate {
     pub(crate) fn parse(s: &str) -> Result<Self, String> {
         let bad = || format!("invalid date `{s}`: expected YYYY, YYYY-MM or YYYY-MM-DD");
@@ -71,15 +56,6 @@ impl PartialDate {
                 let dim = days_in_month(self.year, m as u32) as f64;
                 y + (m as f64 - 1.0 + (d as f64 - if end { 0.0 } else { 1.0 }) / dim) / 12.0
             }
-        }
-    }
-
-    /// Human form: `2014`, `May 2014`, `12 May 2014`.
-    pub(crate) fn human(&self) -> String {
-        match (self.month, self.day) {
-            (None, _) => self.year.to_string(),
-            (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
-            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
         }
     }
 
@@ -168,14 +144,6 @@ impl Period {
             PeriodEnd::Present => latest,
         }
     }
-
-    pub(crate) fn human(&self) -> String {
-        let to = match self.to {
-            PeriodEnd::Date(d) => d.human(),
-            PeriodEnd::Present => "present".into(),
-        };
-        format!("{} – {to}", self.from.human())
-    }
 }
 
 #[cfg(test)]
@@ -186,11 +154,8 @@ mod tests {
     fn precision_is_kept() {
         let d = PartialDate::parse("2014-05").unwrap();
         assert_eq!(d.to_string(), "2014-05");
-        assert_eq!(d.human(), "May 2014");
-        assert_eq!(
-            PartialDate::parse("2016-08-15").unwrap().human(),
-            "15 August 2016"
-        );
+        assert_eq!(d.precision(), "month");
+        // How each precision reads: `model::lang` (`Locale::date`).
     }
 
     #[test]

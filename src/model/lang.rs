@@ -115,6 +115,17 @@ pub(crate) fn fill(text: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// The default theme's English strings, for tests of what pages show.
+#[cfg(test)]
+pub(crate) fn english() -> Locale {
+    let text = include_str!("../../themes/default/strings/en.yaml");
+    let strings = crate::yaml::YamlDoc::parse("en.yaml", text, text, 0)
+        .ok()
+        .and_then(|doc| doc.deserialize().ok())
+        .unwrap_or_default();
+    Locale::new("en", strings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +174,22 @@ mod tests {
             zh.date(&PartialDate::parse("2016-08-15").unwrap()),
             "2016年8月15日"
         );
+    }
+
+    #[test]
+    fn english_dates_keep_their_precision() {
+        let en = english();
+        assert_eq!(en.date(&PartialDate::parse("2014").unwrap()), "2014");
+        assert_eq!(en.date(&PartialDate::parse("2014-05").unwrap()), "May 2014");
+        assert_eq!(
+            en.date(&PartialDate::parse("2016-08-15").unwrap()),
+            "15 August 2016"
+        );
+        let period = Period {
+            from: PartialDate::parse("2010-04").unwrap(),
+            to: PeriodEnd::Present,
+        };
+        assert_eq!(en.period(&period), "April 2010 – present");
     }
 
     #[test]

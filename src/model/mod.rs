@@ -92,20 +92,6 @@ impl Kind {
             Kind::Page => "page",
         }
     }
-
-    /// Plural heading used when grouping backlinks and lists.
-    pub(crate) fn plural(self) -> &'static str {
-        match self {
-            Kind::Home => "Home",
-            Kind::Case => "Cases",
-            Kind::Stage => "Stages",
-            Kind::Framework => "Frameworks",
-            Kind::Entity => "Entities",
-            Kind::Comparison => "Comparisons",
-            Kind::Section => "Sections",
-            Kind::Page => "Pages",
-        }
-    }
 }
 
 /// A Markdown source with its position data.

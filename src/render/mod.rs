@@ -12,8 +12,8 @@ use crate::output::Output;
 use crate::site::Prepared;
 use crate::views::aggregate;
 use crate::views::kinds::{
-    case_view, entity_view, framework_view, home_view, humanize, period_of, section_view,
-    stage_view, teaching_view,
+    case_view, entity_view, framework_view, home_view, period_of, section_view, stage_view,
+    teaching_view,
 };
 use crate::views::*;
 use feeds::SitemapEntry;
@@ -290,28 +290,26 @@ fn is_list_section(path: &str) -> bool {
 
 fn site_view(prep: &Prepared<'_>, search: bool) -> SiteView {
     let c = &prep.kb.config;
-    let item = |title: &str, path: &str| NavItem {
-        title: title.into(),
+    // Each entry is named by its `nav.<path>` string.
+    let item = |path: &str| NavItem {
+        title: prep.kb.locale.t(&format!("nav.{path}")).into(),
         url: page_url(&prep.base_path, path),
     };
-    let mut nav = vec![
-        item("Cases", "cases"),
-        item("Frameworks", "frameworks"),
-        item("Entities", "entities"),
-        item("Timeline", "timeline"),
-        item("Compare", "compare"),
-    ];
+    let mut nav: Vec<NavItem> = ["cases", "frameworks", "entities", "timeline", "compare"]
+        .into_iter()
+        .map(item)
+        .collect();
     if has_map(prep) {
-        nav.push(item("Map", "map"));
+        nav.push(item("map"));
     }
     if !prep.taught_cases().is_empty() {
-        nav.push(item("Teaching", "teaching"));
+        nav.push(item("teaching"));
     }
     if !prep.kb.terms.is_empty() {
-        nav.push(item("Glossary", "glossary"));
+        nav.push(item("glossary"));
     }
     if !prep.kb.references.is_empty() {
-        nav.push(item("References", "references"));
+        nav.push(item("references"));
     }
     SiteView {
         title: c.title.clone(),
@@ -333,6 +331,15 @@ fn generated(prep: &Prepared<'_>, kind: &str, title: &str, path: &str) -> PageVi
         permalink: format!("{}{path}/", prep.kb.config.base_url),
         ..Default::default()
     }
+}
+
+/// A generated page titled and summed up by the strings `<key>.title` and
+/// `<key>.summary`.
+fn generated_page(prep: &Prepared<'_>, kind: &str, key: &str, path: &str) -> PageView {
+    let t = |part: &str| prep.kb.locale.t(&format!("{key}.{part}")).to_string();
+    let mut page = generated(prep, kind, &t("title"), path);
+    page.summary = Some(t("summary"));
+    page
 }
 
 fn render_job(
@@ -363,15 +370,14 @@ fn render_job(
         Job::Tag(slug, n) => taxonomy_job(prep, &mut ctx, "tags", slug, *n),
         Job::Model(slug, n) => taxonomy_job(prep, &mut ctx, "model", slug, *n),
         Job::Search => {
-            let mut page = generated(prep, "search", "Search", "search");
-            page.summary = Some("Search every case, stage, framework, entity and page.".into());
+            let page = generated_page(prep, "search", "search", "search");
             ("search.html", "search/index.html".into(), page)
         }
         Job::DefaultHome => default_home_job(prep, &mut ctx),
         Job::NotFound => {
             let page = PageView {
                 kind: "404".into(),
-                title: "Page not found".into(),
+                title: prep.kb.locale.t("404.title").into(),
                 url: format!("{}404.html", prep.base_path),
                 ..Default::default()
             };
@@ -405,13 +411,9 @@ fn timeline_job(
 ) -> (&'static str, String, PageView) {
     let view = aggregate::timeline_view(prep, n);
     insert(ctx, "timeline", &view);
-    let mut page = generated(prep, "timeline", "Timeline", "timeline");
+    let mut page = generated_page(prep, "timeline", "timeline", "timeline");
     page.references = prep.references(&view.cites);
-    page.summary = Some(
-        "Every case on one time axis: stages as bands, events as marks, with market-wide events below."
-            .into(),
-    );
-    paged_title(&mut page, n);
+    paged_title(prep, &mut page, n);
     ("timeline.html", aggregate::paged_file("timeline", n), page)
 }
 
@@ -425,7 +427,12 @@ fn compare_job(
     insert(ctx, "compare", &view);
     let mut page = match prep.kb.by_path.get("comparisons") {
         Some(&id) => prep.page_view(id),
-        None => generated(prep, "compare", "Compare cases", "compare"),
+        None => generated(
+            prep,
+            "compare",
+            prep.kb.locale.t("compare.title"),
+            "compare",
+        ),
     };
     page.references = prep.references(
         &view
@@ -438,9 +445,9 @@ fn compare_job(
     page.url = page_url(&prep.base_path, "compare");
     page.permalink = format!("{}compare/", prep.kb.config.base_url);
     if page.summary.is_none() {
-        page.summary = Some("Cases side by side: period, market, business model stage by stage, and the frameworks applied.".into());
+        page.summary = Some(prep.kb.locale.t("compare.summary").into());
     }
-    paged_title(&mut page, n);
+    paged_title(prep, &mut page, n);
     ("compare.html", aggregate::paged_file("compare", n), page)
 }
 
@@ -448,11 +455,7 @@ fn compare_job(
 fn map_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String, PageView) {
     let view = crate::views::map::view(prep);
     insert(ctx, "map", &view);
-    let mut page = generated(prep, "map", "Map of the knowledge base", "map");
-    page.summary = Some(
-        "Cases, their stages, the frameworks they apply and the entities they involve, and the links between them."
-            .into(),
-    );
+    let page = generated_page(prep, "map", "map", "map");
     ("map.html", "map/index.html".into(), page)
 }
 
@@ -466,19 +469,18 @@ fn evolution_job(
     insert(ctx, "evolution", &view);
     let case = &prep.kb.pages[id];
     let path = format!("{}/evolution", case.path);
+    let locale = &prep.kb.locale;
+    let title = [("case", case.meta.title.as_str())];
     let mut page = generated(
         prep,
         "evolution",
-        &format!("How the business model of {} changed", case.meta.title),
+        &locale.fill("evolution.title", &title),
         &path,
     );
-    page.summary = Some(format!(
-        "Stage by stage, what {} added to its business model, kept, changed and dropped.",
-        case.meta.title
-    ));
+    page.summary = Some(locale.fill("evolution.summary", &title));
     page.breadcrumbs = vec![
         Link {
-            title: "Cases".into(),
+            title: locale.t("nav.cases").into(),
             url: page_url(&prep.base_path, "cases"),
             summary: None,
         },
@@ -502,7 +504,7 @@ fn teaching_job(
 ) -> (&'static str, String, PageView) {
     let view = teaching_view(prep, n);
     insert(ctx, "teaching", &view);
-    let mut page = generated(prep, "teaching", "Teaching notes", "teaching");
+    let mut page = generated_page(prep, "teaching", "teaching", "teaching");
     page.references = prep.references(
         &view
             .cases
@@ -510,11 +512,7 @@ fn teaching_job(
             .flat_map(|c| c.notes.cites.iter().cloned())
             .collect(),
     );
-    page.summary = Some(
-        "Learning objectives, discussion questions with suggested answers, and a reading order for each case."
-            .into(),
-    );
-    paged_title(&mut page, n);
+    paged_title(prep, &mut page, n);
     ("teaching.html", aggregate::paged_file("teaching", n), page)
 }
 
@@ -542,9 +540,12 @@ fn page_cites(prep: &Prepared<'_>, path: &str) -> BTreeSet<String> {
 }
 
 /// "Timeline (page 2)" on numbered pages after the first.
-fn paged_title(page: &mut PageView, n: usize) {
+fn paged_title(prep: &Prepared<'_>, page: &mut PageView, n: usize) {
     if n > 1 {
-        page.title = format!("{} (page {n})", page.title);
+        page.title = prep.kb.locale.fill(
+            "page.numbered",
+            &[("title", &page.title), ("n", &n.to_string())],
+        );
         page.permalink = format!("{}page/{n}/", page.permalink);
     }
 }
@@ -555,18 +556,21 @@ fn taxonomy_index(
     ctx: &mut Context,
     path: &str,
 ) -> (&'static str, String, PageView) {
-    let (title, summary, taxa) = taxonomy(prep, path);
+    let (key, taxa) = taxonomy(prep, path);
     let cards = taxa
         .iter()
         .map(|(slug, t)| Card {
             title: t.label.clone(),
             url: page_url(&prep.base_path, &format!("{path}/{slug}")),
             summary: None,
-            meta: count_label(t.pages.len() + t.events.len()),
+            meta: theme::counted(
+                &prep.kb.locale,
+                "list.items",
+                t.pages.len() + t.events.len(),
+            ),
         })
         .collect();
-    let mut page = generated(prep, "taxonomy", title, path);
-    page.summary = Some(summary.into());
+    let page = generated_page(prep, "taxonomy", key, path);
     insert(
         ctx,
         "list",
@@ -582,31 +586,17 @@ fn taxonomy_index(
     ("list.html", format!("{path}/index.html"), page)
 }
 
+/// The strings' prefix (`tags`, `models`) and the taxa of `/tags/` or
+/// `/model/`.
 fn taxonomy<'p>(
     prep: &'p Prepared<'_>,
     path: &str,
-) -> (
-    &'static str,
-    &'static str,
-    &'p BTreeMap<String, aggregate::Taxon>,
-) {
+) -> (&'static str, &'p BTreeMap<String, aggregate::Taxon>) {
     if path == "tags" {
-        (
-            "Tags",
-            "Every tag, with the pages and events that carry it.",
-            prep.tags(),
-        )
+        ("tags", prep.tags())
     } else {
-        (
-            "Business models",
-            "Cases by the business-model types they combine.",
-            prep.models(),
-        )
+        ("models", prep.models())
     }
-}
-
-fn count_label(n: usize) -> String {
-    format!("{n} item{}", if n == 1 { "" } else { "s" })
 }
 
 /// `/tags/<tag>/` or `/model/<type>/`, page `n`.
@@ -617,7 +607,8 @@ fn taxonomy_job(
     slug: &str,
     n: usize,
 ) -> (&'static str, String, PageView) {
-    let (title, _, taxa) = taxonomy(prep, path);
+    let locale = &prep.kb.locale;
+    let (key, taxa) = taxonomy(prep, path);
     let empty = aggregate::Taxon::default();
     let taxon = taxa.get(slug).unwrap_or(&empty);
     let here = format!("{path}/{slug}");
@@ -625,7 +616,7 @@ fn taxonomy_job(
     let mut groups: Vec<CardGroup> = Vec::new();
     for &id in aggregate::chunk(&taxon.pages, aggregate::LIST_ITEMS, n) {
         let p = &prep.kb.pages[id];
-        let kind = p.kind.plural().to_string();
+        let kind = plural(locale, p.kind);
         if groups.last().is_none_or(|g| g.title != kind) {
             groups.push(CardGroup {
                 title: kind,
@@ -633,7 +624,7 @@ fn taxonomy_job(
             });
         }
         if let Some(g) = groups.last_mut() {
-            g.cards.push(card(prep, id, period_of(p)));
+            g.cards.push(card(prep, id, period_of(locale, p)));
         }
     }
     let cites: BTreeSet<String> = if n == 1 {
@@ -661,20 +652,21 @@ fn taxonomy_job(
     let mut page = generated(prep, "taxonomy", &taxon.label, &here);
     page.references = prep.references(&cites);
     page.breadcrumbs = vec![Link {
-        title: title.into(),
+        title: locale.t(&format!("{key}.title")).into(),
         url: page_url(&prep.base_path, path),
         summary: None,
     }];
-    if path == "model" {
-        let term = prep.term_link(&taxon.label);
-        page.summary = Some(match term.summary {
-            Some(def) if !term.url.is_empty() => def,
-            _ => format!("Cases whose business model includes {}.", taxon.label),
-        });
-    } else {
-        page.summary = Some(format!("Pages and events tagged “{}”.", taxon.label));
-    }
-    paged_title(&mut page, n);
+    let label = [("label", taxon.label.as_str())];
+    let term = (path == "model").then(|| prep.term_link(&taxon.label));
+    page.summary = Some(match term {
+        Some(Link {
+            summary: Some(def),
+            url,
+            ..
+        }) if !url.is_empty() => def,
+        _ => locale.fill(&format!("{key}.page_summary"), &label),
+    });
+    paged_title(prep, &mut page, n);
     insert(
         ctx,
         "list",
@@ -767,13 +759,13 @@ fn page_job(
         }
         PageData::Framework(f) => {
             let (view, cites) = framework_view(prep, id, f, n);
-            paged_title(&mut page, n);
+            paged_title(prep, &mut page, n);
             page.references = prep.references(&prep.cites[id].union(&cites).cloned().collect());
             insert(ctx, "framework", &view);
             "framework.html"
         }
         PageData::Entity(e) => {
-            insert(ctx, "entity", &entity_view(e));
+            insert(ctx, "entity", &entity_view(&prep.kb.locale, e));
             "entity.html"
         }
         PageData::Comparison(c) => {
@@ -820,13 +812,13 @@ fn list_job(
         Some(&id) => prep.page_view(id),
         None => PageView {
             kind: "list".into(),
-            title: kind.plural().into(),
+            title: plural(&kb.locale, kind),
             ..Default::default()
         },
     };
     page.url = page_url(&prep.base_path, path);
     page.permalink = format!("{}{path}/", kb.config.base_url);
-    paged_title(&mut page, n);
+    paged_title(prep, &mut page, n);
     let all: Vec<(PageId, &Page)> = kb.pages_of(kind).collect();
     let total = aggregate::page_count(all.len(), aggregate::LIST_ITEMS);
     let shown = aggregate::chunk(&all, aggregate::LIST_ITEMS, n);
@@ -835,9 +827,8 @@ fn list_job(
             let mut by_type: BTreeMap<String, Vec<Card>> = Default::default();
             for &(id, p) in shown {
                 if let PageData::Entity(e) = &p.data {
-                    let t = entity_view(e).entity_type;
                     by_type
-                        .entry(humanize(&t))
+                        .entry(entity_view(&kb.locale, e).type_label)
                         .or_default()
                         .push(card(prep, id, String::new()));
                 }
@@ -851,7 +842,7 @@ fn list_job(
             title: String::new(),
             cards: shown
                 .iter()
-                .map(|&(id, p)| card(prep, id, period_of(p)))
+                .map(|&(id, p)| card(prep, id, period_of(&kb.locale, p)))
                 .collect(),
         }],
     };
@@ -877,16 +868,7 @@ fn references_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, Stri
             .map(|id| prep.link(id))
             .collect();
     }
-    let page = PageView {
-        kind: "references".into(),
-        title: "References".into(),
-        summary: Some(
-            "Every work cited in this knowledge base, with the pages that cite it.".into(),
-        ),
-        url: format!("{}references/", prep.base_path),
-        permalink: format!("{}references/", kb.config.base_url),
-        ..Default::default()
-    };
+    let page = generated_page(prep, "references", "references", "references");
     insert(ctx, "references", &refs);
     ("references.html", "references/index.html".into(), page)
 }
@@ -900,15 +882,8 @@ fn glossary_job(prep: &Prepared<'_>, ctx: &mut Context) -> (&'static str, String
         .iter()
         .flat_map(|t| t.refs.iter().map(|c| c.key.clone()))
         .collect();
-    let page = PageView {
-        kind: "glossary".into(),
-        title: "Glossary".into(),
-        summary: Some("Terms and abbreviations used in the cases, with where each is used.".into()),
-        url: format!("{}glossary/", prep.base_path),
-        permalink: format!("{}glossary/", kb.config.base_url),
-        references: prep.references(&cites),
-        ..Default::default()
-    };
+    let mut page = generated_page(prep, "glossary", "glossary", "glossary");
+    page.references = prep.references(&cites);
     insert(ctx, "terms", &terms);
     ("glossary.html", "glossary/index.html".into(), page)
 }

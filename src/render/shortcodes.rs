@@ -94,9 +94,9 @@ fn dataset_shortcode(
             crate::graphics::chart::series_of(ds, call.args.get("column").and_then(|a| a.as_str()));
         let unit = ds.unit.as_deref().unwrap_or("");
         let svg = if arg("kind") == "line" {
-            crate::graphics::chart::line(&ds.title, unit, &series)
+            crate::graphics::chart::line(&kb.locale, &ds.title, unit, &series)
         } else {
-            crate::graphics::chart::bar(&ds.title, unit, &series)
+            crate::graphics::chart::bar(&kb.locale, &ds.title, unit, &series)
         };
         ctx.insert("chart", &svg);
     }

@@ -3,6 +3,9 @@
 //! `static/`.
 
 mod cycles;
+mod strings;
+
+pub(crate) use strings::counted;
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::fs;
@@ -109,59 +112,17 @@ impl Theme {
         Locale::new(code, strings)
     }
 
-    /// This theme with templates that write `locale`'s strings: `t(k=…)`.
+    /// This theme with templates that write `locale`'s strings: `t(k=…)`,
+    /// and `t_html(k=…)` for strings written in HTML.
     pub(crate) fn localized(&self, locale: &Locale) -> Theme {
         let mut theme = self.clone();
-        theme.tera.register_function(
-            "t",
-            Translate {
-                locale: locale.clone(),
-            },
-        );
-        theme
-    }
-}
-
-/// `t(k="nav.cases")` in a template: the interface string of the page's
-/// language; other arguments fill its `{name}` placeholders.
-struct Translate {
-    locale: Locale,
-}
-
-impl tera::Function for Translate {
-    fn call(
-        &self,
-        args: &std::collections::HashMap<String, tera::Value>,
-    ) -> tera::Result<tera::Value> {
-        let key = args.get("k").and_then(|v| v.as_str()).unwrap_or("");
-        if !self.locale.has(key) {
-            return Err(tera::Error::msg(format!(
-                "no interface string `{key}`: add it to strings/en.yaml of the theme or the site"
-            )));
+        for (name, html) in [("t", false), ("t_html", true)] {
+            let locale = locale.clone();
+            theme
+                .tera
+                .register_function(name, strings::Translate { locale, html });
         }
-        let values: Vec<(String, String)> = args
-            .iter()
-            .filter(|(name, _)| name.as_str() != "k")
-            .map(|(name, v)| {
-                let text = match v {
-                    tera::Value::String(s) => s.clone(),
-                    tera::Value::Number(n) => n
-                        .as_f64()
-                        .map_or_else(|| n.to_string(), |x| self.locale.number(x)),
-                    other => other.to_string(),
-                };
-                (name.clone(), text)
-            })
-            .collect();
-        let pairs: Vec<(&str, &str)> = values
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        Ok(tera::Value::String(self.locale.fill(key, &pairs)))
-    }
-
-    fn is_safe(&self) -> bool {
-        false
+        theme
     }
 }
 

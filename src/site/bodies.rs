@@ -288,7 +288,7 @@ impl PageRenderer<'_> {
                             file: page.source.file.clone(),
                             line: span.line,
                             col: span.col,
-                            context: "teaching notes".into(),
+                            context: self.kb.locale.t("context.teaching").into(),
                         };
                         links.push((r, site));
                     }

@@ -179,6 +179,7 @@ pub(crate) fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
         lanes_data.push(case_lane(prep, id, page, case));
     }
     lanes_data.extend(market_lane(kb));
+    let locale = &kb.locale;
 
     let marks_of = |l: &LaneData| -> Vec<timeline::Mark> {
         l.events
@@ -217,7 +218,8 @@ pub(crate) fn timeline_view(prep: &Prepared<'_>, n: usize) -> TimelineView {
             tag_set.extend(l.tags.iter().cloned());
             LaneView {
                 figure: axis.as_ref().map(|axis| {
-                    timeline::figure(&format!("Timeline of {}", l.title), &l.bands, &m, axis)
+                    let label = locale.fill("timeline.of", &[("title", l.title.as_str())]);
+                    timeline::figure(locale, &label, &l.bands, &m, axis)
                 }),
                 events: l
                     .events
@@ -293,7 +295,7 @@ fn case_lane(prep: &Prepared<'_>, id: PageId, page: &Page, case: &CaseFm) -> Lan
         key: page.slug.clone(),
         title: page.meta.title.clone(),
         url: Some(prep.url(id)),
-        period: case.period.map(|p| p.human()).unwrap_or_default(),
+        period: crate::views::kinds::period_of(&kb.locale, page),
         entities: entities.into_iter().map(String::from).collect(),
         tags,
         bands,
@@ -315,7 +317,7 @@ fn market_lane(kb: &Kb) -> Option<LaneData> {
     }
     Some(LaneData {
         key: MARKET.into(),
-        title: "Market-wide events".into(),
+        title: kb.locale.t("timeline.market").into(),
         url: None,
         period: String::new(),
         entities,
@@ -480,6 +482,7 @@ fn compare_row(label: &str, group: Option<&str>, cells: Vec<Vec<CompareItem>>) -
 /// Period, company, market, model and stages of each case.
 fn overview_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> {
     let kb = prep.kb;
+    let t = |key: &'static str| kb.locale.t(key);
     let entity = |slug: &Option<String>| -> Vec<CompareItem> {
         slug.iter()
             .map(|s| match kb.by_path.get(format!("entities/{s}").as_str()) {
@@ -490,25 +493,30 @@ fn overview_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> 
     };
     vec![
         compare_row(
-            "Period",
-            Some("Overview"),
+            t("fact.period"),
+            Some(t("compare.overview")),
             shown
                 .iter()
-                .map(|(_, _, c)| c.period.iter().map(|p| text_item(p.human())).collect())
+                .map(|(_, _, c)| {
+                    c.period
+                        .iter()
+                        .map(|p| text_item(kb.locale.period(p)))
+                        .collect()
+                })
                 .collect(),
         ),
         compare_row(
-            "Company",
+            t("fact.company"),
             None,
             shown.iter().map(|(_, _, c)| entity(&c.company)).collect(),
         ),
         compare_row(
-            "Market",
+            t("fact.market"),
             None,
             shown.iter().map(|(_, _, c)| entity(&c.market)).collect(),
         ),
         compare_row(
-            "Model",
+            t("fact.model"),
             None,
             shown
                 .iter()
@@ -528,7 +536,7 @@ fn overview_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> 
                 .collect(),
         ),
         compare_row(
-            "Stages",
+            t("kinds.stage"),
             None,
             shown
                 .iter()
@@ -570,7 +578,7 @@ fn canvas_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> {
                 .collect();
             rows.push(compare_row(
                 &dim.label,
-                (i == 0).then_some("Business model canvas"),
+                (i == 0).then(|| kb.locale.t("compare.canvas")),
                 cells,
             ));
         }
@@ -598,7 +606,7 @@ fn coverage_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> 
                     .map(|r| {
                         let mut link = prep.link(r);
                         if r == *cid {
-                            link.title = "Whole case".into();
+                            link.title = kb.locale.t("matrix.whole_case").into();
                         }
                         link_item(link)
                     })
@@ -608,7 +616,7 @@ fn coverage_rows(prep: &Prepared<'_>, shown: &[CaseRow<'_>]) -> Vec<CompareRow> 
         let label = prep.link(fid).title;
         rows.push(compare_row(
             &label,
-            first.then_some("Framework coverage"),
+            first.then(|| kb.locale.t("compare.coverage")),
             cells,
         ));
         first = false;
@@ -634,7 +642,7 @@ pub(crate) fn subject_value(kb: &Kb, c: &ComparisonFm, subject: &str, key: &str)
     }
     match kb.page(&format!("cases/{subject}")).map(|p| &p.data) {
         Some(PageData::Case(case)) => match key {
-            "period" => case.period.map(|p| p.human()),
+            "period" => case.period.map(|p| kb.locale.period(&p)),
             "model" => (!case.model.is_empty()).then(|| case.model.join(", ")),
             "company" => case.company.clone(),
             "market" => case.market.clone(),

@@ -274,12 +274,7 @@ pub(crate) fn view<'a>(prep: &'a Prepared<'_>, id: PageId) -> EvolutionView<'a> 
             .iter()
             .map(|&s| StageColumn {
                 link: prep.link(s),
-                period: match &kb.pages[s].data {
-                    crate::model::PageData::Stage(st) => {
-                        st.fm.period.map(|p| p.human()).unwrap_or_default()
-                    }
-                    _ => String::new(),
-                },
+                period: crate::views::kinds::period_of(&kb.locale, &kb.pages[s]),
             })
             .collect(),
         frameworks: compared_frameworks(prep, &stages)

@@ -3,6 +3,7 @@
 
 use crate::graphics::timeline;
 use crate::links::page_url;
+use crate::model::lang::Locale;
 use crate::model::*;
 use crate::site::{Prepared, applies, layout_name};
 use crate::views::aggregate;
@@ -82,6 +83,8 @@ pub(crate) struct FrameworkView {
 #[derive(Debug, Serialize)]
 pub(crate) struct EntityView {
     pub entity_type: String,
+    /// The type as a reader sees it (`Company`), in the page's language.
+    pub type_label: String,
     pub facts: Vec<Fact>,
     pub website: Option<String>,
     pub aliases: Vec<String>,
@@ -117,12 +120,15 @@ pub(crate) struct DatasetView {
     pub json_url: String,
 }
 
-pub(crate) fn period_of(p: &Page) -> String {
-    match &p.data {
-        PageData::Case(c) => c.period.map(|x| x.human()).unwrap_or_default(),
-        PageData::Stage(s) => s.fm.period.map(|x| x.human()).unwrap_or_default(),
-        _ => String::new(),
-    }
+/// The period of a case or stage as the language writes it (`May 2014 –
+/// present`); empty for other pages and undated ones.
+pub(crate) fn period_of(locale: &Locale, p: &Page) -> String {
+    let period = match &p.data {
+        PageData::Case(c) => c.period,
+        PageData::Stage(s) => s.fm.period,
+        _ => None,
+    };
+    period.map(|x| locale.period(&x)).unwrap_or_default()
 }
 
 /// A case's timeline: stages as bands, events as marks linking to
@@ -148,7 +154,9 @@ pub(crate) fn case_timeline(
         .collect();
     let axis = timeline::Axis::covering([(bands.as_slice(), marks.as_slice())])?;
     Some(timeline::figure(
-        &format!("Timeline of {}", page.meta.title),
+        &kb.locale,
+        &kb.locale
+            .fill("timeline.of", &[("title", page.meta.title.as_str())]),
         &bands,
         &marks,
         &axis,
@@ -157,6 +165,7 @@ pub(crate) fn case_timeline(
 
 /// A dataset as its table and chart templates show it.
 pub(crate) fn dataset_view(prep: &Prepared<'_>, slug: &str, ds: &Dataset, n: usize) -> DatasetView {
+    let locale = &prep.kb.locale;
     let (columns, rows) = if ds.series.is_empty() {
         (
             ds.columns.clone(),
@@ -168,15 +177,17 @@ pub(crate) fn dataset_view(prep: &Prepared<'_>, slug: &str, ds: &Dataset, n: usi
     } else {
         (
             vec![
-                "Label".into(),
-                ds.unit.clone().unwrap_or_else(|| "Value".into()),
+                locale.t("dataset.label").into(),
+                ds.unit
+                    .clone()
+                    .unwrap_or_else(|| locale.t("dataset.value").into()),
             ],
             ds.series
                 .iter()
                 .map(|p| {
                     vec![
                         p.label.clone(),
-                        crate::graphics::chart::format_number(p.value),
+                        crate::graphics::chart::display_number(locale, p.value),
                     ]
                 })
                 .collect(),
@@ -206,17 +217,17 @@ pub(crate) fn case_view(
     let page = &kb.pages[id];
     let stages = kb.stages_of(&page.path);
     let mut facts = Vec::new();
-    for (label, slug) in [
-        ("Company", &c.company),
-        ("Parent", &c.parent),
-        ("Market", &c.market),
+    for (field, slug) in [
+        ("company", &c.company),
+        ("parent", &c.parent),
+        ("market", &c.market),
     ] {
         if let Some(slug) = slug
             && let Some(&eid) = kb.by_path.get(format!("entities/{slug}").as_str())
         {
             let link = prep.link(eid);
             facts.push(Fact {
-                label: label.into(),
+                label: kb.locale.t(&format!("fact.{field}")).into(),
                 value: link.title.clone(),
                 link: Some(link),
             });
@@ -289,12 +300,12 @@ pub(crate) fn case_view(
         teaching: prep.teaching(id).cloned(),
         facts,
         model: c.model.iter().map(|m| prep.term_link(m)).collect(),
-        period: c.period.map(|p| p.human()).unwrap_or_default(),
+        period: period_of(&kb.locale, page),
         timeline,
         events: events.iter().map(|&e| prep.event_view(e, false)).collect(),
         stages: stages
             .iter()
-            .map(|(sid, sp, _)| card(prep, *sid, period_of(sp)))
+            .map(|(sid, sp, _)| card(prep, *sid, period_of(&kb.locale, sp)))
             .collect(),
         canvas,
         matrices,
@@ -353,7 +364,7 @@ pub(crate) fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> Stag
             |&c| prep.link(c),
         ),
         order: s.fm.order,
-        period: s.fm.period.map(|p| p.human()).unwrap_or_default(),
+        period: period_of(&kb.locale, &kb.pages[id]),
         analyses,
         metrics: s.fm.metrics.iter().map(|m| metric_view(prep, m)).collect(),
         events: kb
@@ -367,29 +378,34 @@ pub(crate) fn stage_view(prep: &Prepared<'_>, id: PageId, s: &StageData) -> Stag
     }
 }
 
-pub(crate) fn number(v: f64) -> String {
+/// A metric's value: whole numbers with every thousand grouped (`2,014`),
+/// others with all their decimals (`0.125`), in the language's marks.
+/// (`Locale::number` leaves four digits ungrouped and rounds to two
+/// decimals, which would change what metrics show.)
+pub(crate) fn number(locale: &Locale, v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         let s = format!("{}", v as i64);
         let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
         let mut out = String::new();
         for (i, ch) in digits.chars().enumerate() {
             if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
+                out.push_str(locale.t("number.group"));
             }
             out.push(ch);
         }
         format!("{sign}{out}")
     } else {
-        format!("{v}")
+        format!("{v}").replace('.', locale.t("number.decimal"))
     }
 }
 
 pub(crate) fn metric_view(prep: &Prepared<'_>, m: &Metric) -> MetricView {
+    let shown = |v: f64| number(&prep.kb.locale, v);
     MetricView {
         label: m.label.clone(),
         unit: m.unit.clone().unwrap_or_default(),
-        start: m.start.map(number),
-        end: m.end.map(number),
+        start: m.start.map(shown),
+        end: m.end.map(shown),
         period: m.period.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
         cites: crate::markdown::cite::cite_list(prep.kb, &m.refs)
             .trim_start()
@@ -444,12 +460,13 @@ pub(crate) fn framework_view(
     )
 }
 
-pub(crate) fn entity_view(e: &EntityFm) -> EntityView {
+pub(crate) fn entity_view(locale: &Locale, e: &EntityFm) -> EntityView {
     let type_name = serde_json::to_value(e.entity_type)
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default();
     EntityView {
+        type_label: locale.t(&format!("entity_type.{type_name}")).into(),
         entity_type: type_name,
         facts: e
             .facts
@@ -495,7 +512,7 @@ pub(crate) fn home_view(prep: &Prepared<'_>) -> HomeView {
     let cases = kb
         .pages_of(Kind::Case)
         .take(HOME_CARDS)
-        .map(|(id, p)| card(prep, id, period_of(p)))
+        .map(|(id, p)| card(prep, id, period_of(&kb.locale, p)))
         .collect();
     let frameworks = kb
         .pages_of(Kind::Framework)
@@ -510,7 +527,7 @@ pub(crate) fn home_view(prep: &Prepared<'_>) -> HomeView {
     let latest = dated
         .into_iter()
         .take(8)
-        .map(|(d, id)| card(prep, id, d.human()))
+        .map(|(d, id)| card(prep, id, kb.locale.date(&d)))
         .collect();
     HomeView {
         cases,
@@ -543,7 +560,10 @@ pub(crate) fn section_view(prep: &Prepared<'_>, path: &str) -> ListView {
     pages.sort_by(|a, b| (a.0.is_none(), a.0, a.1, a.2).cmp(&(b.0.is_none(), b.0, b.1, b.2)));
     let cards = pages
         .into_iter()
-        .map(|(_, d, _, id)| card(prep, id, d.map(|d| d.human()).unwrap_or_default()))
+        .map(|(_, d, _, id)| {
+            let date = d.map(|d| kb.locale.date(&d)).unwrap_or_default();
+            card(prep, id, date)
+        })
         .collect();
     ListView {
         groups: vec![CardGroup {

@@ -349,7 +349,7 @@ pub(crate) fn view(prep: &Prepared<'_>) -> MapView {
         }
         let total = kb.pages_of(kind).count();
         groups.push(MapGroup {
-            kind: kind.plural().into(),
+            kind: crate::views::plural(&kb.locale, kind),
             hidden: total - items.len(),
             items,
             all_url: crate::links::page_url(

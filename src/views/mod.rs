@@ -45,6 +45,12 @@ pub(crate) fn keep_first_anchors<'a>(items: impl IntoIterator<Item = &'a mut Cel
     }
 }
 
+/// The heading of a group of pages of one kind (`Cases`), in the
+/// language of the build (`kinds.<kind>`).
+pub(crate) fn plural(locale: &crate::model::lang::Locale, kind: crate::model::Kind) -> String {
+    locale.t(&format!("kinds.{}", kind.name())).into()
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct Card {
     pub title: String,

@@ -179,7 +179,7 @@ impl Prepared<'_> {
                 .meta
                 .updated
                 .or_else(|| self.kb.file_dates.get(&p.source.file).copied())
-                .map(|d| d.human()),
+                .map(|d| self.kb.locale.date(&d)),
             edit_url: self
                 .kb
                 .config
@@ -240,22 +240,23 @@ impl Prepared<'_> {
     fn breadcrumbs(&self, id: PageId) -> Vec<Link> {
         let p = &self.kb.pages[id];
         let mut crumbs = Vec::new();
-        let section = |name: &str, path: &str| Link {
-            title: name.into(),
+        // A list page, named as the navigation names it (`nav.<path>`).
+        let section = |path: &str| Link {
+            title: self.kb.locale.t(&format!("nav.{path}")).into(),
             url: page_url(&self.base_path, path),
             summary: None,
         };
         match p.kind {
-            Kind::Case => crumbs.push(section("Cases", "cases")),
+            Kind::Case => crumbs.push(section("cases")),
             Kind::Stage => {
-                crumbs.push(section("Cases", "cases"));
+                crumbs.push(section("cases"));
                 if let PageData::Stage(s) = &p.data {
                     crumbs.extend(self.link_path(&s.case));
                 }
             }
-            Kind::Framework => crumbs.push(section("Frameworks", "frameworks")),
-            Kind::Entity => crumbs.push(section("Entities", "entities")),
-            Kind::Comparison => crumbs.push(section("Compare", "compare")),
+            Kind::Framework => crumbs.push(section("frameworks")),
+            Kind::Entity => crumbs.push(section("entities")),
+            Kind::Comparison => crumbs.push(section("compare")),
             Kind::Page | Kind::Section => {
                 let mut prefix = String::new();
                 let parts: Vec<&str> = p.path.split('/').collect();
@@ -279,7 +280,7 @@ impl Prepared<'_> {
             let p = &self.kb.pages[*from];
             let site = &self.graph.edges[*edge].2;
             let group = groups.entry(p.kind).or_insert_with(|| BacklinkGroup {
-                kind: p.kind.plural().into(),
+                kind: plural(&self.kb.locale, p.kind),
                 items: Vec::new(),
                 more: 0,
             });
@@ -344,10 +345,10 @@ impl Prepared<'_> {
             .filter(|(id, _)| applies(&self.kb.pages[*id], slug))
             .map(|&(id, with_case)| {
                 let p = &self.kb.pages[id];
+                let period = crate::views::kinds::period_of(&self.kb.locale, p);
                 let (whole_case, note) = match &p.data {
-                    PageData::Case(c) => (true, c.period.map(|p| p.human()).unwrap_or_default()),
+                    PageData::Case(_) => (true, period),
                     PageData::Stage(s) => {
-                        let period = s.fm.period.map(|p| p.human()).unwrap_or_default();
                         let case = self
                             .kb
                             .page(&s.case)
@@ -365,7 +366,7 @@ impl Prepared<'_> {
                     _ => (false, String::new()),
                 };
                 let label = if whole_case && !with_case {
-                    "Whole case".to_string()
+                    self.kb.locale.t("matrix.whole_case").to_string()
                 } else {
                     p.meta.title.clone()
                 };
@@ -424,7 +425,7 @@ impl Prepared<'_> {
         EventView {
             anchor: ev.anchor.clone(),
             date: ev.fm.date.to_string(),
-            date_human: ev.fm.date.human(),
+            date_human: self.kb.locale.date(&ev.fm.date),
             precision: ev.fm.date.precision().into(),
             title: ev.fm.title.clone(),
             body: self.event_html[index].html.clone(),
