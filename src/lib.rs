@@ -14,6 +14,8 @@ mod model;
 mod fs;
 // content/ and data files → model::Kb.
 mod source;
+// Translations merged over their originals: the model in each language.
+mod translate;
 // The link resolver and the graph of links.
 mod links;
 // Timeline and chart figures (SVG).

@@ -12,7 +12,7 @@ use crate::render::feeds::SitemapEntry;
 use crate::render::theme::{StaticFile, Theme};
 use crate::render::{Job, PagesDone, Plan, render_pages, site_files};
 use crate::site::{PrepCache, Prepared, Reuse};
-use crate::{checks, fs, render, site, source};
+use crate::{checks, fs, render, site, source, translate};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -35,6 +35,31 @@ pub(crate) struct Summary {
     pub pages_by_kind: BTreeMap<&'static str, usize>,
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Each further language: its pages translated and shown in the original.
+    pub languages: Vec<LanguageSummary>,
+}
+
+/// How much of the site a further language has.
+#[derive(Debug, Default)]
+pub(crate) struct LanguageSummary {
+    pub code: String,
+    pub translated: usize,
+    pub fallback: usize,
+}
+
+impl LanguageSummary {
+    fn of(kb: &Kb) -> LanguageSummary {
+        let translated = kb
+            .pages
+            .iter()
+            .filter(|p| matches!(p.lang, crate::model::PageLang::Translated(_)))
+            .count();
+        LanguageSummary {
+            code: kb.config.language.clone(),
+            translated,
+            fallback: kb.pages.len() - translated,
+        }
+    }
 }
 
 /// Why a build failed.
@@ -136,6 +161,9 @@ pub(crate) struct Model<'m> {
     pub diags: Vec<Diagnostic>,
     /// Rendered Markdown of an earlier build that may be reused.
     pub reuse: Option<Reuse<'m>>,
+    /// A further language: its structured data is the original's, whose
+    /// problems the default language's run reports.
+    pub translation: bool,
 }
 
 /// What [`analyse_and_emit`] produced.
@@ -173,7 +201,9 @@ pub(crate) fn analyse_and_emit(
     let resolver = Resolver::new(kb, model.assets);
     let (problems, graph) = checks::validate(kb, &resolver);
     let mut diags = model.diags;
-    diags.extend(problems);
+    if !model.translation {
+        diags.extend(problems);
+    }
     let prep = site::prepare(
         kb,
         &resolver,
@@ -182,6 +212,10 @@ pub(crate) fn analyse_and_emit(
         &mut diags,
         model.reuse,
     );
+    if model.translation {
+        // Warnings are about the original's data, reported in its own run.
+        diags.retain(|d| d.severity == crate::diagnostics::Severity::Error);
+    }
     let mut all = Diagnostics::default();
     all.extend(diags);
     if all.has_errors() {
@@ -224,38 +258,60 @@ pub(crate) fn analyse_and_emit(
     }))
 }
 
-/// Runs the whole chain and hands every output to `sink`.
+/// Runs the whole chain and hands every output to `sink`: the default
+/// language at the root, then each further language under `/<code>/`.
 fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built), Failure> {
-    let (theme, loaded, diags) = load(opts)?;
-    let theme = theme.localized(&loaded.kb.locale);
-    let kb = loaded.kb;
+    let (theme, loaded, mut diags) = load(opts)?;
+    let source::LoadResult {
+        mut kb,
+        assets,
+        translations,
+        files,
+    } = loaded;
+    let names: Vec<(String, String)> = if kb.config.languages.is_empty() {
+        Vec::new()
+    } else {
+        kb.config
+            .all_languages()
+            .into_iter()
+            .map(|c| {
+                let name = theme.locale(&c).t("language.name").to_string();
+                (c, name)
+            })
+            .collect()
+    };
+    let locale = |code: &str| {
+        let mut l = theme.locale(code);
+        l.languages.clone_from(&names);
+        l
+    };
+    kb.locale.languages.clone_from(&names);
+    let others = translate::all_languages(
+        &mut kb,
+        locale,
+        &translations,
+        &files,
+        &opts.root,
+        &mut diags,
+    );
     let search = opts.search && kb.config.search;
     let plan = Plan {
         search_page: search,
         index: search && opts.index,
         jobs: None,
     };
-    let all = |_: &Prepared<'_>, _: &Neighbours| {
-        Some(Selection {
-            jobs: None,
-            site_files: SiteFiles::All,
-        })
-    };
+    let localized = theme.localized(&kb.locale);
     let mut entries = BTreeMap::new();
     let model = Model {
         kb: &kb,
-        assets: &loaded.assets,
-        theme: &theme,
+        assets: &assets,
+        theme: &localized,
         diags,
         reuse: None,
+        translation: false,
     };
-    let emitted = analyse_and_emit(model, plan, &all, sink, &mut entries)?.ok_or_else(|| {
-        Failure::Io(Diagnostic::error(
-            Span::new("build", 1, 1),
-            "nothing to build",
-        ))
-    })?;
-    copy_files(&opts.root, &loaded.assets, &theme, sink)?;
+    let emitted = emit_all(model, &plan, sink, &mut entries)?;
+    copy_files(&opts.root, &assets, &theme, sink)?;
     let mut summary = Summary::default();
     for kind in [
         Kind::Case,
@@ -270,10 +326,27 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
         }
     }
     summary.warnings = emitted.warnings;
+    if !others.is_empty() {
+        let signatures = emitted.cache.signatures(&kb);
+        for mut other in others {
+            translate::expect_bodies(&mut other, &signatures);
+            let warnings = emit_language(&other, &theme, &assets, &plan, sink, &mut entries)?;
+            for w in warnings {
+                if !summary.warnings.contains(&w) {
+                    summary.warnings.push(w);
+                }
+            }
+            summary.languages.push(LanguageSummary::of(&other));
+        }
+        let all: Vec<SitemapEntry> = entries.values().cloned().collect();
+        let sitemap = render::sitemap_file(&localized, &kb.config, &all)
+            .map_err(|d| Failure::Content(vec![d]))?;
+        (sink.emit)(sitemap).map_err(Failure::Io)?;
+    }
     let built = Built {
-        theme,
+        theme: localized,
         kb,
-        assets: loaded.assets,
+        assets,
         cache: emitted.cache,
         entries,
         searchable: emitted.pages.searchable,
@@ -281,6 +354,73 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
         jobs: emitted.pages.jobs,
     };
     Ok((summary, built))
+}
+
+/// Every page and site file of one language's model.
+fn emit_all(
+    model: Model<'_>,
+    plan: &Plan<'_>,
+    sink: &Sink<'_>,
+    entries: &mut BTreeMap<String, SitemapEntry>,
+) -> Result<Emitted, Failure> {
+    let all = |_: &Prepared<'_>, _: &Neighbours| {
+        Some(Selection {
+            jobs: None,
+            site_files: SiteFiles::All,
+        })
+    };
+    let plan = Plan { ..*plan };
+    analyse_and_emit(model, plan, &all, sink, entries)?.ok_or_else(|| {
+        Failure::Io(Diagnostic::error(
+            Span::new("build", 1, 1),
+            "nothing to build",
+        ))
+    })
+}
+
+/// A further language's site, written under `<code>/`; its sitemap
+/// entries join `entries` with that prefix. Returns its warnings.
+fn emit_language(
+    kb: &Kb,
+    theme: &Theme,
+    assets: &[String],
+    plan: &Plan<'_>,
+    sink: &Sink<'_>,
+    entries: &mut BTreeMap<String, SitemapEntry>,
+) -> Result<Vec<Diagnostic>, Failure> {
+    let code = kb.config.language.clone();
+    let prefixed = |o: Output| {
+        (sink.emit)(Output {
+            path: format!("{code}/{}", o.path),
+            bytes: o.bytes,
+        })
+    };
+    let lang_sink = Sink {
+        emit: &prefixed,
+        copy: sink.copy,
+    };
+    let localized = theme.localized(&kb.locale);
+    let model = Model {
+        kb,
+        assets,
+        theme: &localized,
+        diags: Vec::new(),
+        reuse: None,
+        translation: true,
+    };
+    // `serve`'s background indexer keeps the default language's index; a
+    // further language is indexed as it renders, in every build.
+    let plan = Plan {
+        index: plan.search_page,
+        ..*plan
+    };
+    let mut own = BTreeMap::new();
+    let emitted = emit_all(model, &plan, &lang_sink, &mut own)?;
+    for (file, mut e) in own {
+        e.file = format!("{code}/{file}");
+        entries.insert(e.file.clone(), e);
+    }
+    Ok(emitted.warnings)
 }
 
 /// Copies the content's assets and the theme's static files.

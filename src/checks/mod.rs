@@ -186,8 +186,10 @@ impl Ctx<'_> {
         }
         let first = page.path.split('/').next().unwrap_or("");
         let list_page = LIST_PAGES.contains(&page.path.as_str());
+        let language = self.kb.config.languages.contains_key(first);
         if (page.kind == Kind::Page && list_page)
-            || (matches!(page.kind, Kind::Page | Kind::Section) && RESERVED.contains(&first))
+            || (matches!(page.kind, Kind::Page | Kind::Section)
+                && (RESERVED.contains(&first) || language))
         {
             self.err(
                 page,
@@ -226,6 +228,7 @@ impl Ctx<'_> {
                 Some("may only hold letters, digits, `-` and `_` between slashes".to_string())
             } else if self.kb.by_path.contains_key(path)
                 || RESERVED.contains(&first)
+                || self.kb.config.languages.contains_key(first)
                 || LIST_PAGES.contains(&path)
             {
                 Some("is the URL of a page that exists".to_string())

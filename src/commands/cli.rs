@@ -71,6 +71,10 @@ pub enum Command {
         /// The case a new stage belongs to.
         #[arg(long)]
         case: Option<String>,
+        /// Write a translation skeleton of the existing page into this
+        /// language (`ru` writes `<slug>.ru.md` beside it).
+        #[arg(long)]
+        lang: Option<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },

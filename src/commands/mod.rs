@@ -48,8 +48,9 @@ pub fn run(cli: Cli) -> i32 {
             kind,
             slug,
             case,
+            lang,
             root,
-        } => match scaffold::new_item(&root, kind, &slug, case.as_deref()) {
+        } => match scaffold::new_item(&root, kind, &slug, case.as_deref(), lang.as_deref()) {
             Ok(path) => {
                 println!("created {}", path.display());
                 0
@@ -111,6 +112,12 @@ fn build_command(opts: BuildOptions) -> i32 {
                 opts.output.display(),
                 start.elapsed().as_millis()
             );
+            for l in &summary.languages {
+                println!(
+                    "  /{}/: {} pages translated, {} shown in the original language",
+                    l.code, l.translated, l.fallback
+                );
+            }
             0
         }
         Err(failure) => report(&failure),

@@ -127,6 +127,7 @@ pub(crate) fn new_item(
     kind: NewKind,
     slug: &str,
     case: Option<&str>,
+    lang: Option<&str>,
 ) -> Result<PathBuf, ScaffoldError> {
     if !is_slug(slug) {
         return Err(ScaffoldError(format!(
@@ -177,7 +178,55 @@ pub(crate) fn new_item(
     if kind != NewKind::Stage && case.is_some() {
         return Err(ScaffoldError("--case only applies to stages".into()));
     }
+    if let Some(lang) = lang {
+        return new_translation(root, &path, lang);
+    }
     write_new(&path, &text)?;
+    Ok(path)
+}
+
+/// Writes the skeleton of a translation of the existing page `original`
+/// into `lang`: its text to translate, its body to rewrite.
+fn new_translation(root: &Path, original: &Path, lang: &str) -> Result<PathBuf, ScaffoldError> {
+    let config_text = std::fs::read_to_string(root.join("casebook.yaml"))
+        .map_err(|e| ScaffoldError(format!("cannot read casebook.yaml: {e}")))?;
+    let config = crate::model::config::Config::parse("casebook.yaml", &config_text)
+        .map_err(|ds| ScaffoldError(format!("casebook.yaml: {}", ds[0].message)))?;
+    if !config.languages.contains_key(lang) {
+        let known: Vec<&str> = config.languages.keys().map(String::as_str).collect();
+        return Err(ScaffoldError(format!(
+            "`{lang}` is not a language of this site (configured: {}); add it under `languages:` in casebook.yaml",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    let shown = crate::source::display_path(root, original);
+    let text = std::fs::read_to_string(original).map_err(|_| {
+        ScaffoldError(format!(
+            "no page to translate: {shown} does not exist (write the original first)"
+        ))
+    })?;
+    let (yaml, body_start) = crate::source::split_front_matter(&shown, &text)
+        .map_err(|d| ScaffoldError(format!("{shown}: {}", d.message)))?;
+    let doc = crate::yaml::YamlDoc::parse(&shown, &text, yaml, 1)
+        .map_err(|d| ScaffoldError(format!("{shown}: {}", d.message)))?;
+    let front = crate::translate::skeleton(doc.value(), false, "")
+        .map(|v| serde_yaml::to_string(&v).unwrap_or_default())
+        .unwrap_or_default();
+    let name = original
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".md"))
+        .unwrap_or("index");
+    let path = original.with_file_name(format!("{name}.{lang}.md"));
+    let skeleton = format!(
+        "---\n# Translation into `{lang}` of {shown}: replace the text below with its\n# translation. Dates, order, tags, refs and other data come from the original.\n# Keep every heading (in order), citation and link target of the body.\n{front}---\n{}",
+        &text[body_start..]
+    );
+    write_new(&path, &skeleton)?;
     Ok(path)
 }
 

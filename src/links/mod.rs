@@ -233,7 +233,10 @@ impl<'kb> Resolver<'kb> {
     pub(crate) fn title(&self, r: &Resolved) -> String {
         match &r.target {
             Target::Page(id) => self.kb.pages[*id].meta.title.clone(),
-            Target::Term(i) => self.kb.terms[*i].term.clone(),
+            Target::Term(i) => {
+                let t = &self.kb.terms[*i];
+                t.translated.as_ref().map_or(&t.term, |x| &x.term).clone()
+            }
         }
     }
 

@@ -71,6 +71,9 @@ pub(crate) struct Source<'a> {
     pub file: &'a str,
     pub file_text: &'a str,
     pub origin: Origin,
+    /// Ids the headings take, in order, where they have none of their own:
+    /// a translation's headings keep the original's anchors.
+    pub headings: &'a [String],
 }
 
 /// A heading of the page, for tables of contents and `[[x#h]]` checks.
@@ -89,6 +92,8 @@ pub(crate) struct Rendered {
     pub links: Vec<(Resolved, LinkSite)>,
     /// Citation keys in order of first use.
     pub cites: Vec<String>,
+    /// Every citation as written (`key` or `key, locator`), in order.
+    pub cite_list: Vec<String>,
     /// Inline citations given without a locator, where they are.
     pub bare_cites: Vec<(String, Span)>,
     /// Content-relative paths of images used.
@@ -136,6 +141,7 @@ impl Renderer<'_> {
             taken,
             diags,
             base: self.resolver.kb().config.base_path(),
+            root: self.resolver.kb().config.root_path(),
             out: Rendered::default(),
             events: Vec::new(),
             stack: Vec::new(),

@@ -12,6 +12,8 @@ pub(super) struct Pass<'a, 'r> {
     pub(super) taken: &'a [&'a str],
     pub(super) diags: &'a mut Vec<Diagnostic>,
     pub(super) base: String,
+    /// Where assets are published, whatever the language.
+    pub(super) root: String,
     pub(super) out: Rendered,
     pub(super) events: Vec<Event<'a>>,
     pub(super) stack: Vec<Open>,
@@ -160,9 +162,12 @@ impl<'a> Pass<'a, '_> {
         if let Some((at, text)) = self.heading.take()
             && let Event::Start(Tag::Heading { id, .. }) = &mut self.events[at]
         {
-            let mut wanted = id
-                .as_ref()
-                .map_or_else(|| slugify(&text), std::string::ToString::to_string);
+            let given = self.src.headings.get(self.out.headings.len());
+            let mut wanted = match (id.as_ref(), given) {
+                (Some(id), _) => id.to_string(),
+                (None, Some(g)) => g.clone(),
+                (None, None) => slugify(&text),
+            };
             if GENERATED_ID_PREFIXES.iter().any(|p| wanted.starts_with(p)) {
                 wanted = format!("h-{wanted}");
             }
@@ -298,6 +303,10 @@ impl<'a> Pass<'a, '_> {
         };
         match kb.references.get(key) {
             Some(_) => {
+                self.out.cite_list.push(match locator {
+                    Some(l) if !l.is_empty() => format!("{key}, {l}"),
+                    _ => key.to_string(),
+                });
                 if !self.out.cites.iter().any(|c| c == key) {
                     self.out.cites.push(key.to_string());
                 }
@@ -337,7 +346,7 @@ impl<'a> Pass<'a, '_> {
             Ok(()) if is_external(&dest_url) => dest_url,
             Ok(()) => match self.md.local_asset(self.src.content_path, &dest_url) {
                 Ok(rel) => {
-                    let url = format!("{}{rel}", self.base);
+                    let url = format!("{}{rel}", self.root);
                     self.out.assets.push(rel);
                     url.into()
                 }

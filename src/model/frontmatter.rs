@@ -120,7 +120,7 @@ impl Meta {
 pub(crate) type Analyses = BTreeMap<String, BTreeMap<String, Entry>>;
 
 /// A case: one firm's business model in one market over time.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CaseFm {
     /// Entity slug of the company.
@@ -179,7 +179,7 @@ pub(crate) struct Question {
 }
 
 /// A period of a case.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StageFm {
     /// Position within the case; unique; previous/next follow it.
@@ -231,7 +231,7 @@ pub(crate) enum Layout {
 }
 
 /// An analytic lens, defined as data.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FrameworkFm {
     pub dimensions: Vec<Dimension>,
@@ -262,7 +262,7 @@ pub(crate) enum EntityType {
 }
 
 /// A company, platform, institution, market or person.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EntityFm {
     #[serde(rename = "type")]
@@ -278,7 +278,7 @@ pub(crate) struct EntityFm {
 }
 
 /// A hand-declared comparison table.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ComparisonFm {
     /// Entity or case slugs.
@@ -297,7 +297,7 @@ pub(crate) struct Attribute {
 }
 
 /// A plain page.
-#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PageFm {
     #[serde(default)]
@@ -527,6 +527,34 @@ pub(crate) struct Term {
     pub definition: String,
     #[serde(default)]
     pub refs: Vec<CiteRef>,
+    /// The term as a further language writes it (`glossary.ru.yaml`); links
+    /// still name the original term.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub translated: Option<TranslatedTerm>,
+}
+
+/// An entry of a glossary translation (`glossary.ru.yaml`).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TermTranslation {
+    /// The term it translates, as the original glossary writes it.
+    pub term: String,
+    /// The term in this language.
+    pub translation: String,
+    /// The definition in this language (the original's when left out).
+    #[serde(default)]
+    pub definition: Option<String>,
+    /// Other names in this language.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// A glossary term in a further language.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TranslatedTerm {
+    pub term: String,
+    pub aliases: Vec<String>,
 }
 
 /// A dataset: a table (`columns` + `rows`) or a `series`.

@@ -12,6 +12,9 @@ pub(crate) struct Locale {
     pub code: String,
     /// Interface strings by key, English where the language has none.
     strings: BTreeMap<String, String>,
+    /// Every language of the site with its own name, the default first
+    /// (empty for a site of one language).
+    pub languages: Vec<(String, String)>,
 }
 
 impl Locale {
@@ -19,6 +22,7 @@ impl Locale {
         Locale {
             code: code.to_string(),
             strings,
+            languages: Vec::new(),
         }
     }
 

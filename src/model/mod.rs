@@ -125,7 +125,7 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// A page of any kind.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Page {
     pub kind: Kind,
     /// Path under content/ without `.md`, `/index` and `/_index`
@@ -141,10 +141,46 @@ pub(crate) struct Page {
     /// The front matter failed to parse; this is a placeholder so links to
     /// the page do not report false errors.
     pub broken: bool,
+    /// Whether this is the original, a translation or the original shown
+    /// in a further language.
+    pub lang: PageLang,
+}
+
+/// A page's relation to its language.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum PageLang {
+    /// Written in the default language.
+    #[default]
+    Original,
+    /// A translation (`entry.ru.md`) of the original in `file`.
+    Translated(Box<Original>),
+    /// Not translated into this build's language: the original is shown,
+    /// with a note, and left out of `hreflang` and the search index.
+    Fallback,
+}
+
+/// What a translation keeps of its original: the source file, and the
+/// heading ids, citations and link targets its body must match.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Original {
+    pub file: String,
+    pub body: Option<Signature>,
+}
+
+/// The headings, citations and links of a rendered body, compared between
+/// an original and its translation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Signature {
+    /// Heading ids, in order.
+    pub headings: Vec<String>,
+    /// `key` or `key, locator` of every citation, sorted.
+    pub cites: Vec<String>,
+    /// Target (`page#fragment`) of every internal link, sorted.
+    pub links: Vec<String>,
 }
 
 /// Kind-specific front matter.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum PageData {
     None,
     Case(Box<CaseFm>),
@@ -156,14 +192,14 @@ pub(crate) enum PageData {
 }
 
 /// A stage with the case it belongs to.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct StageData {
     pub case: String,
     pub fm: StageFm,
 }
 
 /// A dated event, belonging to a case or to the whole market.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Event {
     pub fm: EventFm,
     /// Path of the case page, or `None` for market-wide events.
@@ -180,7 +216,7 @@ pub(crate) struct Event {
 }
 
 /// The whole knowledge base.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Kb {
     pub config: Config,
     pub pages: Vec<Page>,
@@ -190,7 +226,7 @@ pub(crate) struct Kb {
     /// Every reference formatted in the site's citation style.
     pub citations: std::collections::HashMap<String, crate::model::bibliography::Formatted>,
     /// The citation style of `bibliography.style`, decoded once.
-    pub style: Option<crate::model::bibliography::CslStyle>,
+    pub style: Option<std::sync::Arc<crate::model::bibliography::CslStyle>>,
     pub terms: Vec<Term>,
     pub datasets: BTreeMap<String, Dataset>,
     /// Latest date mentioned in the content; `present` is drawn to it.
@@ -205,10 +241,13 @@ pub(crate) struct Kb {
     /// The language this model is written in: interface strings, dates
     /// and numbers (`config.language`).
     pub locale: lang::Locale,
+    /// Per page path, the further languages it is translated into (the
+    /// same for every language's model).
+    pub translated: std::sync::Arc<BTreeMap<String, std::collections::BTreeSet<String>>>,
 }
 
 /// Position finders of `references.yaml` and `glossary.yaml`.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct DataLocators {
     pub references: Option<std::sync::Arc<Locator>>,
     pub glossary: Option<std::sync::Arc<Locator>>,

@@ -94,7 +94,7 @@ pub(crate) fn schemas(frameworks: Option<&[FrameworkKeys]>) -> Vec<SchemaFile> {
     if let Some(canvas) = canvas {
         set_property(&mut stage, "business_model", canvas);
     }
-    vec![
+    let mut files = vec![
         file("case", case),
         file("stage", stage),
         file(
@@ -148,7 +148,63 @@ pub(crate) fn schemas(frameworks: Option<&[FrameworkKeys]>) -> Vec<SchemaFile> {
             "casebook",
             titled(root::<Config>(), "The site's configuration: casebook.yaml"),
         ),
-    ]
+    ];
+    let translations: Vec<SchemaFile> = files
+        .iter()
+        .filter_map(|f| {
+            let kind = f.name.strip_suffix(".schema.json")?;
+            TRANSLATED
+                .contains(&kind)
+                .then(|| translation_of(kind, &f.schema))
+        })
+        .collect();
+    files.extend(translations);
+    files.push(SchemaFile {
+        name: "glossary.translation.schema.json".into(),
+        schema: titled(
+            root::<Vec<TermTranslation>>(),
+            "A translation of the glossary: content/glossary.<lang>.yaml",
+        ),
+    });
+    files
+}
+
+/// Kinds whose files a translation mirrors (`entry.ru.md`, `events.zh.yaml`).
+const TRANSLATED: &[&str] = &[
+    "case",
+    "stage",
+    "framework",
+    "entity",
+    "comparison",
+    "page",
+    "events",
+    "dataset",
+];
+
+/// The schema of a translation of a `kind` file: the same keys, none of
+/// them required (`casebook check` tells text from data).
+fn translation_of(kind: &str, schema: &serde_json::Value) -> SchemaFile {
+    fn optional(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.remove("required");
+                map.values_mut().for_each(optional);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(optional),
+            _ => {}
+        }
+    }
+    let mut schema = schema.clone();
+    optional(&mut schema);
+    let title = schema["title"].as_str().unwrap_or(kind).to_string();
+    schema["title"] = format!(
+        "A translation of {title}: <name>.<lang>.<ext> beside the original; text keys only, data comes from the original"
+    )
+    .into();
+    SchemaFile {
+        name: format!("{kind}.translation.schema.json"),
+        schema,
+    }
 }
 
 fn file(kind: &str, schema: serde_json::Value) -> SchemaFile {

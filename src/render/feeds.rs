@@ -57,6 +57,8 @@ fn w3c_date(d: PartialDate) -> String {
 #[derive(Serialize)]
 pub(crate) struct SitemapView {
     pub urls: Vec<SitemapUrl>,
+    /// Some URL lists its other languages.
+    pub alternates: bool,
 }
 
 #[derive(Serialize)]
@@ -65,17 +67,68 @@ pub(crate) struct SitemapUrl {
     pub loc: String,
     /// `YYYY-MM-DD`, when the page has a date.
     pub lastmod: Option<String>,
+    /// The page in every language it exists in (itself included), when
+    /// there is more than one.
+    pub alternates: Vec<SitemapAlternate>,
 }
 
-pub(crate) fn sitemap_view(base_url: &str, entries: &[SitemapEntry]) -> SitemapView {
-    SitemapView {
-        urls: entries
-            .iter()
-            .map(|e| SitemapUrl {
+#[derive(Serialize, Clone)]
+pub(crate) struct SitemapAlternate {
+    /// Language code, or `x-default` for the default language's page.
+    pub lang: String,
+    pub loc: String,
+}
+
+/// The sitemap of `entries` under `base_url`; `languages` are the site's,
+/// the default first, further ones publishing under `<code>/`.
+pub(crate) fn sitemap_view(
+    base_url: &str,
+    entries: &[SitemapEntry],
+    languages: &[String],
+) -> SitemapView {
+    let split = |file: &str| -> (String, String) {
+        for code in languages.iter().skip(1) {
+            if let Some(rest) = file.strip_prefix(&format!("{code}/")) {
+                return (code.clone(), rest.to_string());
+            }
+        }
+        (languages[0].clone(), file.to_string())
+    };
+    let mut versions: std::collections::BTreeMap<String, Vec<SitemapAlternate>> =
+        Default::default();
+    for e in entries {
+        let (lang, key) = split(&e.file);
+        versions.entry(key).or_default().push(SitemapAlternate {
+            lang,
+            loc: absolute(base_url, &e.file),
+        });
+    }
+    let urls: Vec<SitemapUrl> = entries
+        .iter()
+        .map(|e| {
+            let alternates = match versions.get(&split(&e.file).1) {
+                Some(v) if v.len() > 1 => {
+                    let mut all = v.clone();
+                    if let Some(d) = v.iter().find(|a| a.lang == languages[0]) {
+                        all.push(SitemapAlternate {
+                            lang: "x-default".into(),
+                            loc: d.loc.clone(),
+                        });
+                    }
+                    all
+                }
+                _ => Vec::new(),
+            };
+            SitemapUrl {
                 loc: absolute(base_url, &e.file),
                 lastmod: e.lastmod.map(w3c_date),
-            })
-            .collect(),
+                alternates,
+            }
+        })
+        .collect();
+    SitemapView {
+        alternates: urls.iter().any(|u| !u.alternates.is_empty()),
+        urls,
     }
 }
 
@@ -263,6 +316,40 @@ mod tests {
     }
 
     #[test]
+    fn sitemap_names_each_pages_other_languages() {
+        let entry = |file: &str| SitemapEntry {
+            file: file.into(),
+            lastmod: None,
+        };
+        let langs = ["en".to_string(), "ru".to_string()];
+        let s = sitemap_view(
+            "https://x.org/",
+            &[
+                entry("a/index.html"),
+                entry("b/index.html"),
+                entry("ru/a/index.html"),
+            ],
+            &langs,
+        );
+        let pairs = |i: usize| -> Vec<(String, String)> {
+            s.urls[i]
+                .alternates
+                .iter()
+                .map(|a| (a.lang.clone(), a.loc.clone()))
+                .collect()
+        };
+        let both = vec![
+            ("en".to_string(), "https://x.org/a/".to_string()),
+            ("ru".to_string(), "https://x.org/ru/a/".to_string()),
+            ("x-default".to_string(), "https://x.org/a/".to_string()),
+        ];
+        assert_eq!(pairs(0), both);
+        assert!(pairs(1).is_empty(), "a page in one language lists none");
+        assert_eq!(pairs(2), both);
+        assert!(s.alternates);
+    }
+
+    #[test]
     fn sitemap_lists_absolute_urls_with_dates() {
         let s = sitemap_view(
             "https://x.org/kb/",
@@ -276,10 +363,12 @@ mod tests {
                     lastmod: PartialDate::parse("2016-05").ok(),
                 },
             ],
+            &["en".into()],
         );
         assert_eq!(s.urls[0].loc, "https://x.org/kb/");
         assert_eq!(s.urls[0].lastmod, None);
         assert_eq!(s.urls[1].loc, "https://x.org/kb/cases/a/");
+        assert!(s.urls.iter().all(|u| u.alternates.is_empty()));
         assert_eq!(s.urls[1].lastmod.as_deref(), Some("2016-05-01"));
     }
 }

@@ -59,6 +59,15 @@ impl Job {
     pub(crate) fn searchable(&self) -> bool {
         matches!(self, Job::Page(_) | Job::References | Job::Glossary)
     }
+
+    /// [`Job::searchable`], leaving out a page shown in a language it is
+    /// not translated into: its text is in another language's index.
+    pub(crate) fn searchable_in(&self, prep: &Prepared<'_>) -> bool {
+        match self {
+            Job::Page(id) => !matches!(prep.kb.pages[*id].lang, PageLang::Fallback),
+            _ => self.searchable(),
+        }
+    }
 }
 
 /// Which pages `render_pages` renders, and how.
@@ -93,7 +102,7 @@ pub(crate) fn render_pages(
     };
     let site = site_view(prep, plan.search_page);
     let mut indexer = plan.index.then(|| {
-        let pages = jobs.iter().filter(|job| job.searchable()).count();
+        let pages = jobs.iter().filter(|job| job.searchable_in(prep)).count();
         crate::search::Indexer::start(&prep.kb.config.language, pages, None)
     });
     // Jobs render in parallel a chunk at a time, and pages reach the
@@ -108,8 +117,8 @@ pub(crate) fn render_pages(
             .par_iter()
             .map(|job| {
                 let (output, entry) = render_job(prep, theme, &site, job)?;
-                let file = job.searchable().then(|| output.path.clone());
-                let page = (indexing && job.searchable()).then(|| {
+                let file = job.searchable_in(prep).then(|| output.path.clone());
+                let page = (indexing && job.searchable_in(prep)).then(|| {
                     (
                         format!("/{}", output.path.trim_end_matches("index.html")),
                         String::from_utf8_lossy(&output.bytes).into_owned(),
@@ -167,6 +176,14 @@ pub(crate) fn site_files(
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     entries.sort_by(|a, b| a.file.cmp(&b.file));
+    let config = &prep.kb.config;
+    // With further languages, the pipeline writes one sitemap of them all
+    // at the end; robots.txt is the default language's.
+    let sitemap = config
+        .languages
+        .is_empty()
+        .then(|| sitemap_file(theme, config, entries))
+        .and_then(|r| r.map_err(|d| errors.push(d)).ok());
     let base = &prep.kb.config.base_url;
     let mut fill = |template: &str, ctx: &Context| match theme.tera.render(template, ctx) {
         Ok(text) => Some((template.to_string(), text.into_bytes())),
@@ -176,13 +193,13 @@ pub(crate) fn site_files(
         }
     };
     let mut ctx = Context::new();
-    insert(&mut ctx, "sitemap", &feeds::sitemap_view(base, entries));
-    let sitemap = fill("sitemap.xml", &ctx);
-    let mut ctx = Context::new();
     insert(&mut ctx, "feed", &feeds::feed_view(prep));
     let atom = fill("atom.xml", &ctx);
-    let mut files: Vec<(String, Vec<u8>)> = sitemap.into_iter().collect();
-    files.push(("robots.txt".to_string(), feeds::robots(base).into_bytes()));
+    let mut files: Vec<(String, Vec<u8>)> =
+        sitemap.into_iter().map(|o| (o.path, o.bytes)).collect();
+    if config.base_url == config.root_url {
+        files.push(("robots.txt".to_string(), feeds::robots(base).into_bytes()));
+    }
     files.extend(atom);
     files.extend([(
         "graph.json".to_string(),
@@ -207,6 +224,28 @@ pub(crate) fn site_files(
             .filter_map(|(path, bytes)| emit(Output { path, bytes }).err()),
     );
     errors
+}
+
+/// `sitemap.xml` of `entries` (files of every language, the further ones
+/// under `<code>/`), each URL with its other languages.
+pub(crate) fn sitemap_file(
+    theme: &Theme,
+    config: &crate::model::config::Config,
+    entries: &[SitemapEntry],
+) -> Result<Output, Diagnostic> {
+    let mut entries = entries.to_vec();
+    entries.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut ctx = Context::new();
+    let view = feeds::sitemap_view(&config.root_url, &entries, &config.all_languages());
+    insert(&mut ctx, "sitemap", &view);
+    let text = theme
+        .tera
+        .render("sitemap.xml", &ctx)
+        .map_err(|e| theme.error(&e, "sitemap.xml"))?;
+    Ok(Output {
+        path: "sitemap.xml".into(),
+        bytes: text.into_bytes(),
+    })
 }
 
 /// A rendered page's sitemap entry and, for searchable pages, its URL and
@@ -316,10 +355,60 @@ fn site_view(prep: &Prepared<'_>, search: bool) -> SiteView {
         description: c.description.clone().unwrap_or_default(),
         base_url: c.base_url.clone(),
         base_path: prep.base_path.clone(),
+        root_path: c.root_path(),
         language: c.language.clone(),
         nav,
         search_url: search.then(|| page_url(&prep.base_path, "search")),
     }
+}
+
+/// The page's versions in every language, and what it is in this one: a
+/// translation, or the original shown untranslated.
+fn with_languages(prep: &Prepared<'_>, job: &Job, file: &str, mut page: PageView) -> PageView {
+    let kb = prep.kb;
+    let Some((default, _)) = kb.locale.languages.first() else {
+        return page;
+    };
+    let rel = file.strip_suffix("index.html").unwrap_or(file);
+    let source = match job {
+        Job::Page(id) => Some(&kb.pages[*id]),
+        _ => None,
+    };
+    let version = |code: &str, name: &str| {
+        let prefix = if code == default {
+            String::new()
+        } else {
+            format!("{code}/")
+        };
+        LanguageLink {
+            code: code.to_string(),
+            name: name.to_string(),
+            url: format!("{}{prefix}{rel}", kb.config.root_path()),
+            permalink: format!("{}{prefix}{rel}", kb.config.root_url),
+            current: code == kb.config.language,
+            translated: code == default
+                || source
+                    .is_none_or(|p| kb.translated.get(&p.path).is_some_and(|t| t.contains(code))),
+        }
+    };
+    page.languages = kb
+        .locale
+        .languages
+        .iter()
+        .map(|(c, n)| version(c, n))
+        .collect();
+    let original = page.languages.first().cloned();
+    match source.map(|p| &p.lang) {
+        Some(PageLang::Fallback) => {
+            page.fallback = original.map(|o| FallbackView {
+                lang: o.code.clone(),
+                original: o,
+            });
+        }
+        Some(PageLang::Translated(_)) => page.original = original,
+        _ => {}
+    }
+    page
 }
 
 /// A generated page with no source file.
@@ -384,13 +473,20 @@ fn render_job(
             ("404.html", "404.html".to_string(), page)
         }
     };
+    let page = with_languages(prep, job, &path, page);
     ctx.insert("site", &with_active(site, &page.url));
     ctx.insert("page", &page);
     let html = theme
         .tera
         .render(template, &ctx)
         .map_err(|e| theme.error(&e, &page.url))?;
-    let entry = (!matches!(job, Job::NotFound)).then(|| SitemapEntry {
+    // A page shown untranslated has its original's URL as canonical.
+    let listed = match job {
+        Job::NotFound => false,
+        Job::Page(id) => !matches!(prep.kb.pages[*id].lang, PageLang::Fallback),
+        _ => true,
+    };
+    let entry = listed.then(|| SitemapEntry {
         file: path.clone(),
         lastmod,
     });

@@ -49,6 +49,10 @@ impl PageRenderer<'_> {
             file: &page.source.file,
             file_text: &page.source.text,
             origin: Origin::Body(page.source.body_start),
+            headings: match &page.lang {
+                PageLang::Translated(o) => o.body.as_ref().map_or(&[], |b| &b.headings[..]),
+                _ => &[],
+            },
         };
         let taken = taken_ids(self.kb, page);
         let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
@@ -176,6 +180,7 @@ impl PageRenderer<'_> {
                 span.line,
                 span.col + yaml_quote_offset(&page.source.text, span.line, span.col),
             ),
+            headings: &[],
             ..src
         };
         let r = self.md.render(text, src, true, &[], d);
@@ -239,6 +244,7 @@ impl PageRenderer<'_> {
                     span.line,
                     span.col + yaml_quote_offset(&page.source.text, span.line, span.col),
                 ),
+                headings: &[],
                 ..src
             };
             let r = self.md.render(text, src, inline, &[], d);

@@ -75,6 +75,11 @@ pub(crate) struct PrepCache {
 }
 
 impl PrepCache {
+    /// The signature of every page's rendered body, in page order.
+    pub(crate) fn signatures(&self, kb: &Kb) -> Vec<Signature> {
+        self.bodies.iter().map(|b| signature(kb, b)).collect()
+    }
+
     /// The links of a page's rendered body (as graph.json shows them).
     pub(crate) fn links_of(&self, id: PageId) -> Vec<(Target, crate::links::LinkSite)> {
         self.bodies
@@ -200,6 +205,7 @@ pub(crate) fn prepare<'kb>(
         render_terms(&pages.md, kb, diags)
     };
     check_fragments(kb, &rendered.bodies, diags);
+    check_translations(kb, &rendered.bodies, diags);
     unused_references(kb, &rendered.cites, &event_cites, diags);
     let backlinks = graph.backlinks();
     Prepared {
@@ -228,6 +234,99 @@ pub(crate) fn prepare<'kb>(
     }
 }
 
+/// The headings, citations and link targets of a rendered page.
+pub(crate) fn signature(kb: &Kb, body: &Rendered) -> Signature {
+    let mut cites = body.cite_list.clone();
+    cites.sort();
+    let mut links: Vec<String> = body
+        .links
+        .iter()
+        .map(|(r, _)| {
+            let target = match &r.target {
+                Target::Page(id) => format!("[[{}]]", kb.pages[*id].path),
+                Target::Term(i) => format!("[[{}]]", kb.terms[*i].term),
+            };
+            match &r.fragment {
+                Some(f) => format!("{target}#{f}"),
+                None => target,
+            }
+        })
+        .collect();
+    links.sort();
+    Signature {
+        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        cites,
+        links,
+    }
+}
+
+/// A translation keeps its original's headings, citations and links, so a
+/// reader in any language can check the same sources.
+fn check_translations(kb: &Kb, bodies: &[Rendered], diags: &mut Vec<Diagnostic>) {
+    for (id, page) in kb.pages_with_ids() {
+        let PageLang::Translated(o) = &page.lang else {
+            continue;
+        };
+        let Some(original) = &o.body else { continue };
+        let own = signature(kb, &bodies[id]);
+        let problems: Vec<String> = [
+            ("headings", &original.headings, &own.headings),
+            ("citations", &original.cites, &own.cites),
+            ("links", &original.links, &own.links),
+        ]
+        .into_iter()
+        .filter(|(_, a, b)| a.len() != b.len())
+        .map(|(what, a, b)| format!("{} {what} where the original has {}", b.len(), a.len()))
+        .chain(differences("citation", &original.cites, &own.cites))
+        .chain(differences("link to", &original.links, &own.links))
+        .collect();
+        if problems.is_empty() {
+            continue;
+        }
+        let (line, _) = page.source.line_col(page.source.body_start);
+        diags.push(
+            Diagnostic::error(
+                crate::diagnostics::Span::new(&page.source.file, line, 1),
+                format!(
+                    "this translation does not keep the headings, citations and links of `{}`: {}",
+                    o.file,
+                    problems.join("; ")
+                ),
+            )
+            .with_help(
+                "a translation keeps every heading (same order), citation (same key and locator) and link target of its original, so readers in every language can check the same sources",
+            )
+            .with_source(&page.source.text),
+        );
+    }
+}
+
+/// What one sorted list has that the other lacks, for messages.
+fn differences(what: &str, original: &[String], own: &[String]) -> Vec<String> {
+    let count = |list: &[String]| {
+        let mut m: BTreeMap<String, usize> = BTreeMap::new();
+        for x in list {
+            *m.entry(x.clone()).or_default() += 1;
+        }
+        m
+    };
+    let (a, b) = (count(original), count(own));
+    let mut out = Vec::new();
+    for (x, n) in &a {
+        let m = b.get(x).copied().unwrap_or(0);
+        if m < *n {
+            out.push(format!("missing {what} `{x}`"));
+        }
+    }
+    for (x, m) in &b {
+        if a.get(x).copied().unwrap_or(0) < *m {
+            out.push(format!("extra {what} `{x}`"));
+        }
+    }
+    out.truncate(6);
+    out
+}
+
 /// The body of every event, rendered at its place in the events file.
 fn render_events(md: &Renderer<'_>, kb: &Kb, diags: &mut Vec<Diagnostic>) -> Vec<Rendered> {
     kb.events
@@ -240,6 +339,7 @@ fn render_events(md: &Renderer<'_>, kb: &Kb, diags: &mut Vec<Diagnostic>) -> Vec
                 file: &ev.file,
                 file_text: "",
                 origin: Origin::Yaml(span.line, span.col),
+                headings: &[],
             };
             md.render(text, src, true, &[], diags)
         })
@@ -301,6 +401,7 @@ fn render_terms(md: &Renderer<'_>, kb: &Kb, diags: &mut Vec<Diagnostic>) -> Vec<
                 file: "content/glossary.yaml",
                 file_text: "",
                 origin: Origin::Yaml(line, col),
+                headings: &[],
             };
             md.render(&t.definition, src, true, &[], diags).html
         })

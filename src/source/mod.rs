@@ -34,8 +34,22 @@ enum Loaded {
     ),
     Glossary(Vec<Term>, Locator, Vec<Diagnostic>),
     Dataset(String, Box<Dataset>),
+    /// A translation (`entry.ru.md`), read now and merged per language.
+    Translation(Box<Translation>),
     Asset(String),
     Skip,
+}
+
+/// A translation of a content file into a further language, as read.
+#[derive(Debug, Clone)]
+pub(crate) struct Translation {
+    /// Language code (`ru`).
+    pub lang: String,
+    /// The translation, relative to the root (`content/x/entry.ru.md`).
+    pub file: String,
+    /// The file it translates (`content/x/entry.md`).
+    pub original: String,
+    pub text: String,
 }
 
 /// Everything found under content/, before cross-checks.
@@ -43,6 +57,11 @@ pub(crate) struct LoadResult {
     pub kb: Kb,
     /// Content-relative paths of assets to copy.
     pub assets: Vec<String>,
+    /// Translations into the further languages, merged per language.
+    pub translations: Vec<Translation>,
+    /// Every file under content/ (relative to the root): a translation of a
+    /// draft left out has an original all the same.
+    pub files: std::collections::BTreeSet<String>,
 }
 
 /// Loads the knowledge base under `root`. Returns the model (possibly
@@ -55,9 +74,10 @@ pub(crate) fn load(
 ) -> LoadResult {
     let content = root.join("content");
     let files = content_files(root, &content, diags);
+    let langs: Vec<&str> = config.languages.keys().map(String::as_str).collect();
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .par_iter()
-        .map(|(rel, path)| load_file(root, rel, path, drafts))
+        .map(|(rel, path)| load_file(rel, path, drafts, &langs))
         .collect();
 
     let Gathered {
@@ -71,6 +91,7 @@ pub(crate) fn load(
         refs_broken,
         terms_broken,
         locators,
+        translations,
     } = gather(&files, results, diags);
     events.extend(inline_events(&pages));
     pages.sort_by(|a, b| a.path.cmp(&b.path).then(a.source.file.cmp(&b.source.file)));
@@ -87,7 +108,8 @@ pub(crate) fn load(
     } else {
         Default::default()
     };
-    let style = crate::model::bibliography::CslStyle::by_name(&config.bibliography.style);
+    let style = crate::model::bibliography::CslStyle::by_name(&config.bibliography.style)
+        .map(std::sync::Arc::new);
     let citations = match (&library, &style) {
         (Some(lib), Some(style)) => style.format(lib),
         _ => Default::default(),
@@ -111,8 +133,11 @@ pub(crate) fn load(
             locators,
             file_dates,
             locale: Default::default(),
+            translated: Default::default(),
         },
         assets,
+        translations,
+        files: files.into_iter().map(|(rel, _)| rel).collect(),
     }
 }
 
@@ -131,6 +156,7 @@ struct Gathered {
     refs_broken: bool,
     terms_broken: bool,
     locators: DataLocators,
+    translations: Vec<Translation>,
 }
 
 /// Sorts what each file turned into, collecting the problems.
@@ -165,6 +191,7 @@ fn gather(
                 g.datasets.insert(slug, *d);
             }
             Ok(Loaded::Asset(a)) => g.assets.push(a),
+            Ok(Loaded::Translation(t)) => g.translations.push(*t),
             Ok(Loaded::Skip) => {}
             Err(ds) => {
                 g.refs_broken |= rel.starts_with("content/references.");
@@ -321,7 +348,12 @@ const RESERVED_NAMES: &[&str] = &[
 ];
 
 /// Where a file sits in the layout.
-fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded, Vec<Diagnostic>> {
+fn load_file(
+    rel: &str,
+    path: &Path,
+    drafts: bool,
+    langs: &[&str],
+) -> Result<Loaded, Vec<Diagnostic>> {
     let under = rel.strip_prefix("content/").unwrap_or(rel);
     let ext = under
         .rsplit_once('.')
@@ -333,9 +365,67 @@ fn load_file(root: &Path, rel: &str, path: &Path, drafts: bool) -> Result<Loaded
     if ext != "md" && ext != "yaml" && ext != "yml" {
         return Ok(Loaded::Skip);
     }
-    let _ = root;
     let text = fs::read_text(path, rel).map_err(|d| vec![d])?;
+    if let Some((lang, original)) = translation_of(rel) {
+        return translation(rel, text, lang, original, langs);
+    }
     load_text(rel, text, drafts)
+}
+
+/// The language and original of a translation's path: `x/entry.ru.md` is
+/// the Russian translation of `x/entry.md`.
+fn translation_of(rel: &str) -> Option<(&str, String)> {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let (stem, ext) = name.rsplit_once('.')?;
+    let (base, lang) = stem.rsplit_once('.')?;
+    crate::model::config::is_language_code(lang).then(|| {
+        let original = format!("{base}.{ext}");
+        let original = if dir.is_empty() {
+            original
+        } else {
+            format!("{dir}/{original}")
+        };
+        (lang, original)
+    })
+}
+
+/// A translation in a configured language, its original's path checked
+/// like any content path.
+fn translation(
+    rel: &str,
+    text: String,
+    lang: &str,
+    original: String,
+    langs: &[&str],
+) -> Result<Loaded, Vec<Diagnostic>> {
+    if !langs.contains(&lang) {
+        let help = if langs.is_empty() {
+            format!(
+                "this site has one language; to publish translations, add `languages: {{ {lang}: {{ title: \"…\" }} }}` to casebook.yaml"
+            )
+        } else {
+            format!(
+                "the configured languages are {}; add `{lang}` under `languages:` in casebook.yaml, or rename the file",
+                langs.join(", ")
+            )
+        };
+        return Err(vec![
+            Diagnostic::error(
+                Span::new(rel, 1, 1),
+                format!("unknown language code `{lang}`: this file is a translation into a language the site does not have"),
+            )
+            .with_help(help),
+        ]);
+    }
+    let under = original.strip_prefix("content/").unwrap_or(&original);
+    let parts: Vec<&str> = under.split('/').collect();
+    check_segments(rel, &parts)?;
+    Ok(Loaded::Translation(Box::new(Translation {
+        lang: lang.to_string(),
+        file: rel.to_string(),
+        original,
+        text,
+    })))
 }
 
 /// Parses one content file given as text (the part of loading after the
@@ -566,6 +656,7 @@ fn load_page(
         data,
         positions,
         broken: problems.is_some(),
+        lang: PageLang::Original,
     });
     Ok(match problems {
         None => Loaded::Page(page),
@@ -586,8 +677,23 @@ fn parse_page(
 ) -> Result<ParsedPage, Vec<Diagnostic>> {
     let (yaml, body_start) = split_front_matter(rel, text).map_err(|d| vec![d])?;
     let doc = YamlDoc::parse(rel, text, yaml, 1).map_err(|d| vec![d])?;
-    let map = match doc.value() {
-        Value::Mapping(m) => m.clone(),
+    let fields = page_fields(&doc, doc.value().clone(), kind, path)?;
+    if fields.0.draft && !drafts {
+        return Ok(None);
+    }
+    Ok(Some((fields.0, fields.1, doc.locator(), body_start)))
+}
+
+/// Front matter (`value`, read from `doc`) as common and kind-specific
+/// fields.
+pub(crate) fn page_fields(
+    doc: &YamlDoc<'_>,
+    value: Value,
+    kind: Kind,
+    path: &str,
+) -> Result<(Meta, PageData), Vec<Diagnostic>> {
+    let map = match value {
+        Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
         _ => {
             return Err(vec![doc.error(
@@ -644,10 +750,7 @@ fn parse_page(
             ]);
         }
     }
-    if meta.draft && !drafts {
-        return Ok(None);
-    }
-    Ok(Some((meta, data, doc.locator(), body_start)))
+    Ok((meta, data))
 }
 
 fn load_yaml<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T, Vec<Diagnostic>> {
@@ -844,7 +947,7 @@ pub(crate) fn latest_date(pages: &[Page], events: &[Event]) -> PartialDate {
 /// `None` when the file is no longer a page that loads cleanly (it failed,
 /// became a draft or changed kind): the caller then rebuilds everything.
 pub(crate) fn reload_page(root: &Path, rel: &str, drafts: bool) -> Option<Page> {
-    match load_file(root, rel, &root.join(rel), drafts) {
+    match load_file(rel, &root.join(rel), drafts, &[]) {
         Ok(Loaded::Page(p)) => Some(*p),
         _ => None,
     }

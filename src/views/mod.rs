@@ -8,7 +8,9 @@ pub(crate) mod map;
 pub(crate) mod page;
 
 pub(crate) use kinds::{CardGroup, ListView};
-pub(crate) use page::{AnalysisView, DimView, EventView, MatrixView, PageView, TermView};
+pub(crate) use page::{
+    AnalysisView, DimView, EventView, FallbackView, LanguageLink, MatrixView, PageView, TermView,
+};
 
 pub(crate) use crate::site::values::{CellItem, Link, TeachingView};
 use serde::Serialize;
@@ -26,6 +28,8 @@ pub(crate) struct SiteView {
     pub description: String,
     pub base_url: String,
     pub base_path: String,
+    /// Where static files live, the same in every language (`/`, `/kb/`).
+    pub root_path: String,
     pub language: String,
     pub nav: Vec<NavItem>,
     /// The search page, when the site has a search index.

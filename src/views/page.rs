@@ -35,6 +35,37 @@ pub(crate) struct PageView {
     pub neighbourhood: Option<crate::views::map::Neighbourhood>,
     /// The page's `extra:` map, as written, for the theme's own use.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The page in every language of the site (empty with one language).
+    pub languages: Vec<LanguageLink>,
+    /// Set when the page is shown untranslated in this language.
+    pub fallback: Option<FallbackView>,
+    /// Set when the page is a translation: its original.
+    pub original: Option<LanguageLink>,
+}
+
+/// One language version of a page.
+#[derive(Debug, Serialize, Clone, Default)]
+pub(crate) struct LanguageLink {
+    pub code: String,
+    /// The language's own name (`Русский`).
+    pub name: String,
+    pub url: String,
+    /// Absolute URL, for `hreflang`.
+    pub permalink: String,
+    /// The version the reader is on.
+    pub current: bool,
+    /// Written in that language (the original or a translation), not the
+    /// original shown with a note.
+    pub translated: bool,
+}
+
+/// A page shown in a language it has not been translated into.
+#[derive(Debug, Serialize, Default)]
+pub(crate) struct FallbackView {
+    /// Language of the text shown (the original's).
+    pub lang: String,
+    /// The original page: the canonical URL of this one.
+    pub original: LanguageLink,
 }
 
 #[derive(Debug, Serialize)]
@@ -137,6 +168,8 @@ pub(crate) struct EventView {
 pub(crate) struct TermView {
     pub anchor: String,
     pub term: String,
+    /// The term in the default language, when this one is a translation.
+    pub original: Option<String>,
     pub aliases: Vec<String>,
     pub definition: String,
     pub used_by: Vec<Link>,
@@ -192,6 +225,9 @@ impl Prepared<'_> {
             neighbourhood: crate::views::map::neighbourhood(self, id),
             cite: self.cite_this(id),
             extra: p.meta.extra.clone(),
+            languages: Vec::new(),
+            fallback: None,
+            original: None,
         }
     }
 
@@ -459,10 +495,15 @@ impl Prepared<'_> {
 
     pub(crate) fn term_view(&self, i: usize) -> TermView {
         let t = &self.kb.terms[i];
+        let (term, aliases, original) = match &t.translated {
+            Some(x) => (x.term.clone(), x.aliases.clone(), Some(t.term.clone())),
+            None => (t.term.clone(), t.aliases.clone(), None),
+        };
         TermView {
             anchor: term_anchor(&t.term),
-            term: t.term.clone(),
-            aliases: t.aliases.clone(),
+            term,
+            original,
+            aliases,
             definition: self.term_html[i].clone(),
             used_by: self
                 .backlinks

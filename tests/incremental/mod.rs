@@ -25,6 +25,7 @@ impl Served {
         for part in ["casebook.yaml", "content", "themes"] {
             copy_tree(&manifest_dir().join(part), &root.join(part));
         }
+        one_language(&root);
         let site = tmp.path().join("scratch/site");
         let mut session = Session::new(options(&root, &site));
         let first = session.full_build().expect("the shipped site builds");
@@ -247,4 +248,33 @@ fn a_broken_edit_reports_its_position_and_the_fix_builds_again() {
     assert!(outcome.full, "a new page builds everything");
     s.assert_same_as_full_build();
     assert!(s.site.join("notes/index.html").is_file());
+}
+
+/// The shipped site in English only: translations and `languages:` removed
+/// (a site with further languages builds in full after every edit).
+fn one_language(root: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_file() && name.matches('.').count() > 1 {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    let config = root.join("casebook.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .scan(false, |skipping, line| {
+            if line.starts_with("languages:") {
+                *skipping = true;
+            } else if !line.starts_with(' ') && !line.starts_with('#') {
+                *skipping = false;
+            }
+            Some((!*skipping).then_some(line))
+        })
+        .flatten()
+        .collect();
+    std::fs::write(&config, kept.join("\n") + "\n").unwrap();
 }

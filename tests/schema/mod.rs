@@ -34,7 +34,24 @@ fn validator(dir: &Path, kind: &str) -> jsonschema::Validator {
 
 /// The schema a content file follows, by where it is (as docs/editing.md
 /// describes the folders).
-fn kind_of(rel: &str) -> Option<&'static str> {
+fn kind_of(rel: &str) -> Option<String> {
+    // A translation (`entry.ru.md`) has its kind's translation schema.
+    let (dir, name) = rel.rsplit_once('/').map_or(("", rel), |(d, n)| (d, n));
+    let parts: Vec<&str> = name.split('.').collect();
+    if let [stem, lang, ext] = parts.as_slice()
+        && lang.len() == 2
+    {
+        let original = if dir.is_empty() {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{dir}/{stem}.{ext}")
+        };
+        return kind_of_original(&original).map(|k| format!("{k}.translation"));
+    }
+    kind_of_original(rel).map(str::to_string)
+}
+
+fn kind_of_original(rel: &str) -> Option<&'static str> {
     if !(rel.ends_with(".md") || rel.ends_with(".yaml")) {
         return None;
     }
@@ -76,7 +93,7 @@ fn yaml_of(path: &Path) -> Value {
 fn problems(schemas: &Path, content: &Path, rel: &str) -> Vec<String> {
     let kind = kind_of(rel).unwrap_or_else(|| panic!("no schema for {rel}"));
     let value = yaml_of(&content.join(rel));
-    validator(schemas, kind)
+    validator(schemas, &kind)
         .iter_errors(&value)
         .map(|e| format!("{rel} ({kind}): {e} at {}", e.instance_path()))
         .collect()

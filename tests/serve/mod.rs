@@ -255,3 +255,44 @@ fn an_edit_reindexes_one_search_shard_and_the_index_equals_a_cold_builds() {
         ["/entities/p1199/"]
     );
 }
+
+#[test]
+fn serve_rebuilds_every_language_after_an_edit_of_a_translation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&manifest_dir().join("tests/fixtures/languages"), &root);
+    let server = Watched::start(&root, &[]);
+    let ru = format!("{}ru/cases/acme-india/entry/", server.url);
+    assert!(page(&ru).contains("Acme продавала через свой сайт."));
+    assert!(
+        page(&format!("{}ru/no-such-page/", server.url)).contains("lang=\"ru\""),
+        "a missing page under /ru/ gets the Russian 404 page"
+    );
+    let idle = server.builds_during(Duration::from_secs(3));
+    assert!(idle.is_empty(), "rebuilt with no edit: {idle:?}");
+    crate::harness::edit(
+        &root,
+        "content/cases/acme-india/entry.ru.md",
+        "через свой сайт",
+        "через свой новый сайт",
+    );
+    let rebuilt = server
+        .next_matching(Duration::from_secs(60), is_build)
+        .expect("the edit was built");
+    assert!(rebuilt.starts_with("built in "), "{rebuilt}");
+    assert!(page(&ru).contains("Acme продавала через свой новый сайт."));
+    // An edit of an original reaches the untranslated page of every language.
+    crate::harness::edit(
+        &root,
+        "content/cases/acme-india/growth.md",
+        "opening warehouses",
+        "opening depots",
+    );
+    server
+        .next_matching(Duration::from_secs(60), is_build)
+        .expect("the edit was built");
+    let zh = page(&format!("{}zh/cases/acme-india/growth/", server.url));
+    assert!(zh.contains("opening depots"), "{zh}");
+    // Each further language's search index is written by the build itself.
+    assert!(page(&format!("{}zh/pagefind/pagefind-entry.json", server.url)).contains("\"zh\""));
+}

@@ -303,7 +303,7 @@ fn respond(site: &Path, url: &str, shared: &Shared) -> Response {
     }
     let (status, file) = match path {
         Some(p) => (200, p),
-        None => (404, site.join("404.html")),
+        None => (404, not_found_page(site, url)),
     };
     let Ok(bytes) = std::fs::read(&file) else {
         return tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404);
@@ -314,6 +314,22 @@ fn respond(site: &Path, url: &str, shared: &Shared) -> Response {
     tiny_http::Response::from_data(bytes)
         .with_status_code(status)
         .with_header(header("Content-Type", &content_type(&file)))
+}
+
+/// The 404 page of the URL's language (`/ru/…` → `ru/404.html`), else the
+/// site's.
+fn not_found_page(site: &Path, url: &str) -> std::path::PathBuf {
+    let first = url
+        .trim_start_matches('/')
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let own = site.join(first).join("404.html");
+    if crate::model::config::is_language_code(first) && own.is_file() {
+        own
+    } else {
+        site.join("404.html")
+    }
 }
 
 fn html_response(status: u16, mut html: String) -> Response {

@@ -143,6 +143,15 @@ impl Session {
 
     /// The incremental path: `None` when these edits need a full build.
     fn try_pages(&mut self, paths: &[PathBuf]) -> Option<Result<Outcome, Failure>> {
+        // Every language's pages depend on the originals: a site with
+        // further languages builds in full after an edit.
+        if self
+            .state
+            .as_ref()
+            .is_some_and(|st| !st.built.kb.config.languages.is_empty())
+        {
+            return None;
+        }
         let edits = self.edits(paths)?;
         let result = self.apply(edits);
         if !matches!(result, Some(Ok(_))) {
@@ -232,6 +241,7 @@ impl Session {
             theme: &built.theme,
             diags: Vec::new(),
             reuse: Some(reuse),
+            translation: false,
         };
         let all_jobs = &built.jobs;
         let select = |prep: &Prepared<'_>, links: &Neighbours| {
