@@ -30,7 +30,26 @@ export const PAGES = [
   // Content pages with wide tables and charts.
   { name: 'recommendations', path: '/recommendations/' },
   { name: 'source-tensions', path: '/market/source-tensions/' },
+  // The case in Russian and in Chinese, and a page shown untranslated.
+  { name: 'case-ru', path: '/ru/cases/aliexpress-russia/' },
+  { name: 'case-zh', path: '/zh/cases/aliexpress-russia/' },
+  { name: 'untranslated-zh', path: '/zh/entities/vk/' },
 ];
+
+// Each language's home; the crawl starts from every one. `search` is a word
+// of the language and the page it must find. `weight` scales the weight
+// budget: a Cyrillic letter takes two bytes in UTF-8, and the Russian case
+// page weighs 1.5 times the English one for the same text.
+export const LANGUAGES = [
+  { code: 'en', home: '/', weight: 1, search: { query: 'Tmall', expect: '/entities/tmall/' } },
+  { code: 'ru', home: '/ru/', weight: 1.5, search: { query: 'канва', expect: '/ru/frameworks/business-model-canvas/' } },
+  { code: 'zh', home: '/zh/', weight: 1, search: { query: '速卖通', expect: '/zh/cases/aliexpress-russia/' } },
+];
+
+/** The language of a site path: the one whose home is its longest prefix. */
+export function languageOf(path) {
+  return LANGUAGES.filter((l) => path.startsWith(l.home)).sort((a, b) => b.home.length - a.home.length)[0];
+}
 
 // Viewport widths of the layout checks and screenshots (a phone, a laptop).
 export const WIDTHS = [375, 1280];
