@@ -113,7 +113,8 @@ impl Theme {
     }
 
     /// This theme with templates that write `locale`'s strings: `t(k=…)`,
-    /// and `t_html(k=…)` for strings written in HTML.
+    /// `t_html(k=…)` for strings written in HTML, and `t_forms(k=…)` for
+    /// the plural forms a script chooses from.
     pub(crate) fn localized(&self, locale: &Locale) -> Theme {
         let mut theme = self.clone();
         for (name, html) in [("t", false), ("t_html", true)] {
@@ -122,6 +123,12 @@ impl Theme {
                 .tera
                 .register_function(name, strings::Translate { locale, html });
         }
+        theme.tera.register_function(
+            "t_forms",
+            strings::Forms {
+                locale: locale.clone(),
+            },
+        );
         theme
     }
 }

@@ -9,6 +9,8 @@ import { LANGUAGES, listing, openPage, siteUrl, useBrowser } from './lib/site.mj
 
 const browser = useBrowser();
 const CASE = 'cases/aliexpress-russia/';
+// How the search summary reads in each language (from the theme's strings).
+const SUMMARY = { ru: /по запросу/, zh: /相关的结果/ };
 
 for (const lang of LANGUAGES) {
   test(`${lang.code}: the home and the case page are in ${lang.code}, the switcher names every language`, async () => {
@@ -72,6 +74,10 @@ for (const lang of LANGUAGES.filter((l) => l.code !== 'en')) {
         expected,
         { timeout: 15000 },
       );
+      // The summary line is in the page's language, with the query.
+      const summary = await page.locator('#search-summary').innerText();
+      assert.match(summary, SUMMARY[lang.code], `summary "${summary}"`);
+      assert.ok(summary.includes(lang.search.query), `summary "${summary}" names the query`);
       // Every result is a page of this language.
       const results = await page.$$eval('main .pagefind-modular-list-link, main a.pagefind-modular-list-link', (as) =>
         as.map((a) => new URL(a.href).pathname),

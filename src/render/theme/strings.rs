@@ -59,6 +59,36 @@ impl tera::Function for Translate {
     }
 }
 
+/// `t_forms(k="search.results")` in a template: every plural form of a
+/// counted string the language has, by CLDR category (`{"one": …,
+/// "few": …, "other": …}`), for a script that counts in the browser
+/// (`Intl.PluralRules` picks the category).
+pub(super) struct Forms {
+    pub locale: Locale,
+}
+
+impl tera::Function for Forms {
+    fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let key = args.get("k").and_then(|v| v.as_str()).unwrap_or("");
+        let forms: serde_json::Map<String, tera::Value> =
+            ["zero", "one", "two", "few", "many", "other"]
+                .iter()
+                .filter_map(|cat| {
+                    let full = format!("{key}.{cat}");
+                    self.locale
+                        .has(&full)
+                        .then(|| ((*cat).to_string(), self.locale.t(&full).into()))
+                })
+                .collect();
+        if !forms.contains_key("other") {
+            return Err(tera::Error::msg(format!(
+                "no interface string `{key}.other`: a counted string needs at least its `other` form"
+            )));
+        }
+        Ok(tera::Value::Object(forms))
+    }
+}
+
 /// `{n} items` in the plural form the language uses for `n`
 /// (`list.items.one`: `{n} item`, `list.items.other`: `{n} items`).
 pub(crate) fn counted(locale: &Locale, key: &str, n: usize) -> String {

@@ -34,7 +34,9 @@
         }
       });
     });
-    status.textContent = shown + " of " + lanes.length + " lanes shown";
+    status.textContent = (status.getAttribute("data-text") || "{shown} of {total} lanes shown")
+      .replace("{shown}", shown)
+      .replace("{total}", lanes.length);
     var params = new URLSearchParams();
     if (c) params.set("case", c);
     if (e) params.set("entity", e);

@@ -40,7 +40,7 @@
       copy.querySelectorAll("a.ref-all, .cited-by").forEach(function (n) {
         n.remove();
       });
-      return { title: "Reference", summary: copy.textContent.trim() };
+      return { title: document.body.getAttribute("data-reference-label") || "Reference", summary: copy.textContent.trim() };
     }
     // A page carries each target's preview once, on its first link.
     if (!a.hasAttribute("title") && !a.hasAttribute("data-preview-summary")) {

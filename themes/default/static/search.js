@@ -57,14 +57,35 @@
     }
 
     search.add(new ui.Input({ inputElement: "#search-q" }));
-    search.add(new ui.Summary({ containerElement: "#search-summary" }));
+    // The summary line in the page's language: the theme's strings, in the
+    // plural form `Intl.PluralRules` gives for the number of results.
+    var summary = document.getElementById("search-summary");
+    var forms = {};
+    try {
+      forms = JSON.parse(root.getAttribute("data-results") || "{}");
+    } catch (e) {}
+    var plural = new Intl.PluralRules(document.documentElement.lang || "en");
+    var term = "";
+    function fill(text, n) {
+      return String(text || "").replace("{n}", n).replace("{term}", term);
+    }
+    search.on("search", function (t) {
+      term = t;
+    });
+    search.on("loading", function () {
+      summary.textContent = fill(root.getAttribute("data-searching"), 0);
+    });
+    search.on("results", function (r) {
+      var n = (r && r.results ? r.results.length : 0);
+      summary.textContent = term ? fill(forms[plural.select(n)] || forms.other, n) : "";
+    });
     search.add(
       new ui.ResultList({
         containerElement: "#search-results",
         showImages: false,
         resultTemplate: result,
         placeholderTemplate: function () {
-          return el("li", "search-result search-result-loading", "Loading…");
+          return el("li", "search-result search-result-loading", root.getAttribute("data-loading") || "Loading…");
         }
       })
     );
