@@ -275,7 +275,11 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
             .all_languages()
             .into_iter()
             .map(|c| {
-                let name = theme.locale(&c).t("language.name").to_string();
+                // A language without strings of its own is named by its code.
+                let name = theme
+                    .own_string(&c, "language.name")
+                    .unwrap_or(&c)
+                    .to_string();
                 (c, name)
             })
             .collect()
@@ -286,14 +290,13 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
         l
     };
     kb.locale.languages.clone_from(&names);
-    let others = translate::all_languages(
-        &mut kb,
-        locale,
-        &translations,
-        &files,
-        &opts.root,
-        &mut diags,
-    );
+    let sources = translate::Sources {
+        translations: &translations,
+        files: &files,
+        root: &opts.root,
+        drafts: opts.drafts,
+    };
+    let others = translate::all_languages(&mut kb, locale, &sources, &mut diags);
     let search = opts.search && kb.config.search;
     let plan = Plan {
         search_page: search,

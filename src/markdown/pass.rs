@@ -163,9 +163,11 @@ impl<'a> Pass<'a, '_> {
             && let Event::Start(Tag::Heading { id, .. }) = &mut self.events[at]
         {
             let given = self.src.headings.get(self.out.headings.len());
-            let mut wanted = match (id.as_ref(), given) {
-                (Some(id), _) => id.to_string(),
-                (None, Some(g)) => g.clone(),
+            // A translation's headings take the original's ids, whatever
+            // they say themselves, so anchors are the same in every language.
+            let mut wanted = match (given, id.as_ref()) {
+                (Some(g), _) => g.clone(),
+                (None, Some(id)) => id.to_string(),
                 (None, None) => slugify(&text),
             };
             if GENERATED_ID_PREFIXES.iter().any(|p| wanted.starts_with(p)) {
@@ -254,7 +256,7 @@ impl<'a> Pass<'a, '_> {
             None if link_type == LinkType::Email => (format!("mailto:{dest_url}"), None, None),
             None => match check_url(&dest_url) {
                 Ok(()) => (
-                    rebase(&dest_url, &self.base),
+                    self.file_link(&dest_url),
                     (!title.is_empty()).then(|| title.to_string()),
                     None,
                 ),
@@ -277,6 +279,20 @@ impl<'a> Pass<'a, '_> {
             .into(),
         ));
         self.stack.push(Open::Plain);
+    }
+
+    /// A link that is neither a page nor a wikilink. A file of content/
+    /// (`kit.pdf`) is published once, at the root: a further language's
+    /// page links it there, not under `/ru/`.
+    fn file_link(&self, dest: &str) -> String {
+        if self.root != self.base
+            && !is_external(dest)
+            && let Ok(rel) = self.md.local_asset(self.src.content_path, dest)
+        {
+            let suffix = dest.find(['?', '#']).map_or("", |i| &dest[i..]);
+            return format!("{}{rel}{suffix}", self.root);
+        }
+        rebase(dest, &self.base)
     }
 
     /// `[[target]]`: the link text is the target's title.

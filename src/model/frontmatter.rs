@@ -555,6 +555,8 @@ pub(crate) struct TermTranslation {
 pub(crate) struct TranslatedTerm {
     pub term: String,
     pub aliases: Vec<String>,
+    /// Where the translated definition is written, when it is.
+    pub at: Option<crate::diagnostics::Span>,
 }
 
 /// A dataset: a table (`columns` + `rows`) or a `series`.

@@ -163,6 +163,8 @@ pub(crate) fn feed_view(prep: &Prepared<'_>) -> FeedView {
     let c = &kb.config;
     let mut dated: Vec<(PartialDate, PageId)> = kb
         .pages_with_ids()
+        // A page shown untranslated belongs to its original's feed.
+        .filter(|(_, p)| !matches!(p.lang, PageLang::Fallback))
         .filter_map(|(id, _)| kb.page_date(id).map(|d| (d, id)))
         .collect();
     dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -329,9 +329,14 @@ fn is_list_section(path: &str) -> bool {
 
 fn site_view(prep: &Prepared<'_>, search: bool) -> SiteView {
     let c = &prep.kb.config;
-    // Each entry is named by its `nav.<path>` string.
+    // Each entry is named by the language's `menu` label in the
+    // configuration, else by its `nav.<path>` string.
+    let menu = c.languages.get(&c.language).map(|l| &l.menu);
     let item = |path: &str| NavItem {
-        title: prep.kb.locale.t(&format!("nav.{path}")).into(),
+        title: menu.and_then(|m| m.get(path)).map_or_else(
+            || prep.kb.locale.t(&format!("nav.{path}")).into(),
+            Clone::clone,
+        ),
         url: page_url(&prep.base_path, path),
     };
     let mut nav: Vec<NavItem> = ["cases", "frameworks", "entities", "timeline", "compare"]
@@ -386,9 +391,12 @@ fn with_languages(prep: &Prepared<'_>, job: &Job, file: &str, mut page: PageView
             url: format!("{}{prefix}{rel}", kb.config.root_path()),
             permalink: format!("{}{prefix}{rel}", kb.config.root_url),
             current: code == kb.config.language,
-            translated: code == default
-                || source
-                    .is_none_or(|p| kb.translated.get(&p.path).is_some_and(|t| t.contains(code))),
+            // The 404 page is no version of anything: no `hreflang`.
+            translated: !matches!(job, Job::NotFound)
+                && (code == default
+                    || source.is_none_or(|p| {
+                        kb.translated.get(&p.path).is_some_and(|t| t.contains(code))
+                    })),
         }
     };
     page.languages = kb

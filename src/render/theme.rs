@@ -112,6 +112,12 @@ impl Theme {
         Locale::new(code, strings)
     }
 
+    /// The string `key` of language `code` itself, without the English
+    /// underneath (`None` when no strings file of `code` has it).
+    pub(crate) fn own_string(&self, code: &str, key: &str) -> Option<&str> {
+        self.strings.get(code)?.get(key).map(String::as_str)
+    }
+
     /// This theme with templates that write `locale`'s strings: `t(k=…)`,
     /// `t_html(k=…)` for strings written in HTML, and `t_forms(k=…)` for
     /// the plural forms a script chooses from.

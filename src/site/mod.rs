@@ -392,13 +392,22 @@ fn render_terms(md: &Renderer<'_>, kb: &Kb, diags: &mut Vec<Diagnostic>) -> Vec<
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let (line, col) = kb.locators.glossary.as_ref().map_or((1, 1), |l| {
-                let span = l.span(&format!("[{i}].definition"));
-                (span.line, span.col)
-            });
+            // A translated definition is where its translation wrote it.
+            let (file, line, col) = match t.translated.as_ref().and_then(|x| x.at.as_ref()) {
+                Some(at) => (at.file.as_str(), at.line, at.col),
+                None => {
+                    kb.locators
+                        .glossary
+                        .as_ref()
+                        .map_or(("content/glossary.yaml", 1, 1), |l| {
+                            let span = l.span(&format!("[{i}].definition"));
+                            ("content/glossary.yaml", span.line, span.col)
+                        })
+                }
+            };
             let src = Source {
                 content_path: "glossary.yaml",
-                file: "content/glossary.yaml",
+                file,
                 file_text: "",
                 origin: Origin::Yaml(line, col),
                 headings: &[],

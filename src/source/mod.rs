@@ -204,7 +204,7 @@ fn gather(
 }
 
 /// Events written inside a case's index.md.
-fn inline_events(pages: &[Page]) -> Vec<Event> {
+pub(crate) fn inline_events(pages: &[Page]) -> Vec<Event> {
     let mut events = Vec::new();
     for page in pages {
         if let PageData::Case(case) = &page.data

@@ -29,25 +29,31 @@ const TEXT_KEYS: &[&str] = &[
     "reading",
     "body",
     "unit",
-    "columns",
-    "aliases",
 ];
 
 /// Keys under which each entry is text: analyses (`analyses.<framework>.
 /// <dimension>`) and the canvas (`business_model.<block>`).
 const ENTRY_PARENTS: &[&str] = &["analyses", "business_model"];
 
+/// What the translations are merged from, besides the default model.
+pub(crate) struct Sources<'a> {
+    pub translations: &'a [Translation],
+    /// The content files that exist: a translation of a draft left out is
+    /// not an orphan.
+    pub files: &'a BTreeSet<String>,
+    /// Where the originals of translated data files are read.
+    pub root: &'a Path,
+    /// Draft translations are merged too.
+    pub drafts: bool,
+}
+
 /// The model in language `code`: `kb` with every translation into `code`
 /// merged over its original, every other page marked as a fallback.
-/// `files` are the content files that exist (a translation of a draft left
-/// out is not an orphan); `root` is where originals of data files are read.
 pub(crate) fn language_kb(
     kb: &Kb,
     code: &str,
     locale: Locale,
-    translations: &[Translation],
-    files: &BTreeSet<String>,
-    root: &Path,
+    src: &Sources<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Kb {
     let mut out = kb.clone();
@@ -56,21 +62,29 @@ pub(crate) fn language_kb(
     for page in &mut out.pages {
         page.lang = PageLang::Fallback;
     }
-    for tr in translations.iter().filter(|t| t.lang == code) {
+    for tr in src.translations.iter().filter(|t| t.lang == code) {
         let under = tr.original.strip_prefix("content/").unwrap_or(&tr.original);
         let is_data = under.ends_with(".yaml") || under.ends_with(".yml");
         let applied = if !is_data {
-            translate_page(&mut out, tr, diags)
+            translate_page(&mut out, tr, src.drafts, diags)
         } else if under.starts_with("data/") {
-            translate_dataset(&mut out, tr, root, diags)
+            translate_dataset(&mut out, tr, src.root, diags)
         } else if under.starts_with("glossary.") {
             translate_glossary(&mut out, tr, diags)
         } else if under.ends_with("events.yaml") || under.ends_with("events.yml") {
-            translate_events(&mut out, tr, root, diags)
+            translate_events(&mut out, tr, src.root, diags)
         } else {
-            false
+            diags.push(
+                Diagnostic::error(
+                    Span::new(&tr.file, 1, 1),
+                    format!("`{under}` is not translated: the bibliography is the same in every language"),
+                )
+                .with_help("remove this file; translate the pages, events, glossary and datasets that cite the works instead"),
+            );
+            true
         };
-        if !applied && !files.contains(&tr.original) {
+        let exists = src.files.iter().any(|f| same_file(f, &tr.original));
+        if !applied && !exists {
             diags.push(
                 Diagnostic::error(
                     Span::new(&tr.file, 1, 1),
@@ -88,20 +102,27 @@ pub(crate) fn language_kb(
     out
 }
 
+/// Two content paths naming one file, `.yml` and `.yaml` being the same.
+fn same_file(a: &str, b: &str) -> bool {
+    let norm = |p: &str| match p.strip_suffix(".yml") {
+        Some(stem) => format!("{stem}.yaml"),
+        None => p.to_string(),
+    };
+    norm(a) == norm(b)
+}
+
 /// The model in every further language, each translation merged; every
 /// model (`kb` too) learns which pages exist in which language.
 pub(crate) fn all_languages(
     kb: &mut Kb,
     locale: impl Fn(&str) -> Locale,
-    translations: &[Translation],
-    files: &BTreeSet<String>,
-    root: &Path,
+    src: &Sources<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Kb> {
     let codes: Vec<String> = kb.config.languages.keys().cloned().collect();
     let mut others: Vec<Kb> = codes
         .iter()
-        .map(|code| language_kb(kb, code, locale(code), translations, files, root, diags))
+        .map(|code| language_kb(kb, code, locale(code), src, diags))
         .collect();
     let mut translated: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
     for (code, other) in codes.iter().zip(&others) {
@@ -134,7 +155,12 @@ pub(crate) fn expect_bodies(kb: &mut Kb, signatures: &[Signature]) {
 
 /// Merges a page translation over its original page; `false` when the
 /// original is not a page of this build.
-fn translate_page(kb: &mut Kb, tr: &Translation, diags: &mut Vec<Diagnostic>) -> bool {
+fn translate_page(
+    kb: &mut Kb,
+    tr: &Translation,
+    drafts: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     let Some(page) = kb.pages.iter_mut().find(|p| p.source.file == tr.original) else {
         return false;
     };
@@ -146,16 +172,23 @@ fn translate_page(kb: &mut Kb, tr: &Translation, diags: &mut Vec<Diagnostic>) ->
         .and_then(|(yaml, body_start)| {
             let doc = YamlDoc::parse(&tr.file, &tr.text, yaml, 1).map_err(|d| vec![d])?;
             let original = front_matter(page)?;
+            // A translation may be a draft of its own, left out until ready.
+            let mut own = doc.value().clone();
+            let draft = own
+                .as_mapping_mut()
+                .and_then(|m| m.remove("draft"))
+                .is_some_and(|d| d.as_bool() == Some(true));
             let mut errors = Vec::new();
-            let merged = merge(&original, doc.value(), "", false, &doc, &mut errors);
+            let merged = merge(&original, &own, "", false, &doc, &mut errors);
             if !errors.is_empty() {
                 return Err(errors);
             }
             let (meta, data) = page_fields(&doc, merged, page.kind, &page.path)?;
-            Ok((meta, data, doc.locator(), body_start))
+            Ok((draft && !drafts, meta, data, doc.locator(), body_start))
         });
     match parsed {
-        Ok((meta, data, positions, body_start)) => {
+        Ok((true, ..)) => {}
+        Ok((false, meta, data, positions, body_start)) => {
             page.lang = PageLang::Translated(Box::new(Original {
                 file: page.source.file.clone(),
                 body: None,
@@ -168,6 +201,13 @@ fn translate_page(kb: &mut Kb, tr: &Translation, diags: &mut Vec<Diagnostic>) ->
                 text: tr.text.clone(),
                 body_start,
             };
+            // Events written in the case's front matter are translated with it.
+            let inline = crate::source::inline_events(std::slice::from_ref(page));
+            for ev in kb.events.iter_mut().filter(|e| e.file == tr.original) {
+                if let Some(new) = inline.iter().find(|n| n.anchor == ev.anchor) {
+                    *ev = new.clone();
+                }
+            }
         }
         Err(ds) => diags.extend(ds),
     }
@@ -286,6 +326,10 @@ fn pair_items<'t>(
         let at = format!("{path}[{i}]");
         match id(t) {
             Some(tid) => match ids.iter().position(|o| o.as_deref() == Some(tid.as_str())) {
+                Some(j) if paired[j].is_some() => errors.push(doc.error(
+                    doc.span(&format!("{at}.id")),
+                    format!("the entry `{tid}` is translated twice"),
+                )),
                 Some(j) => paired[j] = Some(t),
                 None => errors.push(
                     doc.error(
@@ -360,8 +404,17 @@ fn shown(v: &Value) -> String {
 
 /// Reads the original of a data file's translation, as YAML.
 fn original_yaml(tr: &Translation, root: &Path) -> Result<(String, Value), Vec<Diagnostic>> {
-    let text = crate::fs::read_text(&root.join(&tr.original), &tr.original).map_err(|d| vec![d])?;
-    let value = YamlDoc::parse(&tr.original, &text, &text, 0)
+    let other = match tr.original.strip_suffix(".yaml") {
+        Some(stem) => format!("{stem}.yml"),
+        None => tr.original.replace(".yml", ".yaml"),
+    };
+    let rel = if root.join(&tr.original).is_file() {
+        &tr.original
+    } else {
+        &other
+    };
+    let text = crate::fs::read_text(&root.join(rel), rel).map_err(|d| vec![d])?;
+    let value = YamlDoc::parse(rel, &text, &text, 0)
         .map_err(|d| vec![d])?
         .value()
         .clone();
@@ -408,7 +461,7 @@ fn translate_events(
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     let originals: Vec<usize> = (0..kb.events.len())
-        .filter(|&i| kb.events[i].file == tr.original)
+        .filter(|&i| same_file(&kb.events[i].file, &tr.original))
         .collect();
     if originals.is_empty() {
         return false;
@@ -432,9 +485,17 @@ fn translate_events(
     };
     let original = original.as_sequence().cloned().unwrap_or_default();
     let locator = std::sync::Arc::new(doc.locator());
+    let mut seen = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
         let at = format!("[{i}]");
         let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+        if !seen.insert(id) {
+            diags.push(doc.error(
+                doc.span(&format!("{at}.id")),
+                format!("the event `{id}` is translated twice"),
+            ));
+            continue;
+        }
         let Some(j) = original
             .iter()
             .position(|o| o.get("id").and_then(Value::as_str) == Some(id))
@@ -463,7 +524,7 @@ fn translate_events(
                 if let Some(ev) = kb
                     .events
                     .iter_mut()
-                    .find(|e| e.file == tr.original && e.fm.id.as_deref() == Some(id))
+                    .find(|e| same_file(&e.file, &tr.original) && e.fm.id.as_deref() == Some(id))
                 {
                     let span = locator.span(&at);
                     ev.fm.title = fm.title;
@@ -523,6 +584,10 @@ fn translate_glossary(kb: &mut Kb, tr: &Translation, diags: &mut Vec<Diagnostic>
         term.translated = Some(TranslatedTerm {
             term: e.translation,
             aliases: e.aliases,
+            at: e
+                .definition
+                .is_some()
+                .then(|| doc.span(&format!("[{i}].definition"))),
         });
         if let Some(d) = e.definition {
             term.definition = d;

@@ -28,6 +28,12 @@ fn every_language_has_its_home_under_its_code_with_its_title_and_strings() {
         "{}",
         ru.text_of("header nav")
     );
+    // A menu label from the configuration wins over the theme's string.
+    assert!(
+        ru.text_of("header nav").contains("Словарь"),
+        "{}",
+        ru.text_of("header nav")
+    );
     assert!(
         zh.text_of("header nav").contains("案例"),
         "{}",
@@ -88,7 +94,20 @@ fn a_translation_keeps_the_originals_data_and_says_it_is_casebooks_own() {
         text.contains("2500") || text.contains("2 500") || text.contains("2\u{a0}500"),
         "{text}"
     );
-    assert!(text.contains("перевод выполнен casebook"), "{text}");
+    // The note comes from the site's own strings/ru.yaml, over the theme's.
+    assert!(
+        text.contains("Перевод для проверки; оригинал: English."),
+        "{text}"
+    );
+    // A dataset's translation gives its title and unit; its rows are the original's.
+    assert_eq!(entry.text_of("table caption"), "Заказы в день (заказов)");
+    assert!(entry.text_of("table").contains("2500") || entry.text_of("table").contains("2 500"));
+    // A file beside the page is published once, at the root.
+    assert!(
+        entry
+            .attrs(".prose a", "href")
+            .contains(&"/cases/acme-india/prices.pdf".to_string())
+    );
     // Dates are written the Russian way.
     let case = site.page("ru/cases/acme-india/").visible_text();
     assert!(case.contains("март 2015 – по настоящее время"), "{case}");
@@ -127,12 +146,9 @@ fn links_resolve_within_the_readers_language() {
     // The switcher offers every language of this page.
     assert_eq!(
         case.attrs("nav.languages a", "href"),
-        [
-            "/cases/acme-india/",
-            "/ru/cases/acme-india/",
-            "/zh/cases/acme-india/"
-        ]
+        ["/cases/acme-india/", "/zh/cases/acme-india/"]
     );
+    assert_eq!(case.text_of("nav.languages [aria-current]"), "Русский");
     crate::assert_links_resolve(site, "/");
 }
 
@@ -190,12 +206,16 @@ fn each_language_has_its_feed_and_its_search_index() {
     let site = fixture();
     let files = site.files();
     let feed = String::from_utf8(files["ru/atom.xml"].clone()).unwrap();
-    assert!(
-        feed.contains("https://example.org/ru/cases/acme-india/growth/")
-            || feed.contains("https://example.org/ru/"),
-        "{feed}"
-    );
     assert!(feed.contains("Минимальный casebook"), "{feed}");
+    assert!(
+        !feed.contains("ru/cases/acme-india/growth/"),
+        "a page shown untranslated is not in the language's feed: {feed}"
+    );
+    assert!(
+        site.page("ru/404.html")
+            .attrs("link[hreflang]", "href")
+            .is_empty()
+    );
     for lang in ["ru", "zh"] {
         let entry =
             String::from_utf8(files[&format!("{lang}/pagefind/pagefind-entry.json")].clone())
@@ -290,6 +310,48 @@ fn entry_counts_ids_and_unknown_keys_are_checked() {
         &errors,
         "content/glossary.ru.yaml:1:9",
         "the glossary has no term `B2B` to translate",
+    );
+}
+
+#[test]
+fn duplicate_ids_and_changed_link_names_are_errors() {
+    let errors = errors_after(&[
+        (
+            "content/cases/acme-india/events.ru.yaml",
+            "- id: launch\n  title: Запуск\n- id: launch\n  title: Снова\n",
+        ),
+        (
+            "content/entities/acme.ru.md",
+            "---\ntitle: Акме\naliases: [Акме Инк]\n---\nДелает виджеты.\n",
+        ),
+    ]);
+    assert_reported(
+        &errors,
+        "content/cases/acme-india/events.ru.yaml:3:7",
+        "the event `launch` is translated twice",
+    );
+    // Aliases name link targets, so they stay the original's.
+    assert!(
+        errors
+            .iter()
+            .any(|(a, m)| a.starts_with("content/entities/acme.ru.md:3:")
+                && m.contains("contradicts its original at `aliases")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_translations_own_heading_ids_give_way_to_the_originals() {
+    let tmp = harness::copy_fixture("languages");
+    write(
+        tmp.path(),
+        "content/cases/acme-india/index.ru.md",
+        "---\ntitle: Acme в Индии\n---\n## Обзор {#obzor}\n\nAcme вышла на рынок [[india]] в 2015 году [@doe-2020, p. 4]. См. [[acme-india/entry|этап выхода]] и [[acme-india/growth|этап роста]].\n",
+    );
+    let site = TestSite::at(tmp.path()).build().ok();
+    assert_eq!(
+        site.page("ru/cases/acme-india/").attrs(".prose h2", "id"),
+        site.page("cases/acme-india/").attrs(".prose h2", "id")
     );
 }
 
