@@ -293,6 +293,17 @@ fn serve_rebuilds_every_language_after_an_edit_of_a_translation() {
         .expect("the edit was built");
     let zh = page(&format!("{}zh/cases/acme-india/growth/", server.url));
     assert!(zh.contains("opening depots"), "{zh}");
+    // The site's interface strings are watched too.
+    crate::harness::edit(
+        &root,
+        "strings/ru.yaml",
+        "Перевод для проверки",
+        "Проверочный перевод",
+    );
+    server
+        .next_matching(Duration::from_secs(60), is_build)
+        .expect("the strings edit was built");
+    assert!(page(&ru).contains("Проверочный перевод"));
     // Each further language's search index is written by the build itself.
     assert!(page(&format!("{}zh/pagefind/pagefind-entry.json", server.url)).contains("\"zh\""));
 }

@@ -174,7 +174,7 @@ fn watch(
             }
         }
     })?;
-    for dir in ["content", "themes", "templates", "static"] {
+    for dir in session::WATCHED {
         let path = root.join(dir);
         if path.is_dir() {
             debouncer.watcher().watch(&path, RecursiveMode::Recursive)?;

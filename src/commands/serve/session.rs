@@ -415,10 +415,13 @@ fn front(p: &Page) -> &str {
     &p.source.text[..p.source.body_start]
 }
 
+/// The folders of a knowledge base `serve` watches (and `casebook.yaml`).
+pub(crate) const WATCHED: &[&str] = &["content", "themes", "templates", "static", "strings"];
+
 /// Stamps of every watched source file.
 pub(crate) fn stamps(root: &Path) -> HashMap<PathBuf, Stamp> {
     let mut files = HashMap::new();
-    for dir in ["content", "themes", "templates", "static", "casebook.yaml"] {
+    for dir in WATCHED.iter().copied().chain(["casebook.yaml"]) {
         for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
             if let Ok(meta) = entry.metadata()
                 && meta.is_file()
