@@ -122,6 +122,11 @@ pub(crate) struct Built {
     pub links: Neighbours,
     /// Every page of the site, in render order.
     pub jobs: Vec<Job>,
+    /// Each further language's build, its outputs under `<code>/`, and its
+    /// entries and searchable files without that prefix.
+    pub others: Vec<Built>,
+    /// The translations the further languages were merged from.
+    pub translations: Vec<source::Translation>,
 }
 
 /// Where outputs go: written, collected, or dropped.
@@ -329,17 +334,20 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
         }
     }
     summary.warnings = emitted.warnings;
+    let mut built_others = Vec::new();
     if !others.is_empty() {
         let signatures = emitted.cache.signatures(&kb);
         for mut other in others {
             translate::expect_bodies(&mut other, &signatures);
-            let warnings = emit_language(&other, &theme, &assets, &plan, sink, &mut entries)?;
+            summary.languages.push(LanguageSummary::of(&other));
+            let (warnings, built) =
+                emit_language(other, &theme, &assets, &plan, sink, &mut entries)?;
             for w in warnings {
                 if !summary.warnings.contains(&w) {
                     summary.warnings.push(w);
                 }
             }
-            summary.languages.push(LanguageSummary::of(&other));
+            built_others.push(built);
         }
         let all: Vec<SitemapEntry> = entries.values().cloned().collect();
         let sitemap = render::sitemap_file(&localized, &kb.config, &all)
@@ -355,6 +363,8 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
         searchable: emitted.pages.searchable,
         links: emitted.links,
         jobs: emitted.pages.jobs,
+        others: built_others,
+        translations,
     };
     Ok((summary, built))
 }
@@ -384,13 +394,13 @@ fn emit_all(
 /// A further language's site, written under `<code>/`; its sitemap
 /// entries join `entries` with that prefix. Returns its warnings.
 fn emit_language(
-    kb: &Kb,
+    kb: Kb,
     theme: &Theme,
     assets: &[String],
     plan: &Plan<'_>,
     sink: &Sink<'_>,
     entries: &mut BTreeMap<String, SitemapEntry>,
-) -> Result<Vec<Diagnostic>, Failure> {
+) -> Result<(Vec<Diagnostic>, Built), Failure> {
     let code = kb.config.language.clone();
     let prefixed = |o: Output| {
         (sink.emit)(Output {
@@ -404,26 +414,33 @@ fn emit_language(
     };
     let localized = theme.localized(&kb.locale);
     let model = Model {
-        kb,
+        kb: &kb,
         assets,
         theme: &localized,
         diags: Vec::new(),
         reuse: None,
         translation: true,
     };
-    // `serve`'s background indexer keeps the default language's index; a
-    // further language is indexed as it renders, in every build.
-    let plan = Plan {
-        index: plan.search_page,
-        ..*plan
-    };
     let mut own = BTreeMap::new();
-    let emitted = emit_all(model, &plan, &lang_sink, &mut own)?;
-    for (file, mut e) in own {
+    let emitted = emit_all(model, plan, &lang_sink, &mut own)?;
+    for (file, e) in &own {
+        let mut e = e.clone();
         e.file = format!("{code}/{file}");
         entries.insert(e.file.clone(), e);
     }
-    Ok(emitted.warnings)
+    let built = Built {
+        theme: localized,
+        kb,
+        assets: assets.to_vec(),
+        cache: emitted.cache,
+        entries: own,
+        searchable: emitted.pages.searchable,
+        links: emitted.links,
+        jobs: emitted.pages.jobs,
+        others: Vec::new(),
+        translations: Vec::new(),
+    };
+    Ok((emitted.warnings, built))
 }
 
 /// Copies the content's assets and the theme's static files.

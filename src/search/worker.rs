@@ -12,8 +12,15 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// What the search worker indexes: HTML files of the site, read from disk.
+/// What the search worker indexes: HTML files of the site, read from disk,
+/// one index per language.
 pub(crate) struct IndexRequest {
+    pub parts: Vec<IndexPart>,
+}
+
+/// One language's index: its folder (the site, or `<site>/ru`), its pages
+/// (relative to that folder) and its language.
+pub(crate) struct IndexPart {
     pub site: PathBuf,
     pub files: Vec<String>,
     pub language: String,
@@ -46,25 +53,15 @@ impl SearchWorker {
         let site = Arc::new(Mutex::new(()));
         let writing = Arc::clone(&site);
         std::thread::spawn(move || {
-            let cache = Arc::new(ShardCache::default());
+            // One cache of shards per language's folder.
+            let mut caches: std::collections::HashMap<PathBuf, Arc<ShardCache>> =
+                std::collections::HashMap::new();
             let mut next = rx.recv().ok();
             while let Some(mut req) = next.take() {
                 while let Ok(newer) = rx.recv_timeout(INDEX_AFTER) {
                     req = newer;
                 }
-                next = match index_site(&req, &rx, &cache, &writing) {
-                    Ok(Indexed::Superseded(newer)) => Some(newer),
-                    Ok(Indexed::Done(pages, shards, indexed)) => {
-                        println!(
-                            "search index updated ({pages} pages; {indexed} of {shards} shards indexed again)"
-                        );
-                        rx.recv().ok()
-                    }
-                    Err(d) => {
-                        eprint!("{}", d.render());
-                        rx.recv().ok()
-                    }
-                };
+                next = index_parts(&req, &rx, &mut caches, &writing);
             }
         });
         SearchWorker { tx, site }
@@ -90,9 +87,37 @@ fn stamp(path: &Path) -> Option<u64> {
     Some(h.finish())
 }
 
+/// Indexes each language of a request in turn; the newer request that
+/// superseded it, if any.
+fn index_parts(
+    req: &IndexRequest,
+    rx: &mpsc::Receiver<IndexRequest>,
+    caches: &mut std::collections::HashMap<PathBuf, Arc<ShardCache>>,
+    writing: &Mutex<()>,
+) -> Option<IndexRequest> {
+    let (mut pages, mut shards, mut indexed) = (0, 0, 0);
+    for part in &req.parts {
+        let cache = caches.entry(part.site.clone()).or_default();
+        match index_site(part, rx, cache, writing) {
+            Ok(Indexed::Superseded(newer)) => return Some(newer),
+            Ok(Indexed::Done(p, s, i)) => {
+                pages += p;
+                shards += s;
+                indexed += i;
+            }
+            Err(d) => {
+                eprint!("{}", d.render());
+                return rx.recv().ok();
+            }
+        }
+    }
+    println!("search index updated ({pages} pages; {indexed} of {shards} shards indexed again)");
+    rx.recv().ok()
+}
+
 /// Indexes the site's pages and replaces its `pagefind/` files.
 fn index_site(
-    req: &IndexRequest,
+    req: &IndexPart,
     rx: &mpsc::Receiver<IndexRequest>,
     cache: &Arc<ShardCache>,
     site: &Mutex<()>,

@@ -80,6 +80,11 @@ impl PrepCache {
         self.bodies.iter().map(|b| signature(kb, b)).collect()
     }
 
+    /// The signature of one page's rendered body.
+    pub(crate) fn signature_of(&self, kb: &Kb, id: PageId) -> Option<Signature> {
+        self.bodies.get(id.index()).map(|b| signature(kb, b))
+    }
+
     /// The links of a page's rendered body (as graph.json shows them).
     pub(crate) fn links_of(&self, id: PageId) -> Vec<(Target, crate::links::LinkSite)> {
         self.bodies

@@ -374,7 +374,7 @@ fn load_file(
 
 /// The language and original of a translation's path: `x/entry.ru.md` is
 /// the Russian translation of `x/entry.md`.
-fn translation_of(rel: &str) -> Option<(&str, String)> {
+pub(crate) fn translation_of(rel: &str) -> Option<(&str, String)> {
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let (stem, ext) = name.rsplit_once('.')?;
     let (base, lang) = stem.rsplit_once('.')?;

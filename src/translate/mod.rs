@@ -161,57 +161,73 @@ fn translate_page(
     drafts: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let Some(page) = kb.pages.iter_mut().find(|p| p.source.file == tr.original) else {
+    let Some(i) = kb.pages.iter().position(|p| p.source.file == tr.original) else {
         return false;
     };
-    if page.broken {
-        return true;
-    }
-    let parsed = split_front_matter(&tr.file, &tr.text)
-        .map_err(|d| vec![d])
-        .and_then(|(yaml, body_start)| {
-            let doc = YamlDoc::parse(&tr.file, &tr.text, yaml, 1).map_err(|d| vec![d])?;
-            let original = front_matter(page)?;
-            // A translation may be a draft of its own, left out until ready.
-            let mut own = doc.value().clone();
-            let draft = own
-                .as_mapping_mut()
-                .and_then(|m| m.remove("draft"))
-                .is_some_and(|d| d.as_bool() == Some(true));
-            let mut errors = Vec::new();
-            let merged = merge(&original, &own, "", false, &doc, &mut errors);
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-            let (meta, data) = page_fields(&doc, merged, page.kind, &page.path)?;
-            Ok((draft && !drafts, meta, data, doc.locator(), body_start))
-        });
-    match parsed {
-        Ok((true, ..)) => {}
-        Ok((false, meta, data, positions, body_start)) => {
-            page.lang = PageLang::Translated(Box::new(Original {
-                file: page.source.file.clone(),
-                body: None,
-            }));
-            page.meta = meta;
-            page.data = data;
-            page.positions = positions;
-            page.source = Source {
-                file: tr.file.clone(),
-                text: tr.text.clone(),
-                body_start,
-            };
+    match page_translation(&kb.pages[i], tr, drafts) {
+        Ok(Some(page)) => {
             // Events written in the case's front matter are translated with it.
-            let inline = crate::source::inline_events(std::slice::from_ref(page));
+            let inline = crate::source::inline_events(std::slice::from_ref(&page));
             for ev in kb.events.iter_mut().filter(|e| e.file == tr.original) {
                 if let Some(new) = inline.iter().find(|n| n.anchor == ev.anchor) {
                     *ev = new.clone();
                 }
             }
+            kb.pages[i] = page;
         }
+        Ok(None) => {}
         Err(ds) => diags.extend(ds),
     }
     true
+}
+
+/// The page `original` as translation `tr` writes it; `None` when there is
+/// nothing to show but the original (it failed to load, or the translation
+/// is a draft left out).
+pub(crate) fn page_translation(
+    original: &Page,
+    tr: &Translation,
+    drafts: bool,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
+    if original.broken {
+        return Ok(None);
+    }
+    let (yaml, body_start) = split_front_matter(&tr.file, &tr.text).map_err(|d| vec![d])?;
+    let doc = YamlDoc::parse(&tr.file, &tr.text, yaml, 1).map_err(|d| vec![d])?;
+    let front = front_matter(original)?;
+    // A translation may be a draft of its own, left out until ready.
+    let mut own = doc.value().clone();
+    let draft = own
+        .as_mapping_mut()
+        .and_then(|m| m.remove("draft"))
+        .is_some_and(|d| d.as_bool() == Some(true));
+    let mut errors = Vec::new();
+    let merged = merge(&front, &own, "", false, &doc, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (meta, data) = page_fields(&doc, merged, original.kind, &original.path)?;
+    if draft && !drafts {
+        return Ok(None);
+    }
+    Ok(Some(Page {
+        kind: original.kind,
+        path: original.path.clone(),
+        slug: original.slug.clone(),
+        source: Source {
+            file: tr.file.clone(),
+            text: tr.text.clone(),
+            body_start,
+        },
+        meta,
+        data,
+        positions: doc.locator(),
+        broken: false,
+        lang: PageLang::Translated(Box::new(Original {
+            file: original.source.file.clone(),
+            body: None,
+        })),
+    }))
 }
 
 /// The front matter of a loaded page, parsed again as YAML.

@@ -19,13 +19,21 @@ struct Served {
 }
 
 impl Served {
+    /// The shipped knowledge base in English only.
     fn start() -> Served {
+        Served::start_with(false)
+    }
+
+    /// The shipped knowledge base, in all its languages when `languages`.
+    fn start_with(languages: bool) -> Served {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("kb");
-        for part in ["casebook.yaml", "content", "themes"] {
+        for part in ["casebook.yaml", "content", "themes", "strings"] {
             copy_tree(&manifest_dir().join(part), &root.join(part));
         }
-        one_language(&root);
+        if !languages {
+            one_language(&root);
+        }
         let site = tmp.path().join("scratch/site");
         let mut session = Session::new(options(&root, &site));
         let first = session.full_build().expect("the shipped site builds");
@@ -66,8 +74,8 @@ impl Served {
         for entry in walkdir::WalkDir::new(&self.site).into_iter().flatten() {
             let rel = entry.path().strip_prefix(&self.site).unwrap();
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_file() && !rel.starts_with("pagefind/") && !rel.starts_with('.')
-            {
+            let index = rel.starts_with("pagefind/") || rel.contains("/pagefind/");
+            if entry.file_type().is_file() && !index && !rel.starts_with('.') {
                 let modified = entry.metadata().unwrap().modified().unwrap();
                 files.insert(rel, (std::fs::read(entry.path()).unwrap(), modified));
             }
@@ -118,6 +126,49 @@ fn assert_only_changed_files_written(
         }
     }
     changed
+}
+
+#[test]
+fn edits_of_originals_and_translations_render_each_language_incrementally() {
+    let mut s = Served::start_with(true);
+    // An original's body: its page in every language (a translation keeps
+    // its own text, a fallback shows the new one).
+    let outcome = s
+        .edit(
+            "content/cases/aliexpress-russia/entry.md",
+            "It was a [[C2C]] marketplace",
+            "It was, in short, a [[C2C]] marketplace",
+        )
+        .expect("the edit builds");
+    assert!(!outcome.full, "a body edit takes the incremental path");
+    assert!(outcome.rendered < 60, "rendered {} pages", outcome.rendered);
+    s.assert_same_as_full_build();
+    // A translation's body: its own language only.
+    let outcome = s
+        .edit(
+            "content/cases/aliexpress-russia/entry.ru.md",
+            "## Трафик прежде всего",
+            "## Трафик — прежде всего",
+        )
+        .expect("the edit builds");
+    assert!(!outcome.full);
+    assert!(outcome.rendered < 20, "rendered {} pages", outcome.rendered);
+    s.assert_same_as_full_build();
+    // An original's body that no longer matches its translations fails,
+    // and the fix builds again.
+    let failed = s.edit(
+        "content/cases/aliexpress-russia/entry.md",
+        "It was, in short, a [[C2C]] marketplace",
+        "It was, in short, a [[C2C]] marketplace run by [[alibaba-group]]",
+    );
+    assert!(failed.is_err(), "the translations lack the new link");
+    s.edit(
+        "content/cases/aliexpress-russia/entry.md",
+        " run by [[alibaba-group]]",
+        "",
+    )
+    .expect("the fix builds");
+    s.assert_same_as_full_build();
 }
 
 #[test]

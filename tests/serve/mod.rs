@@ -279,7 +279,10 @@ fn serve_rebuilds_every_language_after_an_edit_of_a_translation() {
     let rebuilt = server
         .next_matching(Duration::from_secs(60), is_build)
         .expect("the edit was built");
-    assert!(rebuilt.starts_with("built in "), "{rebuilt}");
+    assert!(
+        rebuilt.starts_with("rebuilt in "),
+        "a translation's body edit takes the incremental path: {rebuilt}"
+    );
     assert!(page(&ru).contains("Acme продавала через свой новый сайт."));
     // An edit of an original reaches the untranslated page of every language.
     crate::harness::edit(
@@ -288,11 +291,57 @@ fn serve_rebuilds_every_language_after_an_edit_of_a_translation() {
         "opening warehouses",
         "opening depots",
     );
-    server
+    let rebuilt = server
         .next_matching(Duration::from_secs(60), is_build)
         .expect("the edit was built");
+    assert!(rebuilt.starts_with("rebuilt in "), "{rebuilt}");
     let zh = page(&format!("{}zh/cases/acme-india/growth/", server.url));
     assert!(zh.contains("opening depots"), "{zh}");
+    // An original's edit that breaks its translation's links is reported,
+    // and the fix builds again.
+    let served_until = |what: &str, ok: &dyn Fn(&str) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let body = page(&ru);
+            if ok(&body) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "never served {what}: {body}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    crate::harness::edit(
+        &root,
+        "content/cases/acme-india/index.md",
+        "the growth stage]].",
+        "the growth stage]], made by [[acme]].",
+    );
+    let error = served_until("the error", &|b| b.contains("missing link to"));
+    assert!(error.contains("index.ru.md"), "{error}");
+    crate::harness::edit(
+        &root,
+        "content/cases/acme-india/index.md",
+        "the growth stage]], made by [[acme]].",
+        "the growth stage]].",
+    );
+    served_until("the fixed page", &|b| {
+        b.contains("Acme продавала через свой новый сайт.")
+    });
+    // The Russian search index follows the edits of Russian pages.
+    let served = std::env::temp_dir()
+        .join(format!("casebook-serve-{}", server.child.id()))
+        .join("site");
+    loop {
+        server
+            .next_matching(Duration::from_secs(60), |l| {
+                l.starts_with("search index updated")
+            })
+            .expect("serve indexed the edits");
+        if crate::harness::search(&served.join("ru"), "новый") == ["/cases/acme-india/entry/"]
+        {
+            break;
+        }
+    }
     // The site's interface strings are watched too.
     crate::harness::edit(
         &root,
@@ -300,10 +349,6 @@ fn serve_rebuilds_every_language_after_an_edit_of_a_translation() {
         "Перевод для проверки",
         "Проверочный перевод",
     );
-    server
-        .next_matching(Duration::from_secs(60), is_build)
-        .expect("the strings edit was built");
-    assert!(page(&ru).contains("Проверочный перевод"));
-    // Each further language's search index is written by the build itself.
+    served_until("the new strings", &|b| b.contains("Проверочный перевод"));
     assert!(page(&format!("{}zh/pagefind/pagefind-entry.json", server.url)).contains("\"zh\""));
 }

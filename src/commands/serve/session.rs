@@ -2,19 +2,23 @@
 //! edit of existing pages' Markdown, only the pages whose output can change
 //! are rendered again, and only files whose bytes changed are written. Any
 //! other change (a new or deleted file, data, templates, configuration, a
-//! front-matter edit that moves pages around) runs a full build. The search
-//! index is built afterwards on its own thread, so it never delays a page.
+//! front-matter edit that moves pages around) runs a full build. In a site
+//! of several languages, an edit reaches the edited page in every language
+//! it shows in. The search index of every language is built afterwards on
+//! its own thread, so it never delays a page.
 
 use crate::links::Neighbours;
-use crate::model::{Kind, Page, PageId};
+use crate::model::{Kind, Page, PageId, PageLang};
 use crate::output::{Output, inside, io_diag};
 use crate::pipeline::{
     BuildOptions, Built, Failure, Model, Selection, Sink, SiteFiles, analyse_and_emit,
     build_keeping,
 };
 use crate::render::{Job, Plan, jobs};
-use crate::search::worker::{IndexRequest, SearchWorker};
+use crate::search::worker::{IndexPart, IndexRequest, SearchWorker};
 use crate::site::{Prepared, Reuse};
+use crate::source::Translation;
+use crate::translate;
 use crate::{fs, site, source};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -143,17 +147,8 @@ impl Session {
 
     /// The incremental path: `None` when these edits need a full build.
     fn try_pages(&mut self, paths: &[PathBuf]) -> Option<Result<Outcome, Failure>> {
-        // Every language's pages depend on the originals: a site with
-        // further languages builds in full after an edit.
-        if self
-            .state
-            .as_ref()
-            .is_some_and(|st| !st.built.kb.config.languages.is_empty())
-        {
-            return None;
-        }
-        let edits = self.edits(paths)?;
-        let result = self.apply(edits);
+        let (edits, translations) = self.edits(paths)?;
+        let result = self.apply_all(edits, translations);
         if !matches!(result, Some(Ok(_))) {
             // A failed or refused update leaves the kept state half
             // changed: the next change builds everything again.
@@ -165,11 +160,64 @@ impl Session {
         result
     }
 
-    /// Reloads each edited page; `None` unless every one is an existing
-    /// page whose edit cannot change which pages exist or where.
-    fn edits(&self, paths: &[PathBuf]) -> Option<Vec<Edit>> {
+    /// Applies each language's edits, the default language first: a
+    /// translated page must match its original's new body.
+    fn apply_all(
+        &mut self,
+        mut edits: Vec<Vec<Edit>>,
+        translations: Vec<Translation>,
+    ) -> Option<Result<Outcome, Failure>> {
+        let search = self.opts.search;
+        let output = self.opts.output.clone();
+        let st = self.state.as_mut()?;
+        let mut total = Outcome {
+            full: false,
+            rendered: 0,
+            written: 0,
+        };
+        let first = std::mem::take(&mut edits[0]);
+        if !first.is_empty() {
+            match apply(&mut st.built, first, search, &output, false)? {
+                Ok(o) => total.add(&o),
+                Err(f) => return Some(Err(f)),
+            }
+        }
+        for (other, edits) in st.built.others.iter_mut().zip(edits.into_iter().skip(1)) {
+            if edits.is_empty() {
+                continue;
+            }
+            let mut edits = edits;
+            for e in &mut edits {
+                if let PageLang::Translated(o) = &mut e.page.lang {
+                    o.body = st.built.cache.signature_of(&st.built.kb, e.id);
+                }
+            }
+            let dir = output.join(&other.kb.config.language);
+            match apply(other, edits, search, &dir, true)? {
+                Ok(o) => total.add(&o),
+                Err(f) => return Some(Err(f)),
+            }
+        }
+        for tr in translations {
+            match st.built.translations.iter_mut().find(|t| t.file == tr.file) {
+                Some(kept) => *kept = tr,
+                None => st.built.translations.push(tr),
+            }
+        }
+        Some(Ok(total))
+    }
+
+    /// Reloads each edited page, per language (the default first, then
+    /// each further one): an original reaches its translation or fallback
+    /// in every language, a translation its own language. `None` unless
+    /// every edit is of an existing page and cannot change which pages
+    /// exist or where. Also the translations as now written.
+    fn edits(&self, paths: &[PathBuf]) -> Option<(Vec<Vec<Edit>>, Vec<Translation>)> {
         let st = self.state.as_ref()?;
-        let mut edits = Vec::new();
+        let built = &st.built;
+        let drafts = self.opts.drafts;
+        let mut by_lang: Vec<Vec<Edit>> = (0..=built.others.len()).map(|_| Vec::new()).collect();
+        let mut written = Vec::new();
         for path in paths {
             let rel = path.strip_prefix(&self.opts.root).ok()?;
             let rel: Vec<&str> = rel
@@ -177,134 +225,47 @@ impl Session {
                 .map(|c| c.as_os_str().to_str())
                 .collect::<Option<_>>()?;
             let rel = rel.join("/");
+            if let Some((code, original)) = source::translation_of(&rel) {
+                let i = built
+                    .others
+                    .iter()
+                    .position(|o| o.kb.config.language == code)?;
+                let &id = st.files.get(&original)?;
+                let tr = Translation {
+                    lang: code.to_string(),
+                    file: rel.clone(),
+                    original,
+                    text: fs::read_text(path, &rel).ok()?,
+                };
+                let page = translate::page_translation(&built.kb.pages[id], &tr, drafts).ok()??;
+                let old = &built.others[i].kb.pages[id];
+                by_lang[i + 1].push(edit_of(id, old, page, None)?);
+                written.push(tr);
+                continue;
+            }
             let &id = st.files.get(&rel)?;
-            let page = source::reload_page(&self.opts.root, &rel, self.opts.drafts)?;
-            let old = &st.built.kb.pages[id];
-            if page.kind != old.kind || page.path != old.path || page.broken || old.broken {
-                return None;
+            let page = source::reload_page(&self.opts.root, &rel, drafts)?;
+            let edit = edit_of(id, &built.kb.pages[id], page, None)?;
+            for (i, other) in built.others.iter().enumerate() {
+                let code = &other.kb.config.language;
+                let tr = built
+                    .translations
+                    .iter()
+                    .find(|t| &t.lang == code && t.original == rel);
+                let translated = match tr {
+                    Some(tr) => translate::page_translation(&edit.page, tr, drafts).ok()?,
+                    None => None,
+                };
+                let page = translated.unwrap_or_else(|| Page {
+                    lang: PageLang::Fallback,
+                    ..edit.page.clone()
+                });
+                let old = &other.kb.pages[id];
+                by_lang[i + 1].push(edit_of(id, old, page, Some(edit.front_matter))?);
             }
-            let front_matter = front(old) != front(&page);
-            // Cases carry events, frameworks their dimensions, entities
-            // the aliases links resolve by, sections and the home page the
-            // titles of breadcrumbs: their front matter reaches everywhere.
-            if front_matter
-                && (!matches!(page.kind, Kind::Page | Kind::Stage)
-                    || page.meta.redirect_from != old.meta.redirect_from)
-            {
-                return None;
-            }
-            edits.push(Edit {
-                id,
-                page,
-                front_matter,
-            });
+            by_lang[0].push(edit);
         }
-        Some(edits)
-    }
-
-    /// Renders again what the edits can change.
-    fn apply(&mut self, edits: Vec<Edit>) -> Option<Result<Outcome, Failure>> {
-        let search_page = self.opts.search;
-        let output = self.opts.output.clone();
-        let st = self.state.as_mut()?;
-        let edited: Vec<Edited> = edits
-            .iter()
-            .map(|e| Edited {
-                id: e.id,
-                front_matter: e.front_matter,
-            })
-            .collect();
-        let affected = Affected::of(&edited, &st.built.links);
-        let kb = &mut st.built.kb;
-        for e in edits {
-            kb.pages[e.id] = e.page;
-        }
-        if source::latest_date(&kb.pages, &kb.events) != kb.latest {
-            return None;
-        }
-        let built = &mut st.built;
-        let search_page = search_page && built.kb.config.search;
-        let links_before: Vec<_> = affected
-            .dirty
-            .iter()
-            .map(|&id| built.cache.links_of(id))
-            .collect();
-        let reuse = Reuse {
-            cache: std::mem::take(&mut built.cache),
-            dirty: &affected.dirty,
-            data_dirty: false,
-        };
-        let mut entries = std::mem::take(&mut built.entries);
-        let model = Model {
-            kb: &built.kb,
-            assets: &built.assets,
-            theme: &built.theme,
-            diags: Vec::new(),
-            reuse: Some(reuse),
-            translation: false,
-        };
-        let all_jobs = &built.jobs;
-        let select = |prep: &Prepared<'_>, links: &Neighbours| {
-            // Which pages exist (tags, redirects, pagination) depends only
-            // on front matter.
-            if affected.broad && jobs(prep, search_page) != *all_jobs {
-                return None;
-            }
-            let links_after: Vec<_> = affected
-                .dirty
-                .iter()
-                .map(|&id| site::body_links(&prep.bodies[id]))
-                .collect();
-            let wanted = affected.wanted_after(prep, links);
-            let links_changed = links_before != links_after;
-            Some(Selection {
-                jobs: Some(
-                    all_jobs
-                        .iter()
-                        .filter(|j| affected.renders(j, &wanted, links_changed))
-                        .cloned()
-                        .collect(),
-                ),
-                site_files: if affected.broad {
-                    SiteFiles::All
-                } else if links_changed {
-                    SiteFiles::Graph
-                } else {
-                    SiteFiles::None
-                },
-            })
-        };
-        let written = AtomicUsize::new(0);
-        let emit = |o: Output| {
-            let path = inside(&output, &o.path)?;
-            if fs::write_if_changed(&path, &o.bytes).map_err(|e| io_diag(&e))? {
-                written.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(())
-        };
-        let copy = |_: &str, _: &Path| Ok(());
-        let plan = Plan {
-            search_page,
-            index: false,
-            jobs: None,
-        };
-        let sink = Sink {
-            emit: &emit,
-            copy: &copy,
-        };
-        let emitted = match analyse_and_emit(model, plan, &select, &sink, &mut entries) {
-            Ok(Some(emitted)) => emitted,
-            Ok(None) => return None,
-            Err(failure) => return Some(Err(failure)),
-        };
-        st.built.entries = entries;
-        st.built.cache = emitted.cache;
-        st.built.links = emitted.links;
-        Some(Ok(Outcome {
-            full: false,
-            rendered: emitted.pages.jobs.len(),
-            written: written.into_inner(),
-        }))
+        Some((by_lang, written))
     }
 
     /// Asks the search worker for a fresh index of the current pages.
@@ -312,12 +273,160 @@ impl Session {
         if let (Some(worker), Some(st)) = (&self.search, &self.state)
             && self.search_page(&st.built)
         {
-            worker.request(IndexRequest {
-                site: self.opts.output.clone(),
-                files: st.built.searchable.clone(),
-                language: st.built.kb.config.language.clone(),
-            });
+            let part = |b: &Built, site: PathBuf| IndexPart {
+                site,
+                files: b.searchable.clone(),
+                language: b.kb.config.language.clone(),
+            };
+            let mut parts = vec![part(&st.built, self.opts.output.clone())];
+            for other in &st.built.others {
+                let dir = self.opts.output.join(&other.kb.config.language);
+                parts.push(part(other, dir));
+            }
+            worker.request(IndexRequest { parts });
         }
+    }
+}
+
+/// Renders again what the edits of one language's pages can change, into
+/// `output` (the site, or its `<code>/` folder); `translation` for a further
+/// language.
+fn apply(
+    built: &mut Built,
+    edits: Vec<Edit>,
+    search_page: bool,
+    output: &Path,
+    translation: bool,
+) -> Option<Result<Outcome, Failure>> {
+    let edited: Vec<Edited> = edits
+        .iter()
+        .map(|e| Edited {
+            id: e.id,
+            front_matter: e.front_matter,
+        })
+        .collect();
+    let affected = Affected::of(&edited, &built.links);
+    let kb = &mut built.kb;
+    for e in edits {
+        kb.pages[e.id] = e.page;
+    }
+    if source::latest_date(&kb.pages, &kb.events) != kb.latest {
+        return None;
+    }
+    let search_page = search_page && built.kb.config.search;
+    let links_before: Vec<_> = affected
+        .dirty
+        .iter()
+        .map(|&id| built.cache.links_of(id))
+        .collect();
+    let reuse = Reuse {
+        cache: std::mem::take(&mut built.cache),
+        dirty: &affected.dirty,
+        data_dirty: false,
+    };
+    let mut entries = std::mem::take(&mut built.entries);
+    let model = Model {
+        kb: &built.kb,
+        assets: &built.assets,
+        theme: &built.theme,
+        diags: Vec::new(),
+        reuse: Some(reuse),
+        translation,
+    };
+    let all_jobs = &built.jobs;
+    let select = |prep: &Prepared<'_>, links: &Neighbours| {
+        // Which pages exist (tags, redirects, pagination) depends only
+        // on front matter.
+        if affected.broad && jobs(prep, search_page) != *all_jobs {
+            return None;
+        }
+        let links_after: Vec<_> = affected
+            .dirty
+            .iter()
+            .map(|&id| site::body_links(&prep.bodies[id]))
+            .collect();
+        let wanted = affected.wanted_after(prep, links);
+        let links_changed = links_before != links_after;
+        Some(Selection {
+            jobs: Some(
+                all_jobs
+                    .iter()
+                    .filter(|j| affected.renders(j, &wanted, links_changed))
+                    .cloned()
+                    .collect(),
+            ),
+            site_files: if affected.broad {
+                SiteFiles::All
+            } else if links_changed {
+                SiteFiles::Graph
+            } else {
+                SiteFiles::None
+            },
+        })
+    };
+    let written = AtomicUsize::new(0);
+    let emit = |o: Output| {
+        let path = inside(output, &o.path)?;
+        if fs::write_if_changed(&path, &o.bytes).map_err(|e| io_diag(&e))? {
+            written.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    };
+    let copy = |_: &str, _: &Path| Ok(());
+    let plan = Plan {
+        search_page,
+        index: false,
+        jobs: None,
+    };
+    let sink = Sink {
+        emit: &emit,
+        copy: &copy,
+    };
+    let emitted = match analyse_and_emit(model, plan, &select, &sink, &mut entries) {
+        Ok(Some(emitted)) => emitted,
+        Ok(None) => return None,
+        Err(failure) => return Some(Err(failure)),
+    };
+    built.entries = entries;
+    built.cache = emitted.cache;
+    built.links = emitted.links;
+    Some(Ok(Outcome {
+        full: false,
+        rendered: emitted.pages.jobs.len(),
+        written: written.into_inner(),
+    }))
+}
+
+/// The edit of page `id` from `old` to `page`; `None` when it can change
+/// which pages exist or where. `front_matter` is given for a language whose
+/// page follows an edited original (its own text may be unchanged).
+fn edit_of(id: PageId, old: &Page, page: Page, front_matter: Option<bool>) -> Option<Edit> {
+    if page.kind != old.kind || page.path != old.path || page.broken || old.broken {
+        return None;
+    }
+    let front_matter = front_matter.unwrap_or_else(|| front(old) != front(&page));
+    // Cases carry events, frameworks their dimensions, entities the aliases
+    // links resolve by, sections and the home page the titles of
+    // breadcrumbs: their front matter reaches everywhere.
+    if front_matter
+        && (!matches!(page.kind, Kind::Page | Kind::Stage)
+            || page.meta.redirect_from != old.meta.redirect_from)
+    {
+        return None;
+    }
+    Some(Edit {
+        id,
+        page,
+        front_matter,
+    })
+}
+
+impl Outcome {
+    /// Counts another language's rendering into this one.
+    fn add(&mut self, other: &Outcome) {
+        self.full |= other.full;
+        self.rendered += other.rendered;
+        self.written += other.written;
     }
 }
 
