@@ -142,11 +142,11 @@ impl<'a> Pass<'a, '_> {
     /// A table scrolls in its own box, which keyboard users can focus,
     /// instead of pushing the page sideways.
     fn table_start(&mut self, align: Vec<pulldown_cmark::Alignment>) {
-        let label = self
-            .out
-            .headings
-            .last()
-            .map_or_else(|| "Table".to_string(), |h| format!("Table: {}", h.text));
+        let locale = &self.md.resolver.kb().locale;
+        let label = self.out.headings.last().map_or_else(
+            || locale.t("table.label").to_string(),
+            |h| locale.fill("table.label_under", &[("heading", &h.text)]),
+        );
         self.events.push(Event::Html(
             format!(
                 "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
