@@ -206,9 +206,10 @@ pub(crate) fn analyse_and_emit(
     let resolver = Resolver::new(kb, model.assets);
     let (problems, graph) = checks::validate(kb, &resolver);
     let mut diags = model.diags;
-    if !model.translation {
-        diags.extend(problems);
-    }
+    // In a further language the structured data is the original's, whose
+    // run passed: an error here is in the translated text (a `short_title`
+    // too long); its warnings are the original's, reported there.
+    diags.extend(problems);
     let prep = site::prepare(
         kb,
         &resolver,

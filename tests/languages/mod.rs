@@ -314,6 +314,19 @@ fn entry_counts_ids_and_unknown_keys_are_checked() {
 }
 
 #[test]
+fn translated_text_gets_the_checks_of_text() {
+    let errors = errors_after(&[(
+        "content/cases/acme-india/entry.ru.md",
+        "---\ntitle: Выход\nshort_title: Выход на рынок Индии в первые годы работы компании\n---\nAcme продавала через свой сайт.\n\n{{ table(data=\"orders\") }}\n\n[Прайс-лист](/cases/acme-india/prices.pdf) приложен.\n",
+    )]);
+    assert_reported(
+        &errors,
+        "content/cases/acme-india/entry.ru.md:3:14",
+        "`short_title` is",
+    );
+}
+
+#[test]
 fn duplicate_ids_and_changed_link_names_are_errors() {
     let errors = errors_after(&[
         (
