@@ -337,9 +337,8 @@ fn run_pipeline(opts: &BuildOptions, sink: &Sink<'_>) -> Result<(Summary, Built)
     summary.warnings = emitted.warnings;
     let mut built_others = Vec::new();
     if !others.is_empty() {
-        let signatures = emitted.cache.signatures(&kb);
         for mut other in others {
-            translate::expect_bodies(&mut other, &signatures);
+            translate::expect_bodies(&mut other, |id| emitted.cache.signature_of(&kb, id));
             summary.languages.push(LanguageSummary::of(&other));
             let (warnings, built) =
                 emit_language(other, &theme, &assets, &plan, sink, &mut entries)?;
@@ -383,8 +382,7 @@ fn emit_all(
             site_files: SiteFiles::All,
         })
     };
-    let plan = Plan { ..*plan };
-    analyse_and_emit(model, plan, &all, sink, entries)?.ok_or_else(|| {
+    analyse_and_emit(model, Plan { ..*plan }, &all, sink, entries)?.ok_or_else(|| {
         Failure::Io(Diagnostic::error(
             Span::new("build", 1, 1),
             "nothing to build",

@@ -75,11 +75,6 @@ pub(crate) struct PrepCache {
 }
 
 impl PrepCache {
-    /// The signature of every page's rendered body, in page order.
-    pub(crate) fn signatures(&self, kb: &Kb) -> Vec<Signature> {
-        self.bodies.iter().map(|b| signature(kb, b)).collect()
-    }
-
     /// The signature of one page's rendered body.
     pub(crate) fn signature_of(&self, kb: &Kb, id: PageId) -> Option<Signature> {
         self.bodies.get(id.index()).map(|b| signature(kb, b))

@@ -11,7 +11,7 @@ use crate::model::*;
 use crate::source::{Translation, page_fields, split_front_matter};
 use crate::yaml::YamlDoc;
 use serde_yaml::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// Keys whose strings are text a translation replaces; every other value
@@ -62,11 +62,18 @@ pub(crate) fn language_kb(
     for page in &mut out.pages {
         page.lang = PageLang::Fallback;
     }
+    // Originals by source file, as translations name them.
+    let by_file: HashMap<String, usize> = out
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source.file.clone(), i))
+        .collect();
     for tr in src.translations.iter().filter(|t| t.lang == code) {
         let under = tr.original.strip_prefix("content/").unwrap_or(&tr.original);
         let is_data = under.ends_with(".yaml") || under.ends_with(".yml");
         let applied = if !is_data {
-            translate_page(&mut out, tr, src.drafts, diags)
+            translate_page(&mut out, &by_file, tr, src.drafts, diags)
         } else if under.starts_with("data/") {
             translate_dataset(&mut out, tr, src.root, diags)
         } else if under.starts_with("glossary.") {
@@ -144,11 +151,11 @@ pub(crate) fn all_languages(
 }
 
 /// Gives each translated page of `kb` the signature of its original's
-/// body (`signatures`, by page), which its own must match.
-pub(crate) fn expect_bodies(kb: &mut Kb, signatures: &[Signature]) {
-    for (page, sig) in kb.pages.iter_mut().zip(signatures) {
+/// body (`signature` of its id), which its own must match.
+pub(crate) fn expect_bodies(kb: &mut Kb, signature: impl Fn(PageId) -> Option<Signature>) {
+    for (i, page) in kb.pages.iter_mut().enumerate() {
         if let PageLang::Translated(o) = &mut page.lang {
-            o.body = Some(sig.clone());
+            o.body = signature(PageId::new(i));
         }
     }
 }
@@ -157,11 +164,12 @@ pub(crate) fn expect_bodies(kb: &mut Kb, signatures: &[Signature]) {
 /// original is not a page of this build.
 fn translate_page(
     kb: &mut Kb,
+    by_file: &HashMap<String, usize>,
     tr: &Translation,
     drafts: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let Some(i) = kb.pages.iter().position(|p| p.source.file == tr.original) else {
+    let Some(&i) = by_file.get(&tr.original) else {
         return false;
     };
     match page_translation(&kb.pages[i], tr, drafts) {

@@ -68,6 +68,14 @@ impl Watched {
         }
     }
 
+    /// Replaces `from` by `to` in the site's file `rel` and returns the
+    /// build line that follows.
+    fn edit_and_wait(&self, root: &Path, rel: &str, from: &str, to: &str) -> String {
+        crate::harness::edit(root, rel, from, to);
+        self.next_matching(Duration::from_secs(60), is_build)
+            .unwrap_or_else(|| panic!("the edit of {rel} was never built"))
+    }
+
     /// Every build line printed during `wait`.
     fn builds_during(&self, wait: Duration) -> Vec<String> {
         let deadline = Instant::now() + wait;
@@ -270,30 +278,24 @@ fn serve_rebuilds_every_language_after_an_edit_of_a_translation() {
     );
     let idle = server.builds_during(Duration::from_secs(3));
     assert!(idle.is_empty(), "rebuilt with no edit: {idle:?}");
-    crate::harness::edit(
+    let rebuilt = server.edit_and_wait(
         &root,
         "content/cases/acme-india/entry.ru.md",
         "через свой сайт",
         "через свой новый сайт",
     );
-    let rebuilt = server
-        .next_matching(Duration::from_secs(60), is_build)
-        .expect("the edit was built");
     assert!(
         rebuilt.starts_with("rebuilt in "),
         "a translation's body edit takes the incremental path: {rebuilt}"
     );
     assert!(page(&ru).contains("Acme продавала через свой новый сайт."));
     // An edit of an original reaches the untranslated page of every language.
-    crate::harness::edit(
+    let rebuilt = server.edit_and_wait(
         &root,
         "content/cases/acme-india/growth.md",
         "opening warehouses",
         "opening depots",
     );
-    let rebuilt = server
-        .next_matching(Duration::from_secs(60), is_build)
-        .expect("the edit was built");
     assert!(rebuilt.starts_with("rebuilt in "), "{rebuilt}");
     let zh = page(&format!("{}zh/cases/acme-india/growth/", server.url));
     assert!(zh.contains("opening depots"), "{zh}");
